@@ -1,0 +1,45 @@
+// Serves a folder of the static site on localhost with serve-handler (the static
+// server behind npm's `serve`). Usage: node scripts/serve.mjs [dir] [--port N]
+// Also imported by the e2e tests, which serve the release build the same way.
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import handler from 'serve-handler';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Headers for every response: no caching, so a rebuilt wasm is always the one loaded. */
+const headers = [{ source: '**/*', headers: [{ key: 'Cache-Control', value: 'no-store' }] }];
+
+/**
+ * Starts a server for `dir` on `port` (0: any free port) and resolves to its URL.
+ * @param {{ dir?: string, port?: number, host?: string }} [options]
+ */
+export async function serve({ dir = 'dist', port = 0, host = '127.0.0.1' } = {}) {
+  const publicDir = path.resolve(root, dir);
+  const server = http.createServer((request, response) =>
+    handler(request, response, { public: publicDir, headers, directoryListing: false }),
+  );
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve(undefined));
+  });
+  const address = server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  return { server, url: `http://${host === '127.0.0.1' ? 'localhost' : host}:${actualPort}/` };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const portFlag = args.indexOf('--port');
+  const port = portFlag === -1 ? Number(process.env.PORT ?? 8080) : Number(args[portFlag + 1]);
+  const dir = args.find((arg, i) => !arg.startsWith('--') && args[i - 1] !== '--port') ?? 'dist';
+  try {
+    const { url } = await serve({ dir, port });
+    console.log(`Async Rust Lab is served from ${dir}/ at ${url}  (Ctrl+C stops it)`);
+  } catch (error) {
+    const code = /** @type {{ code?: string }} */ (error).code;
+    console.error(code === 'EADDRINUSE' ? `Port ${port} is in use; try: npm run serve -- --port 8081` : error);
+    process.exit(1);
+  }
+}

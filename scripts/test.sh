@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Every test the lab has, in order of cost: set-up (only what is missing), style
+# and lints on host and wasm32, host unit tests, the crate in headless Chrome,
+# then the RELEASE build served and driven in Chromium. Stops at the first failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh
+export PATH="$PWD/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+
+timings=()
+step() {
+  local name=$1; shift
+  printf '\n== %s\n' "$name"
+  local started=$SECONDS
+  "$@"
+  timings+=("$(printf '%4ss  %s' $((SECONDS - started)) "$name")")
+}
+
+step "cargo fmt --check"                 cargo fmt --all -- --check
+step "clippy (host)"                     cargo clippy --all-targets -- -D warnings
+step "clippy (wasm32)"                   cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
+step "cargo doc (warnings are errors)"   env RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
+step "cargo test (host)"                 cargo test --quiet
+step "wasm-pack test --headless --chrome" wasm-pack test --headless --chrome
+# The e2e tests serve what ships: the release build, optimized by wasm-opt. A
+# broken wasm-opt makes the page fail at start-up, and these tests with it.
+step "release build (dist/)"             env LAB_SKIP_SETUP=1 bash scripts/build.sh
+step "e2e in Chromium (node --test)"     node --test --test-concurrency=1 tests/e2e/
+
+printf '\n== all tests passed\n'
+printf '%s\n' "${timings[@]}"

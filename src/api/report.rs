@@ -1,0 +1,187 @@
+//! A run's report as JS objects, the `lastRun()` export, and the observer that
+//! echoes each run to the devtools console and to the page as DOM events.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{console, CustomEvent, CustomEventInit, EventTarget};
+
+use crate::runtime::clock::performance_clock;
+use crate::runtime::run::{Line, Observer, Report, Run, RunInfo, TaskSpan};
+
+thread_local! {
+    static LAST_RUN: RefCell<Option<Report>> = const { RefCell::new(None) };
+}
+
+/// Starts a run whose lines go to the console and the page as they are printed.
+pub(crate) fn start_run(
+    lesson: &'static str,
+    mode: &'static str,
+    args: Vec<(&'static str, f64)>,
+) -> Run {
+    // Every lesson passes here, so this is where a panic hook is installed
+    // (once; later calls are a no-op). Not `#[wasm_bindgen(start)]`: that would
+    // add a `start()` export to the console API for no user's benefit.
+    #[cfg(feature = "console_error_panic_hook")]
+    console_error_panic_hook::set_once();
+    Run::start(
+        lesson,
+        mode,
+        args,
+        performance_clock(),
+        Some(Rc::new(PageObserver)),
+    )
+}
+
+/// Ends `run`, keeps its report for `lastRun()`, announces it to the page, and
+/// returns it as a JS object.
+pub(crate) fn finish_run(run: Run) -> JsValue {
+    let report = run.finish();
+    let js = report_to_js(&report);
+    dispatch("lab:run-end", &js);
+    LAST_RUN.with(|last| *last.borrow_mut() = Some(report));
+    js
+}
+
+/// The report of the most recent finished run: every line printed (with its time
+/// since the run started and the task that printed it), every task's start, end
+/// and outcome, and the total time. `undefined` before the first run.
+#[wasm_bindgen(js_name = lastRun, unchecked_return_type = "RunReport | undefined")]
+pub fn last_run() -> JsValue {
+    LAST_RUN.with(|last| {
+        last.borrow()
+            .as_ref()
+            .map_or(JsValue::UNDEFINED, report_to_js)
+    })
+}
+
+/// Echoes a run as it happens: `console.log` for the devtools, and the events
+/// `lab:run-start` and `lab:line` on `globalThis` for the page (which only
+/// listens; it never reaches into Rust).
+struct PageObserver;
+
+impl Observer for PageObserver {
+    fn started(&self, info: &RunInfo) {
+        dispatch("lab:run-start", &info_to_js(info));
+    }
+
+    fn printed(&self, info: &RunInfo, line: &Line) {
+        console::log_1(&JsValue::from_str(&format!(
+            "[{}/{} #{}] +{:.0} ms  {}",
+            info.lesson, info.mode, info.id, line.at_ms, line.text
+        )));
+        let detail = info_to_js(info);
+        set(&detail, "line", &line_to_js(line));
+        dispatch("lab:line", &detail);
+    }
+}
+
+/// Dispatches a `CustomEvent` on `globalThis` when it is an `EventTarget` (a page
+/// or a worker); elsewhere (Node) there is no one to tell, so it does nothing.
+fn dispatch(kind: &str, detail: &JsValue) {
+    let Ok(target) = js_sys::global().dyn_into::<EventTarget>() else {
+        return;
+    };
+    let init = CustomEventInit::new();
+    init.set_detail(detail);
+    if let Ok(event) = CustomEvent::new_with_event_init_dict(kind, &init) {
+        // A listener that throws is reported by the browser; it must not stop the run.
+        let _ = target.dispatch_event(&event);
+    }
+}
+
+fn set(target: &Object, key: &str, value: &JsValue) {
+    // Defining a data property on a fresh plain object cannot fail.
+    let _ = Reflect::set(target, &JsValue::from_str(key), value);
+}
+
+fn info_to_js(info: &RunInfo) -> Object {
+    let object = Object::new();
+    set(&object, "id", &info.id.into());
+    set(&object, "lesson", &info.lesson.into());
+    set(&object, "mode", &info.mode.into());
+    let args = Object::new();
+    for (name, value) in &info.args {
+        set(&args, name, &(*value).into());
+    }
+    set(&object, "args", &args);
+    object
+}
+
+fn line_to_js(line: &Line) -> JsValue {
+    let object = Object::new();
+    set(&object, "text", &line.text.as_str().into());
+    set(&object, "atMs", &line.at_ms.into());
+    set(
+        &object,
+        "task",
+        &line.task.map_or(JsValue::NULL, JsValue::from),
+    );
+    object.into()
+}
+
+fn span_to_js(span: &TaskSpan) -> JsValue {
+    let object = Object::new();
+    set(&object, "name", &span.name.into());
+    set(
+        &object,
+        "startMs",
+        &span.start_ms.map_or(JsValue::NULL, JsValue::from),
+    );
+    set(
+        &object,
+        "endMs",
+        &span.end_ms.map_or(JsValue::NULL, JsValue::from),
+    );
+    set(&object, "outcome", &span.outcome.as_str().into());
+    object.into()
+}
+
+fn report_to_js(report: &Report) -> JsValue {
+    let object = info_to_js(&report.info);
+    let lines: Array = report.lines.iter().map(line_to_js).collect();
+    let tasks: Array = report.tasks.iter().map(span_to_js).collect();
+    set(&object, "lines", &lines);
+    set(&object, "tasks", &tasks);
+    set(&object, "totalMs", &report.total_ms.into());
+    object.into()
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const REPORT_TYPES: &str = r#"
+/** One line a lesson printed. */
+export interface PrintedLine {
+  /** What was printed, e.g. "thread two". */
+  text: string;
+  /** Milliseconds since the run started. */
+  atMs: number;
+  /** The task being polled when it was printed, or null outside any task. */
+  task: string | null;
+}
+
+/** The life of one task of a run, in milliseconds since the run started. */
+export interface TaskSpan {
+  name: string;
+  /** First poll (a future does nothing before it); null if never polled. */
+  startMs: number | null;
+  /** When it became ready or was dropped; null while running. */
+  endMs: number | null;
+  /** "dropped" means cancelled before it was ready, e.g. the loser of a race. */
+  outcome: "ready" | "dropped" | "running";
+}
+
+/** Everything one run did: `lastRun()`, and the detail of the `lab:run-end` event. */
+export interface RunReport {
+  id: number;
+  lesson: string;
+  mode: string;
+  /** The arguments the run used, defaults applied, in parameter order. */
+  args: Record<string, number>;
+  lines: PrintedLine[];
+  tasks: TaskSpan[];
+  totalMs: number;
+}
+"#;

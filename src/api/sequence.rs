@@ -1,0 +1,117 @@
+//! Exports of the sequence lesson: `sequential`, `concurrent` and `race`.
+
+use js_sys::Array;
+use wasm_bindgen::prelude::*;
+
+use super::args::{arg_value, to_js_error, Millis};
+use super::report::{finish_run, start_run};
+use crate::lessons::sequence::{self, DEFAULT_ONE_MS, DEFAULT_TWO_MS};
+use crate::runtime::args::WholeNumber;
+
+/// The longest sleep a caller may ask for: a minute is plenty to watch.
+const MAX_MS: u32 = 60_000;
+
+const ONE_MS: WholeNumber = WholeNumber {
+    name: "oneMs",
+    unit: "milliseconds",
+    min: 0,
+    max: MAX_MS,
+    default: DEFAULT_ONE_MS,
+};
+
+const TWO_MS: WholeNumber = WholeNumber {
+    name: "twoMs",
+    default: DEFAULT_TWO_MS,
+    ..ONE_MS
+};
+
+fn sleeps(one_ms: Option<Millis>, two_ms: Option<Millis>) -> Result<(u32, u32), JsValue> {
+    let one = ONE_MS
+        .check(arg_value(one_ms.as_ref()))
+        .map_err(to_js_error)?;
+    let two = TWO_MS
+        .check(arg_value(two_ms.as_ref()))
+        .map_err(to_js_error)?;
+    Ok((one, two))
+}
+
+fn args(one: u32, two: u32) -> Vec<(&'static str, f64)> {
+    vec![(ONE_MS.name, one.into()), (TWO_MS.name, two.into())]
+}
+
+fn strings(lines: &[String]) -> JsValue {
+    lines
+        .iter()
+        .map(|s| JsValue::from_str(s))
+        .collect::<Array>()
+        .into()
+}
+
+/// Awaits `thread_one()`, then `thread_two()`: the second does not start until
+/// the first is done. Resolves to `["thread one", "thread two"]` after about
+/// oneMs + twoMs. Rejects with a TypeError or RangeError on a bad argument.
+#[wasm_bindgen(unchecked_return_type = "string[]")]
+pub async fn sequential(
+    #[wasm_bindgen(
+        js_name = "oneMs",
+        param_description = "thread_one's sleep, whole ms from 0 to 60000 (default 600)"
+    )]
+    one_ms: Option<Millis>,
+    #[wasm_bindgen(
+        js_name = "twoMs",
+        param_description = "thread_two's sleep, whole ms from 0 to 60000 (default 300)"
+    )]
+    two_ms: Option<Millis>,
+) -> Result<JsValue, JsValue> {
+    let (one, two) = sleeps(one_ms, two_ms)?;
+    let run = start_run("sequence", "sequential", args(one, two));
+    let lines = sequence::sequential(&run, one, two).await;
+    finish_run(run);
+    Ok(strings(&lines))
+}
+
+/// Joins `thread_one()` and `thread_two()` on one thread: both wait at once.
+/// Resolves to their lines in the order they finished (`["thread two",
+/// "thread one"]` by default) after about max(oneMs, twoMs).
+#[wasm_bindgen(unchecked_return_type = "string[]")]
+pub async fn concurrent(
+    #[wasm_bindgen(
+        js_name = "oneMs",
+        param_description = "thread_one's sleep, whole ms from 0 to 60000 (default 600)"
+    )]
+    one_ms: Option<Millis>,
+    #[wasm_bindgen(
+        js_name = "twoMs",
+        param_description = "thread_two's sleep, whole ms from 0 to 60000 (default 300)"
+    )]
+    two_ms: Option<Millis>,
+) -> Result<JsValue, JsValue> {
+    let (one, two) = sleeps(one_ms, two_ms)?;
+    let run = start_run("sequence", "concurrent", args(one, two));
+    let lines = sequence::concurrent(&run, one, two).await;
+    finish_run(run);
+    Ok(strings(&lines))
+}
+
+/// Races `thread_one()` against `thread_two()` (`select`): resolves to the first
+/// one's line; the other is dropped unfinished, its JS timer cleared, and it
+/// never prints. Takes about min(oneMs, twoMs).
+#[wasm_bindgen(unchecked_return_type = "string")]
+pub async fn race(
+    #[wasm_bindgen(
+        js_name = "oneMs",
+        param_description = "thread_one's sleep, whole ms from 0 to 60000 (default 600)"
+    )]
+    one_ms: Option<Millis>,
+    #[wasm_bindgen(
+        js_name = "twoMs",
+        param_description = "thread_two's sleep, whole ms from 0 to 60000 (default 300)"
+    )]
+    two_ms: Option<Millis>,
+) -> Result<JsValue, JsValue> {
+    let (one, two) = sleeps(one_ms, two_ms)?;
+    let run = start_run("sequence", "race", args(one, two));
+    let line = sequence::race(&run, one, two).await;
+    finish_run(run);
+    Ok(JsValue::from_str(&line))
+}

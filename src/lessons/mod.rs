@@ -1,0 +1,7 @@
+//! One file per lesson: async Rust that reads like the article's examples.
+//!
+//! Lessons never see `JsValue`: they take plain Rust values and a
+//! [`Run`](crate::runtime::run::Run) to print to, and return plain Rust values.
+//! `api/` does every conversion.
+
+pub mod sequence;

@@ -1,0 +1,157 @@
+// The sequence lesson end to end: the release build, served, driven in Chromium.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { openLab } from './harness.mjs';
+
+/** @type {Awaited<ReturnType<typeof openLab>>} */
+let lab;
+/** @type {import('playwright-core').Page} */
+let page;
+
+before(async () => {
+  lab = await openLab();
+  page = await lab.newPage();
+});
+
+after(async () => {
+  await lab?.close();
+});
+
+/** Clicks a Run button and waits until its run has drawn its timeline. */
+async function runFromPage(buttonName) {
+  const card = page.locator('#sequence');
+  await card.getByRole('button', { name: buttonName }).click();
+  await page.waitForFunction(() => {
+    const card = document.getElementById('sequence');
+    return card && !card.hasAttribute('aria-busy') && !card.querySelector('[data-role="timeline"]').hidden;
+  }, null, { timeout: 10_000 });
+  const lines = await card.locator('[data-role="lines"] .text').allTextContents();
+  const total = await card.locator('[data-role="total"]').textContent();
+  const lanes = await card.locator('.lane').count();
+  return { lines, total, lanes };
+}
+
+test('the page loads the release build with no errors and says it is ready', async () => {
+  await assert.doesNotReject(page.waitForSelector('#lab-status:has-text("Ready in")'));
+  assert.deepEqual(lab.problems, []);
+});
+
+test('Run sequential prints thread one then thread two and draws two lanes', async () => {
+  const { lines, total, lanes } = await runFromPage('Run sequential');
+  assert.deepEqual(lines, ['thread one', 'thread two']);
+  assert.equal(lanes, 2);
+  const ms = Number(/Total: (\d+) ms/.exec(total)?.[1]);
+  assert.ok(ms >= 899, `sequential with 600 + 300 ms took ${total}`);
+});
+
+test('Run concurrent prints thread two first and takes about the longer sleep', async () => {
+  const { lines, total } = await runFromPage('Run concurrent (join)');
+  assert.deepEqual(lines, ['thread two', 'thread one']);
+  const ms = Number(/Total: (\d+) ms/.exec(total)?.[1]);
+  assert.ok(ms >= 599 && ms < 880, `concurrent with 600 and 300 ms took ${total}`);
+});
+
+test('Run race prints only the winner and marks the loser dropped', async () => {
+  const { lines } = await runFromPage('Run race (select)');
+  assert.deepEqual(lines, ['thread two']);
+  assert.equal(await page.locator('#sequence .bar.dropped').count(), 1);
+  await mkdir('docs', { recursive: true });
+  await page.locator('#sequence').screenshot({ path: 'docs/screenshot.png' });
+});
+
+test('the race clears the loser\'s JS timer: clearTimeout is called before its deadline', async () => {
+  const result = await page.evaluate(async () => {
+    const cleared = [];
+    const fired = [];
+    const armed = new Map();
+    const { setTimeout: realSet, clearTimeout: realClear } = window;
+    window.setTimeout = (fn, ms, ...rest) => {
+      const id = realSet(() => { fired.push(ms); fn(); }, ms, ...rest);
+      armed.set(id, ms);
+      return id;
+    };
+    window.clearTimeout = (id) => {
+      cleared.push(armed.get(id));
+      realClear(id);
+    };
+    try {
+      const winner = await window.lab.race(300, 20);
+      const clearedAtOnce = [...cleared];
+      await new Promise((resolve) => realSet(resolve, 400)); // past the loser's deadline
+      return { winner, clearedAtOnce, fired };
+    } finally {
+      window.setTimeout = realSet;
+      window.clearTimeout = realClear;
+    }
+  });
+  assert.equal(result.winner, 'thread two');
+  assert.ok(result.clearedAtOnce.includes(300), `the 300 ms timer of the dropped thread one was not cleared: ${result.clearedAtOnce}`);
+  assert.deepEqual(result.fired, [20], 'only the winner\'s timer fired');
+});
+
+test('await lab.concurrent(60, 20) from the console resolves and shows on the page', async () => {
+  const lines = await page.evaluate(() => window.lab.concurrent(60, 20));
+  assert.deepEqual(lines, ['thread two', 'thread one']);
+  await page.waitForFunction(() => document.querySelector('#sequence [data-role="console-call"]')?.textContent === 'await lab.concurrent(60, 20)');
+  assert.deepEqual(await page.locator('#sequence [data-role="lines"] .text').allTextContents(), ['thread two', 'thread one']);
+});
+
+test('bad arguments reject with a TypeError or RangeError naming the parameter, and the module keeps working', async () => {
+  const outcomes = await page.evaluate(async () => {
+    const cases = [[-1], [1e12], [NaN], [2.5], ['abc'], [{}], [0, Infinity], [0, '5']];
+    const results = [];
+    for (const args of cases) {
+      try {
+        await window.lab.sequential(...args);
+        results.push({ args: String(args), error: null });
+      } catch (e) {
+        results.push({ args: String(args), error: e.name, message: e.message });
+      }
+    }
+    return results;
+  });
+  for (const outcome of outcomes) {
+    assert.ok(outcome.error === 'RangeError' || outcome.error === 'TypeError', JSON.stringify(outcome));
+    assert.match(outcome.message, /^(oneMs|twoMs) must be a whole number of milliseconds from 0 to 60000/);
+  }
+  assert.deepEqual(await page.evaluate(() => window.lab.sequential(1, 0)), ['thread one', 'thread two']);
+});
+
+test('a bad value typed in the card shows the RangeError on the card', async () => {
+  await page.locator('#sequence input[name="oneMs"]').fill('70000');
+  await page.locator('#sequence').getByRole('button', { name: 'Run sequential' }).click();
+  const error = page.locator('#sequence [data-role="error"]');
+  await error.waitFor({ state: 'visible' });
+  assert.match(await error.textContent(), /RangeError: oneMs must be a whole number of milliseconds from 0 to 60000 \(got 70000\)/);
+  await page.locator('#sequence input[name="oneMs"]').fill('600');
+});
+
+test('lab.help() prints one line per export, with its signature and what it does', async () => {
+  const { lines, exports } = await page.evaluate(async () => {
+    const module = await import('./pkg/async_rust_lab.js');
+    const exports = Object.keys(module).filter((k) => typeof module[k] === 'function' && k !== 'default' && k !== 'initSync');
+    return { lines: window.lab.help(), exports };
+  });
+  assert.ok(exports.length >= 4, `exports: ${exports}`);
+  assert.equal(lines.length, exports.length);
+  for (const name of exports) {
+    const line = lines.find((l) => l.startsWith(`lab.${name}(`));
+    assert.ok(line, `help() has no line for ${name}`);
+    assert.match(line, /\)(: [^ ].*)?  [A-Z].+\.$/, `help line for ${name} lacks a signature or a description: ${line}`);
+  }
+  assert.ok(lab.consoleMessages.some((m) => m.type === 'log' && m.text.includes('lab.concurrent(oneMs?: number | null')));
+});
+
+test('each run echoes its lines to the devtools console with the time since the run started', async () => {
+  const before = lab.consoleMessages.length;
+  await page.evaluate(() => window.lab.concurrent(30, 10));
+  const echoed = lab.consoleMessages.slice(before).map((m) => m.text);
+  assert.equal(echoed.length, 2, echoed.join('\n'));
+  assert.match(echoed[0], /^\[sequence\/concurrent #\d+\] \+\d+ ms {2}thread two$/);
+  assert.match(echoed[1], /^\[sequence\/concurrent #\d+\] \+\d+ ms {2}thread one$/);
+});
+
+test('no page errors, console errors or failed requests in the whole session', () => {
+  assert.deepEqual(lab.problems, []);
+});

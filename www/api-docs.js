@@ -1,0 +1,42 @@
+// @ts-check
+/**
+ * Reads the console API's documentation from the .d.ts that wasm-bindgen
+ * generates from the crate's doc comments. That file is the one list of exports
+ * and what they do: lab.help() prints from it, so nothing is written twice.
+ */
+
+/**
+ * @typedef {{ name: string, signature: string, summary: string }} ExportDoc
+ */
+
+/**
+ * Parses `export function name(args): Ret;` declarations and the doc comment
+ * above each one.
+ * @param {string} dts the text of pkg/async_rust_lab.d.ts
+ * @returns {Map<string, ExportDoc>}
+ */
+export function parseExportDocs(dts) {
+  /** @type {Map<string, ExportDoc>} */
+  const docs = new Map();
+  const declaration = /\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*export function (\w+)(\(.*\)(?::\s*[^;]+)?);/g;
+  for (const [, comment, name, signature] of dts.matchAll(declaration)) {
+    docs.set(name, { name, signature, summary: firstSentence(comment) });
+  }
+  return docs;
+}
+
+/**
+ * The first sentence of a doc comment's prose (before any @tag).
+ * @param {string} comment the text between slash-star-star and star-slash
+ */
+function firstSentence(comment) {
+  const prose = comment
+    .split('\n')
+    .map((line) => line.replace(/^\s*\*\s?/, '').trim())
+    .filter((line) => !line.startsWith('@'))
+    .join(' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  const end = prose.search(/\.(\s|$)/);
+  return end === -1 ? prose : prose.slice(0, end + 1);
+}

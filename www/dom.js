@@ -1,0 +1,38 @@
+// @ts-check
+/** Small DOM helpers. Text always goes in as text (textContent), never as markup. */
+
+/**
+ * Creates an element with a class, text and attributes.
+ * @param {string} tag
+ * @param {{ class?: string, text?: string, attrs?: Record<string, string> }} [options]
+ * @param {...Node} children
+ * @returns {HTMLElement}
+ */
+export function el(tag, options = {}, ...children) {
+  const node = document.createElement(tag);
+  if (options.class) node.className = options.class;
+  if (options.text !== undefined) node.textContent = options.text;
+  for (const [name, value] of Object.entries(options.attrs ?? {})) node.setAttribute(name, value);
+  node.append(...children);
+  return node;
+}
+
+/**
+ * The element inside `root` marked `data-role="<role>"`; throws if the page lacks it.
+ * @param {ParentNode} root
+ * @param {string} role
+ * @returns {HTMLElement}
+ */
+export function role(root, role) {
+  const node = root.querySelector(`[data-role="${role}"]`);
+  if (!(node instanceof HTMLElement)) throw new Error(`the page has no [data-role="${role}"]`);
+  return node;
+}
+
+/**
+ * Milliseconds for people: whole numbers below ten seconds, one decimal above.
+ * @param {number} ms
+ */
+export function formatMs(ms) {
+  return ms < 10_000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}

@@ -1,0 +1,92 @@
+// @ts-check
+/**
+ * The live view of a lesson card: the lines as they are printed, the elapsed
+ * time, then the total and the timeline. It listens to the events the wasm
+ * module dispatches for every run, so a run started from the console shows here
+ * too; it never reaches into Rust.
+ */
+import { el, formatMs, role } from './dom.js';
+import { drawTimeline } from './timeline.js';
+
+/** @typedef {import('./pkg/async_rust_lab.js').RunReport} RunReport */
+/** @typedef {import('./pkg/async_rust_lab.js').PrintedLine} PrintedLine */
+/** @typedef {{ id: number, lesson: string, mode: string, args: Record<string, number> }} RunInfo */
+
+/**
+ * @param {HTMLElement} card the lesson's card, with the data-role elements of index.html
+ * @param {{ lesson: string, describeTotal?: (report: RunReport) => string }} options
+ */
+export function createRunView(card, { lesson, describeTotal }) {
+  const title = role(card, 'run-title');
+  const lines = role(card, 'lines');
+  const total = role(card, 'total');
+  const error = role(card, 'error');
+  const timeline = role(card, 'timeline');
+  const hint = role(card, 'console-hint');
+  const call = role(card, 'console-call');
+  /** @type {number | undefined} the run the card shows: the newest one */
+  let current;
+  let startedAt = 0;
+  let ticker = 0;
+
+  /** @param {RunInfo} info */
+  const consoleCall = (info) => `await lab.${info.mode}(${Object.values(info.args).join(', ')})`;
+
+  const tick = () => {
+    total.textContent = `Running… ${formatMs(performance.now() - startedAt)}`;
+    ticker = requestAnimationFrame(tick);
+  };
+
+  /** @param {Event} event */
+  const detail = (event) => /** @type {CustomEvent} */ (event).detail;
+
+  globalThis.addEventListener('lab:run-start', (event) => {
+    /** @type {RunInfo} */
+    const info = detail(event);
+    if (info.lesson !== lesson) return;
+    current = info.id;
+    startedAt = performance.now();
+    card.setAttribute('aria-busy', 'true');
+    card.dataset.mode = info.mode;
+    title.textContent = `${info.mode}, run #${info.id}`;
+    lines.replaceChildren();
+    error.hidden = true;
+    timeline.hidden = true;
+    hint.hidden = false;
+    call.textContent = consoleCall(info);
+    cancelAnimationFrame(ticker);
+    tick();
+  });
+
+  globalThis.addEventListener('lab:line', (event) => {
+    /** @type {RunInfo & { line: PrintedLine }} */
+    const { id, line } = detail(event);
+    if (id !== current) return;
+    lines.append(
+      el('li', { class: 'line' },
+        el('span', { class: 'at', text: `+${formatMs(line.atMs)}` }),
+        el('span', { class: 'text', text: line.text })),
+    );
+  });
+
+  globalThis.addEventListener('lab:run-end', (event) => {
+    /** @type {RunReport} */
+    const report = detail(event);
+    if (report.id !== current) return;
+    cancelAnimationFrame(ticker);
+    card.removeAttribute('aria-busy');
+    total.textContent = `Total: ${formatMs(report.totalMs)}${describeTotal ? ` (${describeTotal(report)})` : ''}`;
+    drawTimeline(role(card, 'lanes'), role(card, 'axis'), report);
+    timeline.hidden = false;
+  });
+
+  return {
+    /** Shows an error from a run the card started (a rejected Promise). @param {unknown} reason */
+    showError(reason) {
+      cancelAnimationFrame(ticker);
+      card.removeAttribute('aria-busy');
+      error.textContent = reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason);
+      error.hidden = false;
+    },
+  };
+}

@@ -1,0 +1,47 @@
+// @ts-check
+/** The sequence lesson's card: sequential, concurrent (join) and race (select). */
+import { createRunView } from './run-view.js';
+
+/** @typedef {import('./pkg/async_rust_lab.js').RunReport} RunReport */
+
+/**
+ * How the total compares with the sleeps: sequential waits for the sum,
+ * concurrent for the longest, race for the shortest.
+ * @param {RunReport} report
+ */
+function describeTotal(report) {
+  const { oneMs = 0, twoMs = 0 } = report.args;
+  return `sleeps ${oneMs} + ${twoMs} ms: sum ${oneMs + twoMs}, longest ${Math.max(oneMs, twoMs)}, shortest ${Math.min(oneMs, twoMs)}`;
+}
+
+/**
+ * A number input's value for the API: empty means "use the default"
+ * (undefined); anything else goes through as a number for Rust to check.
+ * @param {HTMLInputElement} input
+ */
+function readMillis(input) {
+  return input.value.trim() === '' ? undefined : input.valueAsNumber;
+}
+
+/**
+ * @param {HTMLElement} card
+ * @param {{ sequential: Function, concurrent: Function, race: Function }} lab
+ */
+export function mountSequenceCard(card, lab) {
+  const form = /** @type {HTMLFormElement} */ (card.querySelector('form'));
+  const oneMs = /** @type {HTMLInputElement} */ (form.elements.namedItem('oneMs'));
+  const twoMs = /** @type {HTMLInputElement} */ (form.elements.namedItem('twoMs'));
+  const view = createRunView(card, { lesson: 'sequence', describeTotal });
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const button = /** @type {SubmitEvent} */ (event).submitter;
+    const mode = button instanceof HTMLButtonElement ? button.value : 'concurrent';
+    if (mode !== 'sequential' && mode !== 'concurrent' && mode !== 'race') return;
+    try {
+      await lab[mode](readMillis(oneMs), readMillis(twoMs));
+    } catch (reason) {
+      view.showError(reason);
+    }
+  });
+}
