@@ -33,14 +33,47 @@ pub fn arg_value(value: Option<&impl AsRef<JsValue>>) -> ArgValue {
     if let Some(n) = value.as_f64() {
         return ArgValue::Number(n);
     }
+    if let Some(text) = value.as_string() {
+        return ArgValue::Text(text);
+    }
     ArgValue::Other(type_name(value))
 }
 
-/// `typeof value` as a static string (never "number", "undefined": handled above).
+/// Reads `options[field]` for a lesson that takes an options object, as an
+/// [`ArgValue`]. `undefined` or `null` options mean "all defaults". Anything else
+/// that is not an object is a `TypeError`, and so is a getter or Proxy trap that
+/// throws: the error names `param.field`, and the caller's exception never
+/// escapes as something else.
+pub fn option_field(options: &JsValue, param: &str, field: &str) -> Result<ArgValue, JsValue> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(ArgValue::Undefined);
+    }
+    if !options.is_object() {
+        let got = arg_value(Some(options));
+        let shown = match got {
+            ArgValue::Number(_) => "a number".to_owned(),
+            ArgValue::Text(_) => "a string".to_owned(),
+            ArgValue::Other(name) => format!("a {name}"),
+            _ => "something else".to_owned(),
+        };
+        return Err(TypeError::new(&format!(
+            "{param} must be an object or undefined (got {shown})"
+        ))
+        .into());
+    }
+    match js_sys::Reflect::get(options, &JsValue::from_str(field)) {
+        Ok(value) => Ok(arg_value(Some(&value))),
+        Err(_) => Err(TypeError::new(&format!(
+            "{param}.{field} could not be read: its getter threw"
+        ))
+        .into()),
+    }
+}
+
+/// `typeof value` as a static string (never "number", "string", "undefined":
+/// handled above).
 fn type_name(value: &JsValue) -> &'static str {
-    if value.is_string() {
-        "string"
-    } else if value.is_bigint() {
+    if value.is_bigint() {
         "bigint"
     } else if value.is_symbol() {
         "symbol"

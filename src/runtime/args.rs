@@ -7,7 +7,7 @@
 use std::fmt;
 
 /// What the JS edge saw in one argument position, reduced to what the rules need.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ArgValue {
     /// `undefined` (or the argument was left out): the parameter's default applies.
     Undefined,
@@ -15,6 +15,8 @@ pub enum ArgValue {
     Null,
     /// A JS number, any value including `NaN` and the infinities.
     Number(f64),
+    /// A JS string (primitive, not a `String` object).
+    Text(String),
     /// Any other value, named by its `typeof` ("string", "object", "bigint", ...).
     Other(&'static str),
 }
@@ -88,8 +90,7 @@ impl WholeNumber {
                     })
                 }
             }
-            ArgValue::Null => Err(self.type_error("null")),
-            ArgValue::Other(type_name) => Err(self.type_error(type_name)),
+            other => Err(type_error(&self.expectation(), &other)),
         }
     }
 
@@ -99,23 +100,84 @@ impl WholeNumber {
             self.name, self.unit, self.min, self.max
         )
     }
+}
 
-    fn type_error(&self, got: &str) -> ArgError {
-        let article = if got.starts_with(['a', 'e', 'i', 'o', 'u']) {
-            "an"
-        } else {
-            "a"
-        };
-        let got = if got == "null" || got == "undefined" {
-            got.to_owned()
-        } else {
-            format!("{article} {got}")
-        };
-        ArgError {
-            kind: ArgErrorKind::Type,
-            message: format!("{} (got {got})", self.expectation()),
+/// A rule for a parameter that takes one of a few strings, such as a mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OneOf {
+    /// The parameter's name as JS callers see it, e.g. `"mode"`.
+    pub name: &'static str,
+    /// The allowed strings, in the order the message lists them.
+    pub choices: &'static [&'static str],
+    /// Used when the argument is `undefined`; `None` makes the parameter required.
+    pub default: Option<&'static str>,
+}
+
+impl OneOf {
+    /// Checks `value` against the rule and returns the matching choice.
+    ///
+    /// # Example
+    /// ```
+    /// use async_rust_lab::runtime::args::{ArgValue, ArgErrorKind, OneOf};
+    /// let mode = OneOf { name: "mode", choices: &["sync", "async"], default: Some("async") };
+    /// assert_eq!(mode.check(ArgValue::Undefined), Ok("async"));
+    /// assert_eq!(mode.check(ArgValue::Text("sync".into())), Ok("sync"));
+    /// assert_eq!(mode.check(ArgValue::Text("fast".into())).unwrap_err().kind, ArgErrorKind::Range);
+    /// assert_eq!(mode.check(ArgValue::Number(1.0)).unwrap_err().kind, ArgErrorKind::Type);
+    /// ```
+    pub fn check(&self, value: ArgValue) -> Result<&'static str, ArgError> {
+        match (value, self.default) {
+            (ArgValue::Undefined, Some(default)) => Ok(default),
+            (ArgValue::Text(text), _) => {
+                match self.choices.iter().find(|choice| **choice == text) {
+                    Some(choice) => Ok(choice),
+                    None => Err(ArgError {
+                        kind: ArgErrorKind::Range,
+                        message: format!("{} (got {})", self.expectation(), js_string(&text)),
+                    }),
+                }
+            }
+            (other, _) => Err(type_error(&self.expectation(), &other)),
         }
     }
+
+    fn expectation(&self) -> String {
+        let quoted: Vec<String> = self.choices.iter().map(|c| format!("\"{c}\"")).collect();
+        format!("{} must be one of {}", self.name, quoted.join(", "))
+    }
+}
+
+/// A `TypeError` for `got`, saying what was expected and what came instead.
+fn type_error(expectation: &str, got: &ArgValue) -> ArgError {
+    let got = match got {
+        ArgValue::Undefined => "undefined".to_owned(),
+        ArgValue::Null => "null".to_owned(),
+        ArgValue::Number(n) => format!("the number {}", js_number(*n)),
+        ArgValue::Text(text) => format!("the string {}", js_string(text)),
+        ArgValue::Other(type_name) => {
+            let article = if type_name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                "an"
+            } else {
+                "a"
+            };
+            format!("{article} {type_name}")
+        }
+    };
+    ArgError {
+        kind: ArgErrorKind::Type,
+        message: format!("{expectation} (got {got})"),
+    }
+}
+
+/// A string as JS would quote it in a message, cut short if long: a caller who
+/// passed a megabyte should not get it back in the error.
+fn js_string(text: &str) -> String {
+    const SHOWN: usize = 40;
+    let mut shown: String = text.chars().take(SHOWN).collect();
+    if text.chars().nth(SHOWN).is_some() {
+        shown.push('…');
+    }
+    format!("{shown:?}")
 }
 
 /// Formats a number the way JS's `String(n)` would for the values messages show.
@@ -187,11 +249,47 @@ mod tests {
         assert!(got(f64::NEG_INFINITY).ends_with("(got -Infinity)"));
     }
 
+    const MODE: OneOf = OneOf {
+        name: "mode",
+        choices: &["sync", "async"],
+        default: None,
+    };
+
+    #[test]
+    fn one_of_accepts_exactly_its_choices_and_lists_them_when_it_refuses() {
+        assert_eq!(MODE.check(ArgValue::Text("async".into())), Ok("async"));
+        let err = MODE.check(ArgValue::Text("ASYNC".into())).unwrap_err();
+        assert_eq!(err.kind, ArgErrorKind::Range);
+        assert_eq!(
+            err.message,
+            "mode must be one of \"sync\", \"async\" (got \"ASYNC\")"
+        );
+    }
+
+    #[test]
+    fn one_of_without_a_default_requires_the_argument() {
+        let err = MODE.check(ArgValue::Undefined).unwrap_err();
+        assert_eq!(err.kind, ArgErrorKind::Type);
+        assert_eq!(
+            err.message,
+            "mode must be one of \"sync\", \"async\" (got undefined)"
+        );
+    }
+
+    #[test]
+    fn a_long_string_is_cut_short_in_the_message() {
+        let err = MODE
+            .check(ArgValue::Text("x".repeat(1_000_000)))
+            .unwrap_err();
+        assert!(err.message.len() < 120, "{}", err.message);
+        assert!(err.message.ends_with("…\")"));
+    }
+
     #[test]
     fn wrong_types_are_type_errors_naming_the_parameter_and_range() {
         for (value, shown) in [
             (ArgValue::Null, "(got null)"),
-            (ArgValue::Other("string"), "(got a string)"),
+            (ArgValue::Text("abc".into()), "(got the string \"abc\")"),
             (ArgValue::Other("object"), "(got an object)"),
             (ArgValue::Other("bigint"), "(got a bigint)"),
         ] {
