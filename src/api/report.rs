@@ -10,7 +10,8 @@ use wasm_bindgen::JsCast;
 use web_sys::{console, CustomEvent, CustomEventInit, EventTarget};
 
 use crate::runtime::clock::performance_clock;
-use crate::runtime::run::{Line, Observer, Report, Run, RunInfo, TaskSpan};
+use crate::runtime::run::{Line, Observer, Report, Run, RunInfo};
+use crate::runtime::trace::{Event, EventKind, TaskSummary};
 
 thread_local! {
     static LAST_RUN: RefCell<Option<Report>> = const { RefCell::new(None) };
@@ -55,6 +56,38 @@ pub fn last_run() -> JsValue {
         last.borrow()
             .as_ref()
             .map_or(JsValue::UNDEFINED, report_to_js)
+    })
+}
+
+/// The trace of the most recent finished run: every task's creation, each poll
+/// start and end (Pending, and what it waits for, or Ready), each wake (and what
+/// woke it), completion, and drop before completion. Empty before the first run.
+#[wasm_bindgen(unchecked_return_type = "TraceEvent[]")]
+pub fn trace() -> JsValue {
+    LAST_RUN.with(|last| match last.borrow().as_ref() {
+        Some(report) => report
+            .events
+            .iter()
+            .map(|e| event_to_js(e, &report.tasks))
+            .collect::<Array>()
+            .into(),
+        None => Array::new().into(),
+    })
+}
+
+/// Per-task numbers of the most recent finished run: polls, wakes, time busy
+/// inside poll and time idle waiting, first poll, end and outcome. Empty before
+/// the first run.
+#[wasm_bindgen(js_name = traceSummary, unchecked_return_type = "TaskSummary[]")]
+pub fn trace_summary() -> JsValue {
+    LAST_RUN.with(|last| match last.borrow().as_ref() {
+        Some(report) => report
+            .tasks
+            .iter()
+            .map(summary_to_js)
+            .collect::<Array>()
+            .into(),
+        None => Array::new().into(),
     })
 }
 
@@ -123,29 +156,75 @@ fn line_to_js(line: &Line) -> JsValue {
     object.into()
 }
 
-fn span_to_js(span: &TaskSpan) -> JsValue {
+fn optional(value: Option<f64>) -> JsValue {
+    value.map_or(JsValue::NULL, JsValue::from)
+}
+
+fn summary_to_js(summary: &TaskSummary) -> JsValue {
     let object = Object::new();
-    set(&object, "name", &span.name.into());
-    set(
-        &object,
-        "startMs",
-        &span.start_ms.map_or(JsValue::NULL, JsValue::from),
-    );
-    set(
-        &object,
-        "endMs",
-        &span.end_ms.map_or(JsValue::NULL, JsValue::from),
-    );
-    set(&object, "outcome", &span.outcome.as_str().into());
+    set(&object, "name", &summary.name.into());
+    set(&object, "startMs", &optional(summary.start_ms));
+    set(&object, "endMs", &optional(summary.end_ms));
+    set(&object, "outcome", &summary.outcome.as_str().into());
+    set(&object, "polls", &summary.polls.into());
+    set(&object, "wakes", &summary.wakes.into());
+    set(&object, "busyMs", &summary.busy_ms.into());
+    set(&object, "idleMs", &summary.idle_ms.into());
+    object.into()
+}
+
+fn event_to_js(event: &Event, tasks: &[TaskSummary]) -> JsValue {
+    let object = Object::new();
+    let name = tasks.get(event.task as usize).map_or("?", |s| s.name);
+    set(&object, "task", &name.into());
+    let kind = match event.kind {
+        EventKind::Created => "created",
+        EventKind::PollStart { depth } => {
+            set(&object, "depth", &depth.into());
+            "poll-start"
+        }
+        EventKind::PollEnd { ready, waiting } => {
+            let result = if ready { "ready" } else { "pending" };
+            set(&object, "result", &result.into());
+            if let Some(cause) = waiting {
+                set(&object, "waiting", &cause.as_str().into());
+            }
+            "poll-end"
+        }
+        EventKind::Woken { by } => {
+            set(&object, "by", &by.as_str().into());
+            "woken"
+        }
+        EventKind::Completed => "completed",
+        EventKind::Dropped => "dropped",
+    };
+    set(&object, "kind", &kind.into());
+    set(&object, "t", &event.t.into());
     object.into()
 }
 
 fn report_to_js(report: &Report) -> JsValue {
     let object = info_to_js(&report.info);
     let lines: Array = report.lines.iter().map(line_to_js).collect();
-    let tasks: Array = report.tasks.iter().map(span_to_js).collect();
+    let tasks: Array = report.tasks.iter().map(summary_to_js).collect();
+    let events: Array = report
+        .events
+        .iter()
+        .map(|e| event_to_js(e, &report.tasks))
+        .collect();
     set(&object, "lines", &lines);
     set(&object, "tasks", &tasks);
+    set(&object, "events", &events);
+    set(
+        &object,
+        "eventsLeftOut",
+        &JsValue::from_f64(report.events_left_out as f64),
+    );
+    set(
+        &object,
+        "traceCap",
+        &JsValue::from_f64(report.trace_cap as f64),
+    );
     set(&object, "totalMs", &report.total_ms.into());
     object.into()
 }
@@ -162,8 +241,8 @@ export interface PrintedLine {
   task: string | null;
 }
 
-/** The life of one task of a run, in milliseconds since the run started. */
-export interface TaskSpan {
+/** One task of a run, in milliseconds since the run started: `traceSummary()`. */
+export interface TaskSummary {
   name: string;
   /** First poll (a future does nothing before it); null if never polled. */
   startMs: number | null;
@@ -171,7 +250,25 @@ export interface TaskSpan {
   endMs: number | null;
   /** "dropped" means cancelled before it was ready, e.g. the loser of a race. */
   outcome: "ready" | "dropped" | "running";
+  /** How many times it was polled: a sleeping future is polled twice, not spun. */
+  polls: number;
+  /** How many times its waker was called. */
+  wakes: number;
+  /** Time inside its polls: the only time it used the thread. */
+  busyMs: number;
+  /** Time between a Pending poll and the next poll or the end: waiting, thread free. */
+  idleMs: number;
 }
+
+/** What a Pending future waits for, and so what wakes it. */
+export type WakeCause = "timer" | "promise" | "channel" | "fetch" | "worker" | "itself" | "unknown";
+
+/** One event of a run's trace: `trace()`, and `events` of a RunReport. */
+export type TraceEvent =
+  | { task: string; t: number; kind: "created" | "completed" | "dropped" }
+  | { task: string; t: number; kind: "poll-start"; depth: number }
+  | { task: string; t: number; kind: "poll-end"; result: "pending" | "ready"; waiting?: WakeCause }
+  | { task: string; t: number; kind: "woken"; by: WakeCause };
 
 /** Everything one run did: `lastRun()`, and the detail of the `lab:run-end` event. */
 export interface RunReport {
@@ -181,7 +278,11 @@ export interface RunReport {
   /** The arguments the run used, defaults applied, in parameter order. */
   args: Record<string, number>;
   lines: PrintedLine[];
-  tasks: TaskSpan[];
+  tasks: TaskSummary[];
+  /** The trace, at most `traceCap` events; `eventsLeftOut` counts the rest. */
+  events: TraceEvent[];
+  eventsLeftOut: number;
+  traceCap: number;
   totalMs: number;
 }
 "#;

@@ -2,8 +2,9 @@
 //!
 //! - [`args`]: the argument rules of the console API (pure, host-tested).
 //! - [`clock`]: `performance.now()`, or a manual clock in host tests.
-//! - [`run`]: a lesson's run: printed lines and task spans (pure, host-tested).
-//! - [`task`]: the wrapper that times a named future and notices cancellation.
+//! - [`run`]: a lesson's run: printed lines and its trace (pure, host-tested).
+//! - [`task`]: the wrapper that traces a named future: polls, wakes, drops.
+//! - [`trace`]: the trace model: events and per-task summaries (pure, host-tested).
 //! - [`time`]: `sleep`, a lazy timer future that clears its JS timer on drop.
 
 pub mod args;
@@ -11,3 +12,4 @@ pub mod clock;
 pub mod run;
 pub mod task;
 pub mod time;
+pub mod trace;

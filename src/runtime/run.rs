@@ -1,16 +1,18 @@
-//! A run of one lesson: what it printed and when, and when each of its tasks
-//! started and ended. Plain Rust, so the model is unit-tested on the host.
+//! A run of one lesson: what it printed and when, and the trace of its tasks.
+//! Plain Rust, so the model is unit-tested on the host.
 //!
 //! A lesson gets a `&Run` the way the article's code had `println!`: it calls
-//! [`Run::print`] for each line and wraps each task in [`Run::task`]. The JS edge
-//! turns the finished [`Report`] into the objects the page draws.
+//! [`Run::print`] for each line and wraps each task in [`Run::task`], which
+//! traces every poll, wake, completion and drop. The JS edge turns the finished
+//! [`Report`] into the objects the page draws.
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
 use super::clock::Clock;
 use super::task::Task;
+use super::trace::{Event, TaskSummary, Trace, DEFAULT_CAP};
 
 /// One line a lesson printed.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,41 +23,6 @@ pub struct Line {
     pub at_ms: f64,
     /// The task that was being polled when the line was printed, if any.
     pub task: Option<&'static str>,
-}
-
-/// How a task's life ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    /// Not finished yet (only seen in a report taken mid-run).
-    Running,
-    /// The future returned `Poll::Ready`.
-    Ready,
-    /// The future was dropped before it was ready: cancelled, e.g. the loser of a `select`.
-    Dropped,
-}
-
-impl Outcome {
-    /// The lowercase name the JS side sees.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Running => "running",
-            Outcome::Ready => "ready",
-            Outcome::Dropped => "dropped",
-        }
-    }
-}
-
-/// The life of one task of a run, in milliseconds since the run started.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TaskSpan {
-    /// The task's name, e.g. `"thread one"`.
-    pub name: &'static str,
-    /// When it was first polled (a future does nothing before that); `None` if never.
-    pub start_ms: Option<f64>,
-    /// When it became ready or was dropped; `None` while running.
-    pub end_ms: Option<f64>,
-    /// How it ended.
-    pub outcome: Outcome,
 }
 
 /// Receives a run's events as they happen. The JS edge implements it to echo
@@ -88,31 +55,68 @@ pub struct Report {
     pub info: RunInfo,
     /// The printed lines, in the order printed.
     pub lines: Vec<Line>,
-    /// Every task, in the order first wrapped.
-    pub tasks: Vec<TaskSpan>,
+    /// Every task's summary, in the order created; an event's `task` indexes it.
+    pub tasks: Vec<TaskSummary>,
+    /// The trace's events, in order (at most `trace_cap`).
+    pub events: Vec<Event>,
+    /// Events left out because the trace was full.
+    pub events_left_out: u64,
+    /// The most events a run keeps.
+    pub trace_cap: usize,
     /// Milliseconds from start to [`Run::finish`].
     pub total_ms: f64,
 }
 
+/// The clock and trace of a run, shared with the wakers of its tasks (through
+/// the registry below), which may be called after the run is gone.
+pub(crate) struct Recorder {
+    clock: Clock,
+    started_at: f64,
+    pub(crate) trace: RefCell<Trace>,
+}
+
+impl Recorder {
+    /// Milliseconds since the run started.
+    pub(crate) fn now(&self) -> f64 {
+        (self.clock)() - self.started_at
+    }
+}
+
 thread_local! {
     static NEXT_ID: Cell<u32> = const { Cell::new(1) };
+    // The runs in progress, so a waker (which must be Send + Sync, so it can
+    // hold only plain ids) can find its trace. Weak: a finished run is gone.
+    static RECORDERS: RefCell<Vec<(u32, Weak<Recorder>)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Records a wake of `task` in run `run`, if the run is still in progress.
+pub(crate) fn record_wake(run: u32, task: u32) {
+    let recorder = RECORDERS.with(|all| {
+        all.borrow()
+            .iter()
+            .find(|(id, _)| *id == run)
+            .and_then(|(_, weak)| weak.upgrade())
+    });
+    if let Some(recorder) = recorder {
+        let t = recorder.now();
+        // A waker can be called from inside a poll that holds no borrow of the
+        // trace (Task releases it before polling), so this borrow cannot clash.
+        if let Ok(mut trace) = recorder.trace.try_borrow_mut() {
+            trace.woken(task, t);
+        }
+    }
 }
 
 /// A lesson's run in progress. See the module docs.
 pub struct Run {
     info: RunInfo,
-    clock: Clock,
-    started_at: f64,
+    recorder: Rc<Recorder>,
     lines: RefCell<Vec<Line>>,
-    tasks: RefCell<Vec<TaskSpan>>,
-    // Index into `tasks` of the task being polled right now, so a printed line
-    // knows which task printed it.
-    current: Cell<Option<usize>>,
     observer: Option<Rc<dyn Observer>>,
 }
 
 impl Run {
-    /// Starts a run of `lesson` in `mode`, timing it with `clock`.
+    /// Starts a run of `lesson` in `mode` with `args`, timing it with `clock`.
     ///
     /// # Example
     /// ```
@@ -144,13 +148,16 @@ impl Run {
         if let Some(observer) = &observer {
             observer.started(&info);
         }
-        Run {
-            info,
+        let recorder = Rc::new(Recorder {
             started_at: clock(),
             clock,
+            trace: RefCell::new(Trace::with_cap(DEFAULT_CAP)),
+        });
+        RECORDERS.with(|all| all.borrow_mut().push((id, Rc::downgrade(&recorder))));
+        Run {
+            info,
+            recorder,
             lines: RefCell::new(Vec::new()),
-            tasks: RefCell::new(Vec::new()),
-            current: Cell::new(None),
             observer,
         }
     }
@@ -162,15 +169,21 @@ impl Run {
 
     /// Milliseconds since the run started.
     pub fn elapsed_ms(&self) -> f64 {
-        (self.clock)() - self.started_at
+        self.recorder.now()
+    }
+
+    pub(crate) fn recorder(&self) -> &Recorder {
+        &self.recorder
     }
 
     /// Prints a line (the article's `println!`) and returns its text, so a task
     /// can print its result and return it in one step.
     pub fn print(&self, text: impl Into<String>) -> String {
         let text = text.into();
-        let current = self.current.get();
-        let task = current.and_then(|i| self.tasks.borrow().get(i).map(|span| span.name));
+        let task = {
+            let trace = self.recorder.trace.borrow();
+            trace.current().and_then(|task| trace.name(task))
+        };
         let line = Line {
             text: text.clone(),
             at_ms: self.elapsed_ms(),
@@ -188,58 +201,35 @@ impl Run {
         self.lines.borrow().iter().map(|l| l.text.clone()).collect()
     }
 
-    /// Wraps `future` as the task `name`, recording when it is first polled and
-    /// when it becomes ready or is dropped. Lazy, like any future: nothing is
-    /// recorded as started until the returned task is polled.
+    /// Wraps `future` as the task `name`, traced: every poll, wake, completion
+    /// and drop is recorded. Lazy, like any future: nothing runs, and the task
+    /// is not started, until the returned task is polled.
     pub fn task<F: Future>(&self, name: &'static str, future: F) -> Task<'_, F> {
-        let index = {
-            let mut tasks = self.tasks.borrow_mut();
-            tasks.push(TaskSpan {
-                name,
-                start_ms: None,
-                end_ms: None,
-                outcome: Outcome::Running,
-            });
-            tasks.len() - 1
-        };
+        let t = self.elapsed_ms();
+        let index = self.recorder.trace.borrow_mut().created(name, t);
         Task::new(self, index, future)
-    }
-
-    /// Called by [`Task`] around each poll: marks the start on the first poll and
-    /// makes the task current, returning the task that was current before.
-    pub(crate) fn enter(&self, index: usize) -> Option<usize> {
-        let now = self.elapsed_ms();
-        if let Some(span) = self.tasks.borrow_mut().get_mut(index) {
-            span.start_ms.get_or_insert(now);
-        }
-        self.current.replace(Some(index))
-    }
-
-    /// Called by [`Task`] after each poll, with what [`Run::enter`] returned.
-    pub(crate) fn leave(&self, previous: Option<usize>) {
-        self.current.set(previous);
-    }
-
-    /// Called by [`Task`] when its future is ready or dropped unfinished.
-    pub(crate) fn end(&self, index: usize, outcome: Outcome) {
-        let now = self.elapsed_ms();
-        if let Some(span) = self.tasks.borrow_mut().get_mut(index) {
-            if span.outcome == Outcome::Running {
-                span.end_ms = Some(now);
-                span.outcome = outcome;
-            }
-        }
     }
 
     /// Ends the run and returns what it did.
     pub fn finish(self) -> Report {
         let total_ms = self.elapsed_ms();
+        let trace = self.recorder.trace.replace(Trace::with_cap(0));
         Report {
-            info: self.info,
-            lines: self.lines.into_inner(),
-            tasks: self.tasks.into_inner(),
+            info: self.info.clone(),
+            lines: self.lines.take(),
+            tasks: trace.summaries().to_vec(),
+            events: trace.events().to_vec(),
+            events_left_out: trace.left_out(),
+            trace_cap: trace.cap(),
             total_ms,
         }
+    }
+}
+
+impl Drop for Run {
+    fn drop(&mut self) {
+        let id = self.info.id;
+        RECORDERS.with(|all| all.borrow_mut().retain(|(run, _)| *run != id));
     }
 }
 
@@ -249,11 +239,11 @@ mod tests {
     use crate::runtime::clock::manual_clock;
 
     #[derive(Default)]
-    struct Recorder {
+    struct Recorded {
         events: RefCell<Vec<String>>,
     }
 
-    impl Observer for Recorder {
+    impl Observer for Recorded {
         fn started(&self, info: &RunInfo) {
             self.events
                 .borrow_mut()
@@ -270,13 +260,13 @@ mod tests {
     fn lines_are_timed_from_the_start_of_the_run_and_reach_the_observer_in_order() {
         let (clock, set_time) = manual_clock();
         set_time(1000.0);
-        let recorder = Rc::new(Recorder::default());
+        let recorded = Rc::new(Recorded::default());
         let run = Run::start(
             "sequence",
             "concurrent",
             vec![],
             clock,
-            Some(recorder.clone()),
+            Some(recorded.clone()),
         );
         set_time(1300.0);
         run.print("thread two");
@@ -286,7 +276,7 @@ mod tests {
         let report = run.finish();
         assert_eq!(report.total_ms, 600.0);
         assert_eq!(
-            *recorder.events.borrow(),
+            *recorded.events.borrow(),
             [
                 "start sequence/concurrent",
                 "thread two @300",
@@ -309,5 +299,15 @@ mod tests {
         let run = Run::start("l", "m", vec![], clock, None);
         run.print("hello");
         assert_eq!(run.finish().lines[0].task, None);
+    }
+
+    #[test]
+    fn a_wake_after_the_run_has_finished_is_ignored() {
+        let (clock, _) = manual_clock();
+        let run = Run::start("l", "m", vec![], clock, None);
+        let id = run.info().id;
+        drop(run.finish());
+        record_wake(id, 0);
+        RECORDERS.with(|all| assert!(all.borrow().iter().all(|(run, _)| *run != id)));
     }
 }

@@ -8,6 +8,8 @@ use std::task::{Context, Poll};
 
 use gloo_timers::future::TimeoutFuture;
 
+use super::trace::{note_waiting, Cause};
+
 thread_local! {
     // wasm32 in the browser is one thread per instance, so a thread-local is the
     // instance-wide count. Kept for tests and the page: it proves that dropping a
@@ -64,7 +66,10 @@ impl Future for Sleep {
                 ARMED.with(|armed| armed.set(armed.get().saturating_sub(1)));
                 Poll::Ready(())
             }
-            Poll::Pending => Poll::Pending,
+            Poll::Pending => {
+                note_waiting(Cause::Timer);
+                Poll::Pending
+            }
         }
     }
 }
