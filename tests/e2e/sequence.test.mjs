@@ -28,7 +28,8 @@ async function runFromPage(buttonName) {
   }, null, { timeout: 10_000 });
   const lines = await card.locator('[data-role="lines"] .text').allTextContents();
   const total = await card.locator('[data-role="total"]').textContent();
-  const lanes = await card.locator('.lane').count();
+  // One lane per task, plus the lane of the thread itself.
+  const lanes = (await card.locator('svg.trace .lane-name').count()) - 1;
   return { lines, total, lanes };
 }
 
@@ -55,7 +56,7 @@ test('Run concurrent prints thread two first and takes about the longer sleep', 
 test('Run race prints only the winner and marks the loser dropped', async () => {
   const { lines } = await runFromPage('Run race (select)');
   assert.deepEqual(lines, ['thread two']);
-  assert.equal(await page.locator('#sequence .bar.dropped').count(), 1);
+  assert.equal(await page.locator('#sequence svg.trace .drop').count(), 1);
   await mkdir('docs', { recursive: true });
   await page.locator('#sequence').screenshot({ path: 'docs/screenshot.png' });
 });
