@@ -18,7 +18,9 @@ const headers = [{ source: '**/*', headers: [{ key: 'Cache-Control', value: 'no-
 export async function serve({ dir = 'dist', port = 0, host = '127.0.0.1' } = {}) {
   const publicDir = path.resolve(root, dir);
   const server = http.createServer((request, response) =>
-    handler(request, response, { public: publicDir, headers, directoryListing: false }),
+    // cleanUrls only for directories: `/` serves index.html, while `bench.html?x`
+    // is served as is (a clean-URL redirect would drop its query string).
+    handler(request, response, { public: publicDir, headers, directoryListing: false, cleanUrls: ['/', '**/'] }),
   );
   await new Promise((resolve, reject) => {
     server.once('error', reject);

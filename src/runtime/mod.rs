@@ -1,15 +1,19 @@
 //! The small toolkit the lessons share. It knows nothing of lessons.
 //!
 //! - [`args`]: the argument rules of the console API (pure, host-tested).
+//! - [`bridge`]: `eager_promise`, a Future -> Promise bridge that settles at once when it can.
 //! - [`clock`]: `performance.now()`, or a manual clock in host tests.
 //! - [`run`]: a lesson's run: printed lines and its trace (pure, host-tested).
 //! - [`task`]: the wrapper that traces a named future: polls, wakes, drops.
 //! - [`trace`]: the trace model: events and per-task summaries (pure, host-tested).
 //! - [`time`]: `sleep`, a lazy timer future that clears its JS timer on drop.
+//! - [`timer_queue`]: `queue_sleep`, many sleeps sharing one JS timer.
 
 pub mod args;
+pub mod bridge;
 pub mod clock;
 pub mod run;
 pub mod task;
 pub mod time;
+pub mod timer_queue;
 pub mod trace;

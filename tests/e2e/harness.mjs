@@ -1,21 +1,8 @@
 // Shared by the e2e tests: serves the release build (dist/) and opens it in the
 // real Chromium from Debian, through Playwright, collecting every page error,
 // console error and failed request so a test can assert there were none.
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../../scripts/chromium.mjs';
 import { serve } from '../../scripts/serve.mjs';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-// Without the background-networking flags Chromium keeps trying to reach
-// Google's services, which a closed network refuses, and logs each refusal.
-const FLAGS = [
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /**
  * Starts the server and the browser. Call `close()` when done.
@@ -23,14 +10,17 @@ const FLAGS = [
  */
 export async function openLab({ dir = 'dist' } = {}) {
   const { server, url } = await serve({ dir });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS, chromiumSandbox: false });
+  const browser = await launchChromium();
   /** @type {string[]} */
   const problems = [];
   /** @type {{ type: string, text: string }[]} */
   const consoleMessages = [];
 
-  /** A new page at the lab, ready (window.lab set), with errors collected. */
-  async function newPage({ viewport = { width: 1280, height: 900 } } = {}) {
+  /**
+   * A new page of the lab (index.html unless `path` says otherwise), waited for
+   * until its root element's `data-<ready>` is set, with errors collected.
+   */
+  async function newPage({ viewport = { width: 1280, height: 900 }, path = '', ready = 'labReady' } = {}) {
     const page = await browser.newPage({ viewport });
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     page.on('console', (message) => {
@@ -41,10 +31,10 @@ export async function openLab({ dir = 'dist' } = {}) {
     page.on('response', (response) => {
       if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
     });
-    await page.goto(url);
-    await page.waitForFunction(() => document.documentElement.dataset.labReady !== undefined, null, { timeout: 15_000 });
-    const state = await page.evaluate(() => document.documentElement.dataset.labReady);
-    if (state !== 'true') throw new Error(`the lab did not start: ${problems.join('; ')}`);
+    await page.goto(url + path);
+    await page.waitForFunction((key) => document.documentElement.dataset[key], ready, { timeout: 60_000 });
+    const state = await page.evaluate((key) => document.documentElement.dataset[key], ready);
+    if (state !== 'true') throw new Error(`${path || 'the lab'} did not start: ${problems.join('; ')}`);
     return page;
   }
 

@@ -1,0 +1,240 @@
+//! Benchmark exports: the Rust side of each row of `npm run bench` (the page
+//! `bench.html` runs them beside their JavaScript baselines). Each stock path
+//! sits beside the lab's own faster path, so the table shows what crossing the
+//! boundary costs and what a different design saves.
+
+use std::cell::Cell;
+use std::future::{poll_fn, Future};
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+
+use futures::channel::oneshot;
+use futures::stream::{FuturesUnordered, StreamExt};
+use js_sys::{ArrayBuffer, Object, Promise, Reflect, WebAssembly};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::{spawn_local, JsFuture};
+
+use super::args::{arg_value, to_js_error};
+use crate::runtime::args::{OneOf, WholeNumber};
+use crate::runtime::bridge::eager_promise;
+use crate::runtime::clock::performance_clock;
+use crate::runtime::run::Run;
+use crate::runtime::time::sleep;
+use crate::runtime::timer_queue::queue_sleep;
+
+fn count(name: &'static str, max: u32, value: &JsValue) -> Result<u32, JsValue> {
+    WholeNumber {
+        name,
+        unit: "repetitions",
+        min: 1,
+        max,
+        default: 1,
+    }
+    .check(arg_value(Some(value)))
+    .map_err(to_js_error)
+}
+
+fn result(pairs: &[(&str, f64)]) -> JsValue {
+    let object = Object::new();
+    for (key, value) in pairs {
+        let _ = Reflect::set(&object, &JsValue::from_str(key), &JsValue::from_f64(*value));
+    }
+    object.into()
+}
+
+/// The wasm linear memory's size in bytes: it only grows, a page at a time.
+fn wasm_memory_bytes() -> f64 {
+    wasm_bindgen::memory()
+        .unchecked_into::<WebAssembly::Memory>()
+        .buffer()
+        .unchecked_into::<ArrayBuffer>()
+        .byte_length()
+        .into()
+}
+
+/// Benchmark: Rust awaits the same already-resolved JS Promise `n` times in a
+/// loop through wasm-bindgen-futures' `JsFuture` (the stock bridge). Resolves
+/// to the total in ms.
+#[wasm_bindgen(js_name = benchAwaitPromise, unchecked_return_type = "number")]
+pub async fn bench_await_promise(
+    #[wasm_bindgen(
+        unchecked_param_type = "Promise<unknown>",
+        param_description = "an already-resolved Promise"
+    )]
+    promise: JsValue,
+    #[wasm_bindgen(
+        unchecked_param_type = "number",
+        param_description = "how many awaits, 1 to 10000000"
+    )]
+    n: JsValue,
+) -> Result<JsValue, JsValue> {
+    let Ok(promise) = promise.dyn_into::<Promise>() else {
+        return Err(js_sys::TypeError::new("promise must be a Promise").into());
+    };
+    let n = count("n", 10_000_000, &n)?;
+    let clock = performance_clock();
+    let started = clock();
+    for _ in 0..n {
+        JsFuture::from(promise.clone()).await?;
+    }
+    Ok((clock() - started).into())
+}
+
+/// Benchmark: an `async fn` export that returns at once, through the stock
+/// bridge (`future_to_promise`): JS awaits it in a loop.
+#[wasm_bindgen(js_name = benchReturnAsync, unchecked_return_type = "number")]
+pub async fn bench_return_async() -> Result<JsValue, JsValue> {
+    Ok(JsValue::from(1))
+}
+
+/// Benchmark: the same, through the lab's eager bridge (`eager_promise`): a
+/// future that is ready at its first poll becomes an already-resolved Promise.
+#[wasm_bindgen(js_name = benchReturnEager, unchecked_return_type = "Promise<number>")]
+pub fn bench_return_eager() -> Promise {
+    eager_promise(async { Ok(JsValue::from(1)) })
+}
+
+const TIMER: OneOf = OneOf {
+    name: "timer",
+    choices: &["gloo", "queue"],
+    default: Some("queue"),
+};
+
+/// Benchmark: `n` concurrent futures, each sleeping a pseudo-random 0 to maxMs
+/// ms, all awaited; timer "gloo" (one setTimeout and closure per future) or
+/// "queue" (the lab's timer queue: one JS timer in all). Resolves to
+/// `{ ms, wasmBytesPerFuture }`, memory measured while all are asleep.
+#[wasm_bindgen(js_name = benchSleepers, unchecked_return_type = "{ ms: number; wasmBytesPerFuture: number }")]
+pub async fn bench_sleepers(
+    #[wasm_bindgen(
+        unchecked_param_type = "number",
+        param_description = "how many futures, 1 to 2000000"
+    )]
+    n: JsValue,
+    #[wasm_bindgen(
+        js_name = "maxMs",
+        unchecked_param_type = "number",
+        param_description = "longest sleep, 0 to 60000 ms"
+    )]
+    max_ms: JsValue,
+    #[wasm_bindgen(
+        unchecked_param_type = "\"gloo\" | \"queue\"",
+        param_description = "which timer"
+    )]
+    timer: JsValue,
+) -> Result<JsValue, JsValue> {
+    let n = count("n", 2_000_000, &n)?;
+    let max_ms = WholeNumber {
+        name: "maxMs",
+        unit: "milliseconds",
+        min: 0,
+        max: 60_000,
+        default: 1_000,
+    }
+    .check(arg_value(Some(&max_ms)))
+    .map_err(to_js_error)?;
+    let timer = TIMER.check(arg_value(Some(&timer))).map_err(to_js_error)?;
+
+    // xorshift32: the same sleeps for both timers, with no dependency.
+    let mut state: u32 = 0x9E37_79B9;
+    let mut next_ms = move || {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        state % (max_ms + 1)
+    };
+    let clock = performance_clock();
+    let before = wasm_memory_bytes();
+    let started = clock();
+    let asleep = if timer == "gloo" {
+        let set: FuturesUnordered<_> = (0..n).map(|_| sleep(next_ms())).collect();
+        drain(set, before).await
+    } else {
+        let set: FuturesUnordered<_> = (0..n).map(|_| queue_sleep(next_ms())).collect();
+        drain(set, before).await
+    };
+    let ms = clock() - started;
+    Ok(result(&[
+        ("ms", ms),
+        ("wasmBytesPerFuture", asleep / f64::from(n)),
+    ]))
+}
+
+/// Awaits every future of `set`; returns how much the wasm memory had grown
+/// past `before` once all of them had been polled and were asleep.
+async fn drain<F: Future<Output = ()>>(mut set: FuturesUnordered<F>, before: f64) -> f64 {
+    let total = set.len();
+    let mut finished = 0;
+    let mut asleep = None;
+    poll_fn(|cx: &mut Context<'_>| {
+        while let Poll::Ready(Some(())) = set.poll_next_unpin(cx) {
+            finished += 1;
+        }
+        if asleep.is_none() {
+            asleep = Some(wasm_memory_bytes() - before);
+        }
+        if finished == total {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    })
+    .await;
+    asleep.unwrap_or_default()
+}
+
+/// Benchmark: spawn `n` trivial tasks with `spawn_local` and wait until all
+/// have run. Resolves to the total in ms.
+#[wasm_bindgen(js_name = benchSpawn, unchecked_return_type = "number")]
+pub async fn bench_spawn(
+    #[wasm_bindgen(
+        unchecked_param_type = "number",
+        param_description = "how many tasks, 1 to 10000000"
+    )]
+    n: JsValue,
+) -> Result<JsValue, JsValue> {
+    let n = count("n", 10_000_000, &n)?;
+    let clock = performance_clock();
+    let started = clock();
+    let left = Rc::new(Cell::new(n));
+    let (done, all_ran) = oneshot::channel::<()>();
+    let done = Rc::new(Cell::new(Some(done)));
+    for _ in 0..n {
+        let left = left.clone();
+        let done = done.clone();
+        spawn_local(async move {
+            left.set(left.get() - 1);
+            if left.get() == 0 {
+                if let Some(done) = done.take() {
+                    let _ = done.send(());
+                }
+            }
+        });
+    }
+    let _ = all_ran.await;
+    Ok((clock() - started).into())
+}
+
+/// Benchmark: what recording one trace event costs: a traced task polled `n`
+/// times (two events a poll, each with its `performance.now()`). Resolves to
+/// nanoseconds per event.
+#[wasm_bindgen(js_name = benchTraceEvent, unchecked_return_type = "number")]
+pub fn bench_trace_event(
+    #[wasm_bindgen(
+        unchecked_param_type = "number",
+        param_description = "how many polls, 1 to 10000000"
+    )]
+    n: JsValue,
+) -> Result<f64, JsValue> {
+    let n = count("n", 10_000_000, &n)?;
+    let clock = performance_clock();
+    let run = Run::start("bench", "trace", vec![], clock.clone(), None);
+    let mut task = Box::pin(run.task("busy", std::future::pending::<()>()));
+    let started = clock();
+    for _ in 0..n {
+        let _ = task.as_mut().poll(&mut Context::from_waker(Waker::noop()));
+    }
+    let ns = (clock() - started) * 1e6 / (2.0 * f64::from(n));
+    Ok(ns)
+}

@@ -1,0 +1,33 @@
+// The benchmark page works: a tiny smoke run (not a measurement) fills every
+// row with a number for each variant, the JS baseline included, with no errors.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openLab } from './harness.mjs';
+
+/** @type {Awaited<ReturnType<typeof openLab>>} */
+let lab;
+
+before(async () => {
+  lab = await openLab();
+});
+
+after(async () => {
+  await lab?.close();
+});
+
+test('bench.html?smoke runs every row, each variant beside its JS baseline', async () => {
+  const page = await lab.newPage({ path: 'bench.html?smoke&auto', ready: 'benchDone' });
+  const results = await page.evaluate(() => window.benchResults);
+  const ids = results.rows.map((r) => r.id);
+  assert.deepEqual(ids, ['await-resolved', 'await-rust', 'sleepers', 'spawn', 'trace-event']);
+  for (const row of results.rows) {
+    assert.match(row.variants[0].variant, /^JS /, `${row.id} starts with its JS baseline`);
+    assert.ok(row.variants.length >= 2, `${row.id} has a Rust variant`);
+    for (const v of row.variants) assert.ok(v.samples.length === 1 && v.samples[0] > 0, `${row.id} / ${v.variant}: ${v.samples}`);
+  }
+  const sleepers = results.rows.find((r) => r.id === 'sleepers');
+  const queue = sleepers.variants.find((v) => v.variant.includes('timer queue'));
+  assert.ok(queue.extra.wasmBytesPerFuture >= 0);
+  assert.equal(await page.locator('.bench-table').count(), results.rows.length);
+  assert.deepEqual(lab.problems, []);
+});

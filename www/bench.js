@@ -1,0 +1,134 @@
+// @ts-check
+/**
+ * The benchmarks: each row runs its Rust paths and a JavaScript baseline in the
+ * same page and the same run, `runs` times each, interleaved so that a slow
+ * moment of a shared machine hits every variant alike.
+ */
+
+/**
+ * @typedef {{ variant: string, samples: number[], extra?: Record<string, number> }} Variant
+ * @typedef {{ id: string, title: string, unit: string, goal: string, variants: Variant[] }} Row
+ */
+
+/** @param {number[]} xs */
+export function median(xs) {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/**
+ * @param {any} lab the console API (window.lab)
+ * @param {{ runs?: number, awaits?: number, sleepers?: number, maxSleepMs?: number, spawns?: number, traceEvents?: number,
+ *           onProgress?: (done: number, total: number, label: string) => void, signal?: AbortSignal }} [options]
+ * @returns {Promise<Row[]>}
+ */
+export async function runBenchmarks(lab, options = {}) {
+  const {
+    runs = 5, awaits = 100_000, sleepers = 1_000_000, maxSleepMs = 1000, spawns = 100_000, traceEvents = 100_000,
+    onProgress = () => {}, signal,
+  } = options;
+
+  /** @type {{ row: Row, variant: string, run: () => Promise<number | { ms: number, extra: Record<string, number> }> }[]} */
+  const plan = [];
+  /** @type {Row[]} */
+  const rows = [];
+  /**
+   * @param {Omit<Row, 'variants'>} row
+   * @param {Record<string, () => Promise<any>>} variants
+   */
+  const add = (row, variants) => {
+    const full = { ...row, variants: Object.keys(variants).map((variant) => ({ variant, samples: /** @type {number[]} */ ([]) })) };
+    rows.push(full);
+    for (const [variant, run] of Object.entries(variants)) plan.push({ row: full, variant, run });
+  };
+
+  const resolved = Promise.resolve(1);
+  add({ id: 'await-resolved', title: `Rust awaits an already-resolved JS Promise, ${awaits.toLocaleString('en')} times`, unit: 'ms', goal: 'Rust at most 5x JS' }, {
+    'JS async function': async () => {
+      const t = performance.now();
+      for (let i = 0; i < awaits; i++) await resolved;
+      return performance.now() - t;
+    },
+    'Rust, stock JsFuture': () => lab.benchAwaitPromise(resolved, awaits),
+  });
+
+  const jsReturn = async () => 1;
+  /** @param {() => Promise<unknown>} f */
+  const loopAwait = async (f) => {
+    const t = performance.now();
+    for (let i = 0; i < awaits; i++) await f();
+    return performance.now() - t;
+  };
+  add({ id: 'await-rust', title: `JS awaits a Rust async fn that returns at once, ${awaits.toLocaleString('en')} times`, unit: 'ms', goal: 'Rust at most 3x JS' }, {
+    'JS async function': () => loopAwait(jsReturn),
+    'Rust, stock future_to_promise': () => loopAwait(lab.benchReturnAsync),
+    'Rust, lab eager_promise': () => loopAwait(lab.benchReturnEager),
+  });
+
+  add({ id: 'sleepers', title: `${sleepers.toLocaleString('en')} concurrent futures, each sleeping 0 to ${maxSleepMs} ms`, unit: 'ms', goal: 'Rust at most 0.5x JS; at most 64 bytes of wasm memory per sleeping future' }, {
+    'JS Promises around setTimeout': async () => {
+      let state = 0x9e3779b9;
+      const next = () => {
+        state ^= state << 13; state >>>= 0;
+        state ^= state >>> 17;
+        state ^= state << 5; state >>>= 0;
+        return state % (maxSleepMs + 1);
+      };
+      const t = performance.now();
+      const all = new Array(sleepers);
+      for (let i = 0; i < sleepers; i++) all[i] = new Promise((resolve) => setTimeout(resolve, next()));
+      await Promise.all(all);
+      return performance.now() - t;
+    },
+    'Rust, stock gloo-timers': async () => {
+      const r = await lab.benchSleepers(sleepers, maxSleepMs, 'gloo');
+      return { ms: r.ms, extra: { wasmBytesPerFuture: r.wasmBytesPerFuture } };
+    },
+    'Rust, lab timer queue': async () => {
+      const r = await lab.benchSleepers(sleepers, maxSleepMs, 'queue');
+      return { ms: r.ms, extra: { wasmBytesPerFuture: r.wasmBytesPerFuture } };
+    },
+  });
+
+  add({ id: 'spawn', title: `Spawn ${spawns.toLocaleString('en')} trivial tasks and wait for all`, unit: 'ms', goal: 'Rust at most 3x JS' }, {
+    'JS queueMicrotask': () => new Promise((resolve) => {
+      const t = performance.now();
+      let left = spawns;
+      for (let i = 0; i < spawns; i++) queueMicrotask(() => { if (--left === 0) resolve(performance.now() - t); });
+    }),
+    'Rust, stock spawn_local': () => lab.benchSpawn(spawns),
+  });
+
+  add({ id: 'trace-event', title: 'Recording one trace event (with its timestamp)', unit: 'ns', goal: 'at most 50 ns' }, {
+    'JS array push of {task, kind, t}': async () => {
+      const events = [];
+      const t = performance.now();
+      for (let i = 0; i < traceEvents; i++) events.push({ task: 0, kind: i & 1, t: performance.now() });
+      return ((performance.now() - t) * 1e6) / traceEvents;
+    },
+    'Rust, lab trace': async () => lab.benchTraceEvent(traceEvents / 2),
+  });
+
+  const total = plan.length * runs;
+  let done = 0;
+  for (let r = 0; r < runs; r++) {
+    for (const step of plan) {
+      if (signal?.aborted) throw new DOMException('The benchmarks were stopped', 'AbortError');
+      onProgress(done, total, `${step.row.title}: ${step.variant} (${r + 1} of ${runs})`);
+      await nextTask();
+      const out = await step.run();
+      const variant = /** @type {Variant} */ (step.row.variants.find((v) => v.variant === step.variant));
+      if (typeof out === 'number') variant.samples.push(out);
+      else {
+        variant.samples.push(out.ms);
+        for (const [key, value] of Object.entries(out.extra)) variant.extra = { ...variant.extra, [key]: Math.max(variant.extra?.[key] ?? 0, value) };
+      }
+      done += 1;
+    }
+  }
+  onProgress(done, total, 'done');
+  return rows;
+}
