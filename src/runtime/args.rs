@@ -180,18 +180,50 @@ fn js_string(text: &str) -> String {
     format!("{shown:?}")
 }
 
-/// Formats a number the way JS's `String(n)` would for the values messages show.
+/// Formats a number for an error message, as JS's `String(n)` would for the
+/// values people pass (whole numbers, a few decimals, huge or tiny ones in
+/// exponent notation; from 1e19 on, where JS still writes every digit, too). Integer arithmetic only: Rust's float formatting would
+/// add about 15 KB to the wasm for the sake of error messages.
 fn js_number(n: f64) -> String {
     if n.is_nan() {
-        "NaN".to_owned()
-    } else if n.is_infinite() {
-        if n > 0.0 { "Infinity" } else { "-Infinity" }.to_owned()
-    } else if n.abs() >= 1e21 {
-        // JS switches to exponent notation here; Rust would print every digit.
-        format!("{n:e}").replace('e', "e+").replace("e+-", "e-")
-    } else {
-        format!("{n}")
+        return "NaN".to_owned();
     }
+    if n.is_infinite() {
+        return if n > 0.0 { "Infinity" } else { "-Infinity" }.to_owned();
+    }
+    let sign = if n < 0.0 { "-" } else { "" };
+    let a = n.abs();
+    if a == 0.0 {
+        return "0".to_owned();
+    }
+    if a < 1e19 && a.fract() == 0.0 {
+        // Exact: every whole f64 below 1e19 fits a u64.
+        return format!("{sign}{}", a as u64);
+    }
+    if (1e-6..1e12).contains(&a) {
+        // Up to 6 decimals, trailing zeros dropped: 2.5, 0.1, 1.000001. Below
+        // 1e12 so that a * 1e6 stays well inside a u64.
+        let scaled = (a * 1e6).round() as u64;
+        let (whole, frac) = (scaled / 1_000_000, scaled % 1_000_000);
+        let digits = format!("{frac:06}");
+        return format!("{sign}{whole}.{}", digits.trim_end_matches('0'));
+    }
+    // Exponent notation with up to 6 significant digits: 1e+308, 1.5e-7.
+    let mut exponent = a.log10().floor() as i32;
+    let mut mantissa = (a / 10f64.powi(exponent) * 1e5).round() as u64;
+    if mantissa >= 1_000_000 {
+        mantissa /= 10;
+        exponent += 1;
+    }
+    let digits = mantissa.to_string();
+    let (first, rest) = digits.split_at(1);
+    let rest = rest.trim_end_matches('0');
+    let dot = if rest.is_empty() { "" } else { "." };
+    let exp_sign = if exponent < 0 { "-" } else { "+" };
+    format!(
+        "{sign}{first}{dot}{rest}e{exp_sign}{}",
+        exponent.unsigned_abs()
+    )
 }
 
 #[cfg(test)]
@@ -247,6 +279,12 @@ mod tests {
         assert!(got(1e12).ends_with("(got 1000000000000)"));
         assert!(got(1e308).ends_with("(got 1e+308)"));
         assert!(got(f64::NEG_INFINITY).ends_with("(got -Infinity)"));
+        assert!(got(-0.25).ends_with("(got -0.25)"));
+        assert!(got(60_000.5).ends_with("(got 60000.5)"));
+        assert!(got(1.5e-7).ends_with("(got 1.5e-7)"));
+        assert!(got(-3e300).ends_with("(got -3e+300)"));
+        assert!(got(2f64.powi(53)).ends_with("(got 9007199254740992)"));
+        assert!(got(1e14 + 0.5).ends_with("(got 1e+14)"));
     }
 
     const MODE: OneOf = OneOf {
