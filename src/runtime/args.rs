@@ -208,10 +208,10 @@ fn js_number(n: f64) -> String {
         let digits = format!("{frac:06}");
         return format!("{sign}{whole}.{}", digits.trim_end_matches('0'));
     }
-    // Exponent notation with up to 6 significant digits: 1e+308, 1.5e-7.
+    // Exponent notation with up to 15 significant digits: 1e+308, 1.5e-7.
     let mut exponent = a.log10().floor() as i32;
-    let mut mantissa = (a / 10f64.powi(exponent) * 1e5).round() as u64;
-    if mantissa >= 1_000_000 {
+    let mut mantissa = (a / 10f64.powi(exponent) * 1e14).round() as u64;
+    if mantissa >= 1_000_000_000_000_000 {
         mantissa /= 10;
         exponent += 1;
     }
@@ -284,7 +284,7 @@ mod tests {
         assert!(got(1.5e-7).ends_with("(got 1.5e-7)"));
         assert!(got(-3e300).ends_with("(got -3e+300)"));
         assert!(got(2f64.powi(53)).ends_with("(got 9007199254740992)"));
-        assert!(got(1e14 + 0.5).ends_with("(got 1e+14)"));
+        assert!(got(1e14 + 0.5).contains("(got 1.0000000000000"));
     }
 
     const MODE: OneOf = OneOf {
