@@ -5,8 +5,10 @@
 //! - [`run`]: a lesson's run: printed lines and task spans (pure, host-tested).
 //! - [`task`]: the wrapper that times a named future and notices cancellation.
 //! - [`time`]: `sleep`, a lazy timer future that clears its JS timer on drop.
+//! - [`bridge`]: awaiting any JS value from Rust as JS `await` would.
 
 pub mod args;
+pub mod bridge;
 pub mod clock;
 pub mod run;
 pub mod task;
