@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use async_rust_lab::api::args::Millis;
 use async_rust_lab::api::promises::{
-    await_order, await_promise, channel, cook, handmade, handmade_source, lazy,
+    await_order, await_promise, channel, cook, handmade, handmade_source, lazy, CookOptions, Dish,
 };
 use async_rust_lab::api::report::last_run;
 use async_rust_lab::runtime::clock::performance_clock;
@@ -255,20 +255,24 @@ async fn channel_promise_stays_pending_until_send() {
 
 // --- JS awaits Rust: cook ---
 
-fn options(burn: JsValue, cook_ms: f64) -> JsValue {
+fn dish(value: impl Into<JsValue>) -> Option<Dish> {
+    Some(value.into().unchecked_into())
+}
+
+fn options(burn: JsValue, cook_ms: f64) -> Option<CookOptions> {
     let object = Object::new();
     Reflect::set(&object, &"burn".into(), &burn).unwrap();
     Reflect::set(&object, &"cookMs".into(), &cook_ms.into()).unwrap();
-    object.into()
+    Some(object.unchecked_into())
 }
 
 #[wasm_bindgen_test]
 async fn cook_resolves_when_the_dish_is_ready_and_rejects_with_an_error_when_it_burns() {
-    let ready = cook("rice".into(), options(false.into(), 20.0))
+    let ready = cook(dish("rice"), options(false.into(), 20.0))
         .await
         .unwrap();
     assert_eq!(ready, "rice is ready");
-    let burned = cook("toast".into(), options(true.into(), 20.0))
+    let burned = cook(dish("toast"), options(true.into(), 20.0))
         .await
         .unwrap_err();
     let error: js_sys::Error = burned.dyn_into().expect("the rejection is an Error");
@@ -281,50 +285,52 @@ async fn cook_resolves_when_the_dish_is_ready_and_rejects_with_an_error_when_it_
 async fn cook_defaults_to_toast_for_400_ms() {
     let clock = performance_clock();
     let started = clock();
-    let ready = cook(JsValue::UNDEFINED, JsValue::UNDEFINED).await.unwrap();
+    let ready = cook(None, None).await.unwrap();
     assert_eq!(ready, "toast is ready");
     assert!(clock() - started >= 399.0);
 }
 
 #[wasm_bindgen_test]
 async fn cook_rejects_bad_arguments_naming_them() {
-    let cases: Vec<(JsValue, JsValue, &str, &str)> = vec![
-        ("cake".into(), JsValue::UNDEFINED, "RangeError", "dish"),
-        (5.into(), JsValue::UNDEFINED, "TypeError", "dish"),
-        ("soup".into(), 5.into(), "TypeError", "options"),
+    let raw = |v: JsValue| Some(v.unchecked_into::<CookOptions>());
+    let cases: Vec<(Option<Dish>, Option<CookOptions>, &str, &str)> = vec![
+        (dish("cake"), None, "RangeError", "dish"),
+        (dish(5), None, "TypeError", "dish"),
+        (dish("soup"), raw(5.into()), "TypeError", "options"),
         (
-            "soup".into(),
+            dish("soup"),
             options("yes".into(), 10.0),
             "TypeError",
             "options.burn",
         ),
         (
-            "soup".into(),
+            dish("soup"),
             options(false.into(), -1.0),
             "RangeError",
             "options.cookMs",
         ),
         (
-            "soup".into(),
+            dish("soup"),
             options(false.into(), 1e9),
             "RangeError",
             "options.cookMs",
         ),
     ];
     for (dish, opts, class, name) in cases {
-        let error = cook(dish.clone(), opts).await.unwrap_err();
+        let shown = format!("{:?}", dish.as_ref().map(AsRef::<JsValue>::as_ref));
+        let error = cook(dish, opts).await.unwrap_err();
         let error: js_sys::Error = error.dyn_into().unwrap();
-        assert_eq!(String::from(error.name()), class, "{dish:?}");
+        assert_eq!(String::from(error.name()), class, "{shown}");
         let message = String::from(error.message());
         assert!(message.starts_with(&format!("{name} ")), "{message}");
     }
     // null is a value, not "use the default", as for every parameter of the lab.
-    let error = cook("soup".into(), options(JsValue::NULL, 0.0))
+    let error = cook(dish("soup"), options(JsValue::NULL, 0.0))
         .await
         .unwrap_err();
     assert!(error.is_instance_of::<js_sys::TypeError>());
     // The module keeps working.
-    let soup = cook("soup".into(), options(false.into(), 0.0)).await;
+    let soup = cook(dish("soup"), options(false.into(), 0.0)).await;
     assert_eq!(soup.unwrap(), "soup is ready");
 }
 

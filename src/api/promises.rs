@@ -117,6 +117,18 @@ pub fn channel() -> JsValue {
     object.into()
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// A dish as the caller passed it: a string union in the `.d.ts`, any JS
+    /// value at run time, checked by Rust (like [`Millis`]).
+    #[wasm_bindgen(typescript_type = "\"toast\" | \"rice\" | \"soup\"")]
+    pub type Dish;
+
+    /// `cook`'s options object as the caller passed it, checked by Rust.
+    #[wasm_bindgen(typescript_type = "{ burn?: boolean; cookMs?: number }")]
+    pub type CookOptions;
+}
+
 const DISH: OneOf = OneOf {
     name: "dish",
     choices: DISHES,
@@ -166,18 +178,15 @@ fn describe(value: &ArgValue) -> String {
 /// `Err` is a rejected Promise.
 #[wasm_bindgen(unchecked_return_type = "string")]
 pub async fn cook(
+    #[wasm_bindgen(param_description = "what to cook: \"toast\" (default), \"rice\" or \"soup\"")]
+    dish: Option<Dish>,
     #[wasm_bindgen(
-        unchecked_param_type = "\"toast\" | \"rice\" | \"soup\" | undefined",
-        param_description = "what to cook: \"toast\" (default), \"rice\" or \"soup\""
-    )]
-    dish: JsValue,
-    #[wasm_bindgen(
-        unchecked_param_type = "{ burn?: boolean, cookMs?: number } | undefined",
         param_description = "burn: true to burn it (default false); cookMs: whole ms from 0 to 10000 (default 400)"
     )]
-    options: JsValue,
+    options: Option<CookOptions>,
 ) -> Result<JsValue, JsValue> {
-    let dish = DISH.check(arg_value(Some(&dish))).map_err(to_js_error)?;
+    let dish = DISH.check(arg_value(dish.as_ref())).map_err(to_js_error)?;
+    let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
     let cook_ms = COOK_MS
         .check(option_field(&options, "options", "cookMs")?)
         .map_err(to_js_error)?;
