@@ -66,13 +66,16 @@ export function mountPromisesCard(card, lab) {
   const outcome = role(card, 'outcome');
   const view = createRunView(card, { lesson: 'promises' });
 
-  // run-view writes lab.<mode>(numbers); cook takes a string and an options object.
+  // run-view writes lab.<mode>(numbers); cook takes a dish and an options
+  // object. The dish is the name of the run's task, known from its first line.
   globalThis.addEventListener('lab:run-start', (event) => {
-    const info = /** @type {CustomEvent} */ (event).detail;
-    if (info.lesson !== 'promises') return;
-    const { cookMs: ms, burn } = info.args;
-    role(card, 'console-call').textContent = `await lab.cook(${JSON.stringify(dish.value)}, { burn: ${Boolean(burn)}, cookMs: ${ms} })`;
-    outcome.textContent = '';
+    if (/** @type {CustomEvent} */ (event).detail.lesson === 'promises') outcome.textContent = '';
+  });
+  globalThis.addEventListener('lab:line', (event) => {
+    const { lesson, args, line } = /** @type {CustomEvent} */ (event).detail;
+    if (lesson !== 'promises' || !line.task) return;
+    role(card, 'console-call').textContent =
+      `await lab.cook(${JSON.stringify(line.task)}, { burn: ${Boolean(args.burn)}, cookMs: ${args.cookMs} })`;
   });
 
   form.addEventListener('submit', async (event) => {
@@ -162,11 +165,10 @@ export function mountLazyCard(card, lab) {
     rust.catch(() => {});
     const log = timedLog(jsLines);
     try {
-      const a = new Promise((resolve) => { log('A: executor runs'); resolve(undefined); });
-      log('promise A made (it will never be awaited)');
+      new Promise((resolve) => { log('A: executor runs'); resolve(undefined); });
+      log('promise A made (it is never awaited)');
       const b = new Promise((resolve) => { log('B: executor runs'); resolve(undefined); });
       log('promise B made');
-      void a;
       await pause(wait ?? 300);
       log(`${wait ?? 300} ms later: await B`);
       await b;
