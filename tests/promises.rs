@@ -8,7 +8,6 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use async_rust_lab::api::args::Millis;
 use async_rust_lab::api::promises::{
     await_order, await_promise, channel, cook, handmade, handmade_source, lazy, CookOptions, Dish,
 };
@@ -38,7 +37,8 @@ fn is(a: &JsValue, b: &JsValue) -> bool {
     Object::is(a, b)
 }
 
-fn ms(n: f64) -> Option<Millis> {
+/// A JS number as any of the number-typed parameters (`Millis`, `Count`).
+fn num<T: JsCast>(n: f64) -> Option<T> {
     Some(JsValue::from_f64(n).unchecked_into())
 }
 
@@ -339,7 +339,7 @@ async fn cook_rejects_bad_arguments_naming_them() {
 #[wasm_bindgen_test]
 async fn a_future_never_awaited_never_runs_and_one_awaited_late_runs_only_then() {
     let seen = LineLog::new();
-    let lines = strings(&lazy(ms(60.0)).await.unwrap());
+    let lines = strings(&lazy(num(60.0)).await.unwrap());
     assert!(!lines.iter().any(|l| l == "A: body runs"), "{lines:?}");
     let awaited = lines
         .iter()
@@ -425,7 +425,7 @@ fn global() -> EventTarget {
 async fn the_handmade_future_is_polled_once_per_wake_plus_once_and_its_trace_alternates() {
     let clock = performance_clock();
     let started = clock();
-    let polls = handmade(ms(3.0), ms(40.0)).await.unwrap();
+    let polls = handmade(num(3.0), num(40.0)).await.unwrap();
     let took = clock() - started;
     assert_eq!(polls, 4);
     assert!(took >= 119.0, "three 40 ms timers took {took} ms");
@@ -445,13 +445,13 @@ async fn the_handmade_future_is_polled_once_per_wake_plus_once_and_its_trace_alt
 
 #[wasm_bindgen_test]
 async fn the_handmade_future_with_no_ticks_is_ready_on_its_first_poll() {
-    assert_eq!(handmade(ms(0.0), None).await.unwrap(), 1);
+    assert_eq!(handmade(num(0.0), None).await.unwrap(), 1);
     assert_eq!(last_lines(), ["poll #1", "Ready"]);
 }
 
 #[wasm_bindgen_test]
 async fn the_handmade_future_rejects_bad_arguments() {
-    let error = handmade(ms(21.0), None).await.unwrap_err();
+    let error = handmade(num(21.0), None).await.unwrap_err();
     assert!(error.is_instance_of::<js_sys::RangeError>());
     let message = String::from(error.unchecked_into::<js_sys::Error>().message());
     assert!(message.starts_with("ticks "), "{message}");

@@ -17,8 +17,8 @@ use crate::lessons::promises::{self, DEFAULT_COOK_MS, DEFAULT_WAIT_MS, DISHES};
 use crate::runtime::args::{ArgValue, OneOf, WholeNumber};
 use crate::runtime::bridge::settle;
 
-/// Awaits `value` in Rust (through `wasm_bindgen_futures::JsFuture`) and
-/// settles exactly as `await value` would in JS. A Promise or any thenable is
+/// Awaits `value` in Rust (`JsFuture`) and settles exactly as `await value`
+/// would in JS. A Promise or any thenable is
 /// awaited; any other value is returned as is. The result is the very value
 /// (`await lab.awaitPromise(Promise.resolve(o)) === o`), and a rejection
 /// rejects with the very reason, Error or not.
@@ -60,6 +60,9 @@ impl Sender {
     }
 
     fn send(&self, value: JsValue) -> bool {
+        // Only the direct cycle is caught. A thenable that later resolves with
+        // this promise leaves it pending, where a native Promise would reject:
+        // the thenable is handed `Promise.resolve`'s resolvers, not ours.
         if value == self.promise {
             let cycle = TypeError::new("Chaining cycle detected for promise");
             return self.settle(Settlement::Reject(cycle.into()));
@@ -80,8 +83,9 @@ async fn receive(receiver: oneshot::Receiver<Settlement>) -> Result<JsValue, JsV
     }
 }
 
-/// Makes a oneshot channel whose receiving end is a Rust future, handed to JS
-/// as `promise` (`future_to_promise`). `send(value)` resolves it and
+/// Makes a oneshot channel: `promise` is a Rust future bridged to a Promise,
+/// settled once by `send(value)` or `fail(reason)`. The receiving end is a Rust
+/// future handed to JS with `future_to_promise`. `send(value)` resolves it and
 /// `fail(reason)` rejects it, as a Promise's own resolve and reject would: any
 /// value, a thenable is adopted, the promise itself is a TypeError. It settles
 /// once: the first call returns true, later ones change nothing and return
@@ -127,6 +131,10 @@ extern "C" {
     /// `cook`'s options object as the caller passed it, checked by Rust.
     #[wasm_bindgen(typescript_type = "{ burn?: boolean; cookMs?: number }")]
     pub type CookOptions;
+
+    /// A whole number (of wakes) as the caller passed it, checked by Rust.
+    #[wasm_bindgen(typescript_type = "number")]
+    pub type Count;
 }
 
 const DISH: OneOf = OneOf {
@@ -173,9 +181,10 @@ fn describe(value: &ArgValue) -> String {
     }
 }
 
-/// Cooks a dish in Rust: resolves to "toast is ready" (or rice, or soup) after options.cookMs,
-/// or, with `{ burn: true }`, rejects with an Error saying what burned. A Rust
-/// `Err` is a rejected Promise.
+/// Cooks a dish in Rust: resolves to `"toast is ready"` (or rice, soup), or
+/// with `{ burn: true }` rejects with an Error saying what burned. It takes
+/// options.cookMs either way: a Rust `Ok` is a resolved Promise, an `Err` a
+/// rejected one.
 #[wasm_bindgen(unchecked_return_type = "string")]
 pub async fn cook(
     #[wasm_bindgen(param_description = "what to cook: \"toast\" (default), \"rice\" or \"soup\"")]
@@ -215,8 +224,8 @@ const WAIT_MS: WholeNumber = WholeNumber {
     default: DEFAULT_WAIT_MS,
 };
 
-/// Makes two Rust futures, A and B, waits waitMs, then awaits only B. Resolves
-/// to the printed lines: B's body runs only when awaited, A's never does.
+/// Makes two Rust futures, A and B, waits waitMs, then awaits only B: A's body
+/// never runs. Resolves to the printed lines: B's body runs only when awaited.
 #[wasm_bindgen(unchecked_return_type = "string[]")]
 pub async fn lazy(
     #[wasm_bindgen(
@@ -261,7 +270,7 @@ const EVERY_MS: WholeNumber = WholeNumber {
 #[wasm_bindgen(unchecked_return_type = "number")]
 pub async fn handmade(
     #[wasm_bindgen(param_description = "how many timer wakes before Ready, 0 to 20 (default 3)")]
-    ticks: Option<Millis>,
+    ticks: Option<Count>,
     #[wasm_bindgen(
         js_name = "everyMs",
         param_description = "the timer's delay, whole ms from 0 to 5000 (default 250)"
@@ -280,10 +289,11 @@ pub async fn handmade(
         vec![(TICKS.name, ticks.into()), (EVERY_MS.name, every.into())],
     ));
     let polls = handmade::tick(run.clone(), ticks, every).await;
-    // The ticker, its timer and their clones of the run are dropped by now.
-    if let Ok(run) = Rc::try_unwrap(run) {
-        finish_run(run);
-    }
+    // The ticker and its timer, which held clones of the run, are dropped by
+    // now; if one were not, the run could not end, and that must show.
+    let run =
+        Rc::try_unwrap(run).map_err(|_| Error::new("handmade: the ticker outlived its run"))?;
+    finish_run(run);
     Ok(polls.into())
 }
 
