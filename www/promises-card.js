@@ -166,7 +166,7 @@ export function mountLazyCard(card, lab) {
     const log = timedLog(jsLines);
     try {
       new Promise((resolve) => { log('A: executor runs'); resolve(undefined); });
-      log('promise A made (it is never awaited)');
+      log('promise A made (it will never be awaited)');
       const b = new Promise((resolve) => { log('B: executor runs'); resolve(undefined); });
       log('promise B made');
       await pause(wait ?? 300);
