@@ -160,16 +160,16 @@ export function mountLazyCard(card, lab) {
     event.preventDefault();
     const wait = readNumber(waitMs);
     const rust = lab.lazy(wait);
-    // A bad waitMs rejects while the JS half runs: handled below, at the await,
-    // and marked handled now so the browser does not report it as unhandled.
-    rust.catch(() => {});
+    // A bad waitMs rejects at once: stop the JS half's wait right there rather
+    // than after it (a typo of 70000 would hang the card for 70 s).
+    const rejected = new Promise((_, reject) => { rust.catch(reject); });
     const log = timedLog(jsLines);
     try {
       new Promise((resolve) => { log('A: executor runs'); resolve(undefined); });
       log('promise A made (it will never be awaited)');
       const b = new Promise((resolve) => { log('B: executor runs'); resolve(undefined); });
       log('promise B made');
-      await pause(wait ?? 300);
+      await Promise.race([pause(wait ?? 300), rejected]);
       log(`${wait ?? 300} ms later: await B`);
       await b;
       log('B was done long ago: nothing left to run');

@@ -176,6 +176,22 @@ test('where .await lands: the Rust body starts in a microtask, its microtask awa
   assert.equal(log.at(-1), 'JS: await lab.awaitOrder() resumed');
 });
 
+test('bad numbers typed in the lazy and handmade cards show the RangeError on the card, and nothing goes unhandled', async () => {
+  await page.locator('#lazy input[name="waitMs"]').fill('70000');
+  await page.locator('#lazy').getByRole('button', { name: 'Run both sides' }).click();
+  const lazyError = page.locator('#lazy [data-role="error"]');
+  await lazyError.waitFor({ state: 'visible' });
+  assert.match(await lazyError.textContent(), /^RangeError: waitMs must be a whole number of milliseconds from 0 to 10000 \(got 70000\)/);
+  assert.equal(await page.locator('#lazy [data-role="js-lines"] li').count(), 0, 'the JS half ran with a bad waitMs');
+
+  await page.locator('#handmade input[name="ticks"]').fill('2.5');
+  await page.locator('#handmade').getByRole('button', { name: 'Poll it' }).click();
+  const handmadeError = page.locator('#handmade [data-role="error"]');
+  await handmadeError.waitFor({ state: 'visible' });
+  assert.match(await handmadeError.textContent(), /^RangeError: ticks must be a whole number of wakes from 0 to 20 \(got 2\.5\)/);
+  assert.deepEqual(lab.problems, []);
+});
+
 test('lab.help() lists the new exports with a sentence each', async () => {
   const lines = await page.evaluate(() => window.lab.help());
   for (const name of ['awaitPromise', 'channel', 'cook', 'lazy', 'handmade', 'handmadeSource', 'awaitOrder']) {
