@@ -9,5 +9,6 @@
 
 pub mod args;
 pub mod bench;
+pub mod promises;
 pub mod report;
 pub mod sequence;

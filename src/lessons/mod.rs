@@ -4,4 +4,6 @@
 //! [`Run`](crate::runtime::run::Run) to print to, and return plain Rust values.
 //! `api/` does every conversion.
 
+pub mod handmade;
+pub mod promises;
 pub mod sequence;

@@ -1,18 +1,56 @@
-//! A leaner Future -> Promise bridge for futures that are often ready at once.
+//! The bridges between Rust Futures and JS Promises, both ways.
 //!
-//! `wasm_bindgen_futures::future_to_promise` (what every `async fn` export uses)
-//! always builds a Promise, two closures and a spawned task, then polls on a
-//! later microtask, even when the future could answer immediately.
-//! [`eager_promise`] polls once, right now: a ready future becomes an
-//! already-settled Promise with no task and no closure at all; only a pending
-//! one pays for the full bridge.
+//! 1. JS Promise -> Rust Future: [`settle`] awaits any JS value the way JS
+//!    `await` does. `JsFuture` only takes a real `Promise`; JS `await` takes
+//!    anything: a Promise, a thenable, or a plain value. Passing the value
+//!    through `Promise.resolve` first gives Rust the same rules: a thenable's
+//!    `then` is called, a plain value is ready at once, and a native Promise is
+//!    awaited as is.
+//! 2. Rust Future -> JS Promise: [`eager_promise`], a leaner bridge for futures
+//!    that are often ready at once. `wasm_bindgen_futures::future_to_promise`
+//!    (what every `async fn` export uses) always builds a Promise, two closures
+//!    and a spawned task, then polls on a later microtask, even when the future
+//!    could answer immediately. `eager_promise` polls once, right now: a ready
+//!    future becomes an already-settled Promise with no task and no closure at
+//!    all; only a pending one pays for the full bridge.
 
 use std::future::Future;
 use std::task::{Context, Poll, Waker};
 
 use js_sys::Promise;
-use wasm_bindgen::JsValue;
-use wasm_bindgen_futures::future_to_promise;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+
+#[wasm_bindgen]
+extern "C" {
+    // js-sys binds `Promise.resolve` without `catch`. It can throw: for a
+    // Promise whose `constructor` getter throws. With `catch`, that exception
+    // becomes an Err here instead of unwinding through Rust frames.
+    #[wasm_bindgen(js_namespace = Promise, js_name = resolve, catch)]
+    fn promise_resolve(value: &JsValue) -> Result<Promise, JsValue>;
+}
+
+/// Awaits `value` as JS `await value` would: `Ok` with what it fulfils with,
+/// `Err` with exactly what it rejects with (any JS value, not only an `Error`).
+///
+/// # Example
+/// ```no_run
+/// # async fn example() {
+/// use async_rust_lab::runtime::bridge::settle;
+/// use wasm_bindgen::JsValue;
+/// let forty_two = settle(&JsValue::from(42)).await; // Ok(42), one microtask later
+/// # }
+/// ```
+pub async fn settle(value: &JsValue) -> Result<JsValue, JsValue> {
+    JsFuture::from(promise_resolve(value)?).await
+}
+
+/// Awaits an already-resolved JS Promise: the smallest hop through the JS
+/// microtask queue that Rust can take, for lessons that show where it lands.
+pub async fn resolved_promise() {
+    // Promise.resolve(undefined) is a native Promise that never rejects.
+    let _ = settle(&JsValue::UNDEFINED).await;
+}
 
 /// Polls `future` once now; settles at once if it is ready, else hands it to
 /// `future_to_promise`.

@@ -1,7 +1,8 @@
 //! The small toolkit the lessons share. It knows nothing of lessons.
 //!
 //! - [`args`]: the argument rules of the console API (pure, host-tested).
-//! - [`bridge`]: `eager_promise`, a Future -> Promise bridge that settles at once when it can.
+//! - [`bridge`]: Promise -> Future (`settle`, as JS `await` would) and Future ->
+//!   Promise (`eager_promise`, settled at once when the future is ready).
 //! - [`clock`]: `performance.now()`, or a manual clock in host tests.
 //! - [`run`]: a lesson's run: printed lines and its trace (pure, host-tested).
 //! - [`task`]: the wrapper that traces a named future: polls, wakes, drops.

@@ -1,0 +1,328 @@
+//! Exports of the Future/Promise lesson: Rust awaiting JS (`awaitPromise`,
+//! `channel`), JS awaiting Rust (`cook`), and what sets the two apart
+//! (`lazy`, `handmade`, `awaitOrder`).
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use futures::channel::oneshot;
+use js_sys::{Array, Error, Object, Reflect, TypeError};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+use super::args::{arg_value, option_field, to_js_error, Millis};
+use super::report::{finish_run, start_run};
+use crate::lessons::handmade::{self, ticker_source};
+use crate::lessons::promises::{self, DEFAULT_COOK_MS, DEFAULT_WAIT_MS, DISHES};
+use crate::runtime::args::{ArgValue, OneOf, WholeNumber};
+use crate::runtime::bridge::settle;
+
+/// Awaits `value` in Rust (`JsFuture`) and settles exactly as `await value`
+/// would in JS. A Promise or any thenable is
+/// awaited; any other value is returned as is. The result is the very value
+/// (`await lab.awaitPromise(Promise.resolve(o)) === o`), and a rejection
+/// rejects with the very reason, Error or not.
+#[wasm_bindgen(js_name = awaitPromise, unchecked_return_type = "unknown")]
+pub async fn await_promise(
+    #[wasm_bindgen(
+        unchecked_param_type = "unknown",
+        param_description = "a Promise, a thenable, or any other value"
+    )]
+    value: JsValue,
+) -> Result<JsValue, JsValue> {
+    settle(&value).await
+}
+
+/// What `send` or `fail` asked for, carried from JS to the waiting Rust future.
+enum Settlement {
+    Fulfil(JsValue),
+    Reject(JsValue),
+}
+
+/// The sending half, shared by the `send` and `fail` functions JS holds.
+struct Sender {
+    sender: RefCell<Option<oneshot::Sender<Settlement>>>,
+    /// The channel's own Promise: sending it into itself is a cycle that a
+    /// Promise's resolve turns into a TypeError, and so does `send`.
+    promise: JsValue,
+}
+
+impl Sender {
+    /// Settles the channel the first time; `false` (and nothing else) after.
+    fn settle(&self, settlement: Settlement) -> bool {
+        let Some(sender) = self.sender.borrow_mut().take() else {
+            return false;
+        };
+        // Err only if the receiving future is gone, which nothing here allows:
+        // it lives as long as the sender holds its waker. Settled either way.
+        let _ = sender.send(settlement);
+        true
+    }
+
+    fn send(&self, value: JsValue) -> bool {
+        // Only the direct cycle is caught. A thenable that later resolves with
+        // this promise leaves it pending, where a native Promise would reject:
+        // the thenable is handed `Promise.resolve`'s resolvers, not ours.
+        if value == self.promise {
+            let cycle = TypeError::new("Chaining cycle detected for promise");
+            return self.settle(Settlement::Reject(cycle.into()));
+        }
+        self.settle(Settlement::Fulfil(value))
+    }
+}
+
+/// The Rust future behind a channel's `promise`.
+async fn receive(receiver: oneshot::Receiver<Settlement>) -> Result<JsValue, JsValue> {
+    match receiver.await {
+        // Adopts a thenable as a Promise's resolve does; a plain value passes.
+        Ok(Settlement::Fulfil(value)) => settle(&value).await,
+        Ok(Settlement::Reject(reason)) => Err(reason),
+        // `send` and `fail` were both garbage-collected unused. A Promise whose
+        // resolve and reject are gone stays pending forever, so this does too.
+        Err(oneshot::Canceled) => futures::future::pending().await,
+    }
+}
+
+/// Makes a oneshot channel: `promise` is a Rust future bridged to a Promise,
+/// settled once by `send(value)` or `fail(reason)`. The receiving end is a Rust
+/// future handed to JS with `future_to_promise`. `send(value)` resolves it and
+/// `fail(reason)` rejects it, as a Promise's own resolve and reject would: any
+/// value, a thenable is adopted, the promise itself is a TypeError. It settles
+/// once: the first call returns true, later ones change nothing and return
+/// false.
+#[wasm_bindgen(unchecked_return_type = "LabChannel")]
+pub fn channel() -> JsValue {
+    // Not async: like Promise.withResolvers(), the caller needs the resolvers
+    // now, not a Promise of them.
+    let (sender, receiver) = oneshot::channel();
+    let promise: JsValue = future_to_promise(receive(receiver)).into();
+    let shared = Rc::new(Sender {
+        sender: RefCell::new(Some(sender)),
+        promise: promise.clone(),
+    });
+    let to_send = shared.clone();
+    let send = Closure::<dyn Fn(JsValue) -> bool>::new(move |value| to_send.send(value));
+    let fail = Closure::<dyn Fn(JsValue) -> bool>::new(move |reason| {
+        shared.settle(Settlement::Reject(reason))
+    });
+    // into_js_value: the JS functions own the closures, and wasm-bindgen frees
+    // each with a FinalizationRegistry when JS collects it. No forget, no leak,
+    // and `const { send } = lab.channel()` works (no `this`).
+    let fields = [
+        ("promise", promise),
+        ("send", send.into_js_value()),
+        ("fail", fail.into_js_value()),
+    ];
+    let object = Object::new();
+    for (key, value) in fields {
+        // Defining a data property on a fresh plain object cannot fail.
+        let _ = Reflect::set(&object, &key.into(), &value);
+    }
+    object.into()
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// A dish as the caller passed it: a string union in the `.d.ts`, any JS
+    /// value at run time, checked by Rust (like [`Millis`]).
+    #[wasm_bindgen(typescript_type = "\"toast\" | \"rice\" | \"soup\"")]
+    pub type Dish;
+
+    /// `cook`'s options object as the caller passed it, checked by Rust.
+    #[wasm_bindgen(typescript_type = "{ burn?: boolean; cookMs?: number }")]
+    pub type CookOptions;
+
+    /// A whole number (of wakes) as the caller passed it, checked by Rust.
+    #[wasm_bindgen(typescript_type = "number")]
+    pub type Count;
+}
+
+const DISH: OneOf = OneOf {
+    name: "dish",
+    choices: DISHES,
+    default: Some("toast"),
+};
+
+const COOK_MS: WholeNumber = WholeNumber {
+    name: "options.cookMs",
+    unit: "milliseconds",
+    min: 0,
+    max: 10_000,
+    default: DEFAULT_COOK_MS,
+};
+
+/// Reads `options.burn`: absent means false; anything but a boolean is a TypeError.
+fn burn_option(options: &JsValue) -> Result<bool, JsValue> {
+    if !options.is_object() {
+        return Ok(false);
+    }
+    let value = Reflect::get(options, &JsValue::from_str("burn"))
+        .map_err(|_| TypeError::new("options.burn could not be read: its getter threw"))?;
+    if let Some(burn) = value.as_bool() {
+        return Ok(burn);
+    }
+    match arg_value(Some(&value)) {
+        ArgValue::Undefined => Ok(false),
+        got => Err(TypeError::new(&format!(
+            "options.burn must be true or false (got {})",
+            describe(&got)
+        ))
+        .into()),
+    }
+}
+
+fn describe(value: &ArgValue) -> String {
+    match value {
+        ArgValue::Undefined => "undefined".to_owned(),
+        ArgValue::Null => "null".to_owned(),
+        ArgValue::Number(n) => format!("the number {n}"),
+        ArgValue::Text(_) => "a string".to_owned(),
+        ArgValue::Other(name) => format!("a {name}"),
+    }
+}
+
+/// Cooks a dish in Rust: resolves to `"toast is ready"` (or rice, soup), or
+/// with `{ burn: true }` rejects with an Error saying what burned. It takes
+/// options.cookMs either way: a Rust `Ok` is a resolved Promise, an `Err` a
+/// rejected one.
+#[wasm_bindgen(unchecked_return_type = "string")]
+pub async fn cook(
+    #[wasm_bindgen(param_description = "what to cook: \"toast\" (default), \"rice\" or \"soup\"")]
+    dish: Option<Dish>,
+    #[wasm_bindgen(
+        param_description = "burn: true to burn it (default false); cookMs: whole ms from 0 to 10000 (default 400)"
+    )]
+    options: Option<CookOptions>,
+) -> Result<JsValue, JsValue> {
+    let dish = DISH.check(arg_value(dish.as_ref())).map_err(to_js_error)?;
+    let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
+    let cook_ms = COOK_MS
+        .check(option_field(&options, "options", "cookMs")?)
+        .map_err(to_js_error)?;
+    let burn = burn_option(&options)?;
+    let run = start_run(
+        "promises",
+        "cook",
+        vec![
+            ("cookMs", cook_ms.into()),
+            ("burn", f64::from(u8::from(burn))),
+        ],
+    );
+    let cooked = promises::cook(&run, dish, cook_ms, burn).await;
+    finish_run(run);
+    match cooked {
+        Ok(line) => Ok(line.into()),
+        Err(burned) => Err(Error::new(&burned.to_string()).into()),
+    }
+}
+
+const WAIT_MS: WholeNumber = WholeNumber {
+    name: "waitMs",
+    unit: "milliseconds",
+    min: 0,
+    max: 10_000,
+    default: DEFAULT_WAIT_MS,
+};
+
+/// Makes two Rust futures, A and B, waits waitMs, then awaits only B: A's body
+/// never runs. Resolves to the printed lines: B's body runs only when awaited.
+#[wasm_bindgen(unchecked_return_type = "string[]")]
+pub async fn lazy(
+    #[wasm_bindgen(
+        js_name = "waitMs",
+        param_description = "how long to wait before awaiting B, whole ms from 0 to 10000 (default 300)"
+    )]
+    wait_ms: Option<Millis>,
+) -> Result<JsValue, JsValue> {
+    let wait = WAIT_MS
+        .check(arg_value(wait_ms.as_ref()))
+        .map_err(to_js_error)?;
+    let run = start_run("lazy", "lazy", vec![(WAIT_MS.name, wait.into())]);
+    let lines = promises::lazy(&run, wait).await;
+    finish_run(run);
+    Ok(lines
+        .into_iter()
+        .map(JsValue::from)
+        .collect::<Array>()
+        .into())
+}
+
+const TICKS: WholeNumber = WholeNumber {
+    name: "ticks",
+    unit: "wakes",
+    min: 0,
+    max: 20,
+    default: 3,
+};
+
+const EVERY_MS: WholeNumber = WholeNumber {
+    name: "everyMs",
+    unit: "milliseconds",
+    min: 0,
+    max: 5_000,
+    default: 250,
+};
+
+/// Polls a Future written by hand (a struct with its own `poll`) that stays
+/// Pending until a JS timer has woken it `ticks` times. Its trace (poll,
+/// Pending, timer fired: wake(), Ready) is printed as it happens; resolves to
+/// the number of polls.
+#[wasm_bindgen(unchecked_return_type = "number")]
+pub async fn handmade(
+    #[wasm_bindgen(param_description = "how many timer wakes before Ready, 0 to 20 (default 3)")]
+    ticks: Option<Count>,
+    #[wasm_bindgen(
+        js_name = "everyMs",
+        param_description = "the timer's delay, whole ms from 0 to 5000 (default 250)"
+    )]
+    every_ms: Option<Millis>,
+) -> Result<JsValue, JsValue> {
+    let ticks = TICKS
+        .check(arg_value(ticks.as_ref()))
+        .map_err(to_js_error)?;
+    let every = EVERY_MS
+        .check(arg_value(every_ms.as_ref()))
+        .map_err(to_js_error)?;
+    let run = Rc::new(start_run(
+        "handmade",
+        "handmade",
+        vec![(TICKS.name, ticks.into()), (EVERY_MS.name, every.into())],
+    ));
+    let polls = handmade::tick(run.clone(), ticks, every).await;
+    // The ticker and its timer, which held clones of the run, are dropped by
+    // now; if one were not, the run could not end, and that must show.
+    let run =
+        Rc::try_unwrap(run).map_err(|_| Error::new("handmade: the ticker outlived its run"))?;
+    finish_run(run);
+    Ok(polls.into())
+}
+
+/// The Rust source of the hand-written future `handmade` polls, as the page shows it.
+#[wasm_bindgen(js_name = handmadeSource)]
+pub fn handmade_source() -> String {
+    ticker_source().to_owned()
+}
+
+/// Awaits, in turn, a future that wakes itself, a resolved JS Promise and a
+/// `sleep(0)`, printing after each. Call it between your own
+/// `queueMicrotask` and `setTimeout(0)` steps to see where each `.await` lands.
+#[wasm_bindgen(js_name = awaitOrder, unchecked_return_type = "undefined")]
+pub async fn await_order() -> Result<JsValue, JsValue> {
+    let run = start_run("await-order", "awaitOrder", vec![]);
+    promises::await_order(&run).await;
+    finish_run(run);
+    Ok(JsValue::UNDEFINED)
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const CHANNEL_TYPES: &str = r#"
+/** A oneshot channel: a Rust future on the receiving end, a Promise to JS. */
+export interface LabChannel {
+  /** Settles when `send` or `fail` is first called. */
+  promise: Promise<unknown>;
+  /** Resolves `promise` with `value` (a thenable is adopted). True the first time, then false. */
+  send(value?: unknown): boolean;
+  /** Rejects `promise` with `reason`, as is. True the first time, then false. */
+  fail(reason?: unknown): boolean;
+}
+"#;

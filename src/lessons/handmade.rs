@@ -1,0 +1,181 @@
+//! Futures written by hand, without `async`: a struct and its own `poll`.
+//!
+//! `Ticker` is what `sleep` is made of: on each `poll` it either says `Ready` or
+//! stores the `Waker` and returns `Pending`, and a JS timer calls `wake()` later.
+//! `YieldNow` wakes itself at once, to show that `wake` does not poll: it only
+//! queues the task, and the executor polls it on a later turn. The page shows
+//! the source between the `card:` markers next to the trace it prints.
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+
+use gloo_timers::callback::Timeout;
+
+use crate::runtime::run::Run;
+
+/// How a [`Ticker`] reports each step of its life: a line of its trace.
+pub type Say = Rc<dyn Fn(&str)>;
+
+// card:start
+/// Pending until a JS timer has woken it `ticks` times, then Ready.
+pub struct Ticker {
+    ticks_left: u32,
+    every_ms: u32,
+    polls: u32,
+    /// Shared with the timer's callback: the latest Waker, and whether it fired.
+    wake: Rc<RefCell<Wake>>,
+    /// The armed JS timer. Dropping it calls clearTimeout.
+    timer: Option<Timeout>,
+    say: Say,
+}
+
+#[derive(Default)]
+struct Wake {
+    waker: Option<Waker>,
+    fired: bool,
+}
+
+impl Future for Ticker {
+    type Output = u32;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<u32> {
+        self.polls += 1;
+        (self.say)(&format!("poll #{}", self.polls));
+        if std::mem::take(&mut self.wake.borrow_mut().fired) {
+            self.timer = None;
+            self.ticks_left = self.ticks_left.saturating_sub(1);
+        }
+        if self.ticks_left == 0 {
+            (self.say)("Ready");
+            return Poll::Ready(self.polls);
+        }
+        // Keep the Waker of *this* poll: the task may have moved since the last.
+        self.wake.borrow_mut().waker = Some(cx.waker().clone());
+        if self.timer.is_none() {
+            let (wake, say) = (self.wake.clone(), self.say.clone());
+            self.timer = Some(Timeout::new(self.every_ms, move || {
+                let waker = {
+                    let mut wake = wake.borrow_mut();
+                    wake.fired = true;
+                    wake.waker.take()
+                };
+                say("timer fired: wake()");
+                if let Some(waker) = waker {
+                    waker.wake(); // queues the task; it does not poll it
+                }
+            }));
+        }
+        (self.say)(&format!(
+            "Pending: Waker stored, timer set for {} ms",
+            self.every_ms
+        ));
+        Poll::Pending
+    }
+}
+// card:end
+
+impl Ticker {
+    /// A ticker that is Ready after `ticks` timer wakes, `every_ms` apart,
+    /// reporting each poll, wake and outcome through `say`.
+    pub fn new(ticks: u32, every_ms: u32, say: Say) -> Ticker {
+        Ticker {
+            ticks_left: ticks,
+            every_ms,
+            polls: 0,
+            wake: Rc::default(),
+            timer: None,
+            say,
+        }
+    }
+}
+
+/// The lines of the hand-written future's source shown on the page: from the
+/// `card:start` marker to `card:end` in this file, compiled in so the page can
+/// never show a stale copy.
+pub fn ticker_source() -> &'static str {
+    const FILE: &str = include_str!("handmade.rs");
+    let start = FILE
+        .find("// card:start\n")
+        .map(|at| at + "// card:start\n".len());
+    let end = FILE.find("// card:end");
+    match (start, end) {
+        (Some(start), Some(end)) => FILE.get(start..end).unwrap_or(FILE),
+        _ => FILE,
+    }
+}
+
+/// Polls a [`Ticker`] to the end as the task "ticker", printing its trace on
+/// `run`. Returns how many times it was polled: one more than `ticks`.
+pub async fn tick(run: Rc<Run>, ticks: u32, every_ms: u32) -> u32 {
+    let say: Say = {
+        let run = run.clone();
+        Rc::new(move |line| {
+            run.print(line);
+        })
+    };
+    run.task("ticker", Ticker::new(ticks, every_ms, say)).await
+}
+
+/// Pending once, after waking itself: the task is queued again at once, but
+/// polled only on the executor's next turn.
+#[derive(Debug, Default)]
+#[must_use = "futures do nothing unless awaited"]
+pub struct YieldNow {
+    yielded: bool,
+}
+
+impl Future for YieldNow {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.yielded {
+            return Poll::Ready(());
+        }
+        self.yielded = true;
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
+}
+
+/// Gives the executor a turn: see [`YieldNow`].
+pub fn yield_now() -> YieldNow {
+    YieldNow::default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shown_source_is_the_ticker_and_its_poll_and_nothing_else() {
+        let source = ticker_source();
+        assert!(source.starts_with("/// Pending until a JS timer"));
+        assert!(source.contains("impl Future for Ticker"));
+        assert!(!source.contains("card:"));
+        assert!(!source.contains("fn ticker_source"));
+    }
+
+    #[test]
+    fn yield_now_wakes_itself_once_then_is_ready() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::Arc;
+
+        struct Count(AtomicUsize);
+        impl std::task::Wake for Count {
+            fn wake(self: Arc<Self>) {
+                self.0.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+        let count = Arc::new(Count(AtomicUsize::new(0)));
+        let waker = Waker::from(count.clone());
+        let mut cx = Context::from_waker(&waker);
+        let mut future = yield_now();
+        assert!(Pin::new(&mut future).poll(&mut cx).is_pending());
+        assert_eq!(count.0.load(Ordering::SeqCst), 1);
+        assert!(Pin::new(&mut future).poll(&mut cx).is_ready());
+        assert_eq!(count.0.load(Ordering::SeqCst), 1);
+    }
+}

@@ -1,0 +1,492 @@
+//! The Future/Promise lesson in a real browser: values and reasons crossing
+//! both ways unchanged, the channel's settle-once rule, laziness, the
+//! hand-written future's trace, and where `.await` lands among JS tasks.
+#![cfg(target_arch = "wasm32")]
+// A panic in a test is a failing test: the crate-wide bans are for input-reachable code.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use async_rust_lab::api::promises::{
+    await_order, await_promise, channel, cook, handmade, handmade_source, lazy, CookOptions, Dish,
+};
+use async_rust_lab::api::report::last_run;
+use async_rust_lab::runtime::clock::performance_clock;
+use js_sys::{Array, Function, Object, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+use web_sys::EventTarget;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn get(target: &JsValue, key: &str) -> JsValue {
+    Reflect::get(target, &key.into()).unwrap()
+}
+
+/// Evaluates a JS function body, e.g. `return { then(r) { r(7) } }`.
+fn js(body: &str) -> JsValue {
+    Function::new_no_args(body)
+        .call0(&JsValue::UNDEFINED)
+        .unwrap()
+}
+
+fn is(a: &JsValue, b: &JsValue) -> bool {
+    Object::is(a, b)
+}
+
+/// A JS number as any of the number-typed parameters (`Millis`, `Count`).
+fn num<T: JsCast>(n: f64) -> Option<T> {
+    Some(JsValue::from_f64(n).unchecked_into())
+}
+
+fn strings(value: &JsValue) -> Vec<String> {
+    Array::from(value)
+        .iter()
+        .filter_map(|v| v.as_string())
+        .collect()
+}
+
+/// The texts of the last finished run's lines.
+fn last_lines() -> Vec<String> {
+    Array::from(&get(&last_run(), "lines"))
+        .iter()
+        .map(|line| get(&line, "text").as_string().unwrap())
+        .collect()
+}
+
+/// Odd values a Promise can carry: each must come back as the very same value.
+fn odd_values() -> Vec<(&'static str, JsValue)> {
+    vec![
+        ("42", 42.into()),
+        ("undefined", JsValue::UNDEFINED),
+        ("null", JsValue::NULL),
+        ("NaN", JsValue::from_f64(f64::NAN)),
+        ("a string", "text".into()),
+        ("an object", Object::new().into()),
+        ("a function", js("return function f() {}")),
+        ("an Error", js_sys::Error::new("boom").into()),
+        ("a symbol", js("return Symbol('s')")),
+    ]
+}
+
+// --- Rust awaits JS: awaitPromise ---
+
+#[wasm_bindgen_test]
+async fn await_promise_resolves_to_the_very_value_the_promise_resolves_with() {
+    for (name, value) in odd_values() {
+        let promise = Promise::resolve(&value);
+        let result = await_promise(promise.into()).await;
+        let got = result.unwrap_or_else(|e| panic!("{name} rejected with {e:?}"));
+        assert!(is(&got, &value), "{name} came back as {got:?}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn await_promise_rejects_with_the_very_reason_error_or_not() {
+    for (name, reason) in odd_values() {
+        let promise = Promise::reject(&reason);
+        let result = await_promise(promise.into()).await;
+        let got = result.expect_err(name);
+        assert!(is(&got, &reason), "{name} rejected as {got:?}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn await_promise_of_a_plain_value_resolves_to_it_as_await_would() {
+    for (name, value) in odd_values() {
+        let got = await_promise(value.clone()).await.unwrap();
+        assert!(is(&got, &value), "{name} came back as {got:?}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn await_promise_adopts_thenables_both_ways() {
+    let fulfils = js("return { then(resolve) { resolve(7); } }");
+    assert_eq!(await_promise(fulfils).await.unwrap(), 7);
+    let rejects = js("return { then(_, reject) { reject('no'); } }");
+    assert_eq!(await_promise(rejects).await.unwrap_err(), "no");
+    let throws = js("return { then() { throw 'thrown'; } }");
+    assert_eq!(await_promise(throws).await.unwrap_err(), "thrown");
+    let getter_throws = js("return { get then() { throw 'getter'; } }");
+    assert_eq!(await_promise(getter_throws).await.unwrap_err(), "getter");
+}
+
+#[wasm_bindgen_test]
+async fn await_promise_waits_for_a_promise_that_settles_later() {
+    let clock = performance_clock();
+    let started = clock();
+    let later = js("return new Promise((resolve) => setTimeout(() => resolve('late'), 80))");
+    assert_eq!(await_promise(later).await.unwrap(), "late");
+    let took = clock() - started;
+    assert!(
+        took >= 79.0,
+        "resolved after {took} ms, before the promise did"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_promise_whose_constructor_getter_throws_rejects_instead_of_throwing_through_rust() {
+    let hostile = js("const p = Promise.resolve(1); \
+         Object.defineProperty(p, 'constructor', { get() { throw 'hostile'; } }); return p");
+    assert_eq!(await_promise(hostile).await.unwrap_err(), "hostile");
+    // The module still works.
+    assert_eq!(await_promise(5.into()).await.unwrap(), 5);
+}
+
+// --- channel ---
+
+struct Channel {
+    promise: Promise,
+    send: Function,
+    fail: Function,
+}
+
+fn open() -> Channel {
+    let object = channel();
+    Channel {
+        promise: get(&object, "promise").dyn_into().unwrap(),
+        send: get(&object, "send").dyn_into().unwrap(),
+        fail: get(&object, "fail").dyn_into().unwrap(),
+    }
+}
+
+/// Calls `f(value)` with `this` undefined, as a destructured `send(value)` would be.
+fn call(f: &Function, value: &JsValue) -> JsValue {
+    f.call1(&JsValue::UNDEFINED, value).unwrap()
+}
+
+async fn outcome(promise: &Promise) -> Result<JsValue, JsValue> {
+    JsFuture::from(promise.clone()).await
+}
+
+#[wasm_bindgen_test]
+async fn channel_send_resolves_the_promise_with_the_very_value() {
+    for (name, value) in odd_values() {
+        let ch = open();
+        assert_eq!(call(&ch.send, &value), true, "{name}");
+        let got = outcome(&ch.promise).await.unwrap();
+        assert!(is(&got, &value), "{name} came back as {got:?}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn channel_fail_rejects_the_promise_with_the_very_reason_even_a_promise() {
+    let mut reasons = odd_values();
+    reasons.push(("a Promise", Promise::resolve(&JsValue::from(1)).into()));
+    reasons.push(("a thenable", js("return { then(r) { r(1); } }")));
+    for (name, reason) in reasons {
+        let ch = open();
+        assert_eq!(call(&ch.fail, &reason), true, "{name}");
+        let got = outcome(&ch.promise).await.unwrap_err();
+        assert!(is(&got, &reason), "{name} rejected as {got:?}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn channel_settles_once_later_calls_return_false_and_change_nothing() {
+    let ch = open();
+    assert_eq!(call(&ch.send, &"first".into()), true);
+    assert_eq!(call(&ch.send, &"second".into()), false);
+    assert_eq!(call(&ch.fail, &"too late".into()), false);
+    assert_eq!(outcome(&ch.promise).await.unwrap(), "first");
+    // Even after the promise settled, later calls neither throw nor change it.
+    assert_eq!(call(&ch.fail, &"later".into()), false);
+    assert_eq!(outcome(&ch.promise).await.unwrap(), "first");
+
+    let ch = open();
+    assert_eq!(call(&ch.fail, &"first".into()), true);
+    assert_eq!(call(&ch.send, &"second".into()), false);
+    assert_eq!(outcome(&ch.promise).await.unwrap_err(), "first");
+}
+
+#[wasm_bindgen_test]
+async fn channel_send_with_no_argument_resolves_to_undefined() {
+    let ch = open();
+    assert_eq!(ch.send.call0(&JsValue::UNDEFINED).unwrap(), true);
+    assert!(outcome(&ch.promise).await.unwrap().is_undefined());
+}
+
+#[wasm_bindgen_test]
+async fn channel_send_adopts_promises_and_thenables_as_resolve_does() {
+    let ch = open();
+    call(
+        &ch.send,
+        &js("return { then(resolve) { resolve('adopted'); } }"),
+    );
+    assert_eq!(outcome(&ch.promise).await.unwrap(), "adopted");
+
+    let ch = open();
+    call(&ch.send, &Promise::reject(&"inner no".into()));
+    assert_eq!(outcome(&ch.promise).await.unwrap_err(), "inner no");
+}
+
+#[wasm_bindgen_test]
+async fn channel_sending_its_own_promise_rejects_with_a_type_error() {
+    let ch = open();
+    assert_eq!(call(&ch.send, &ch.promise.clone().into()), true);
+    let error = outcome(&ch.promise).await.unwrap_err();
+    assert!(error.is_instance_of::<js_sys::TypeError>(), "{error:?}");
+}
+
+#[wasm_bindgen_test]
+async fn channel_promise_stays_pending_until_send() {
+    let ch = open();
+    let settled = Rc::new(Cell::new(false));
+    let flag = settled.clone();
+    let on_settle = Closure::once(move |_: JsValue| flag.set(true));
+    let _ = ch.promise.then(&on_settle);
+    JsFuture::from(js("return new Promise((r) => setTimeout(r, 30))").unchecked_into::<Promise>())
+        .await
+        .unwrap();
+    assert!(
+        !settled.get(),
+        "the channel's promise settled with nothing sent"
+    );
+    call(&ch.send, &1.into());
+    outcome(&ch.promise).await.unwrap();
+    JsFuture::from(Promise::resolve(&JsValue::UNDEFINED))
+        .await
+        .unwrap();
+    assert!(settled.get());
+}
+
+// --- JS awaits Rust: cook ---
+
+fn dish(value: impl Into<JsValue>) -> Option<Dish> {
+    Some(value.into().unchecked_into())
+}
+
+fn options(burn: JsValue, cook_ms: f64) -> Option<CookOptions> {
+    let object = Object::new();
+    Reflect::set(&object, &"burn".into(), &burn).unwrap();
+    Reflect::set(&object, &"cookMs".into(), &cook_ms.into()).unwrap();
+    Some(object.unchecked_into())
+}
+
+#[wasm_bindgen_test]
+async fn cook_resolves_when_the_dish_is_ready_and_rejects_with_an_error_when_it_burns() {
+    let ready = cook(dish("rice"), options(false.into(), 20.0))
+        .await
+        .unwrap();
+    assert_eq!(ready, "rice is ready");
+    let burned = cook(dish("toast"), options(true.into(), 20.0))
+        .await
+        .unwrap_err();
+    let error: js_sys::Error = burned.dyn_into().expect("the rejection is an Error");
+    let message = String::from(error.message());
+    assert!(message.contains("toast burned"), "{message}");
+    assert_eq!(last_lines(), ["toast goes on the stove", "toast burned!"]);
+}
+
+#[wasm_bindgen_test]
+async fn cook_defaults_to_toast_for_400_ms() {
+    let clock = performance_clock();
+    let started = clock();
+    let ready = cook(None, None).await.unwrap();
+    assert_eq!(ready, "toast is ready");
+    assert!(clock() - started >= 399.0);
+}
+
+#[wasm_bindgen_test]
+async fn cook_rejects_bad_arguments_naming_them() {
+    let raw = |v: JsValue| Some(v.unchecked_into::<CookOptions>());
+    let cases: Vec<(Option<Dish>, Option<CookOptions>, &str, &str)> = vec![
+        (dish("cake"), None, "RangeError", "dish"),
+        (dish(5), None, "TypeError", "dish"),
+        (dish("soup"), raw(5.into()), "TypeError", "options"),
+        (
+            dish("soup"),
+            options("yes".into(), 10.0),
+            "TypeError",
+            "options.burn",
+        ),
+        (
+            dish("soup"),
+            options(false.into(), -1.0),
+            "RangeError",
+            "options.cookMs",
+        ),
+        (
+            dish("soup"),
+            options(false.into(), 1e9),
+            "RangeError",
+            "options.cookMs",
+        ),
+    ];
+    for (dish, opts, class, name) in cases {
+        let shown = format!("{:?}", dish.as_ref().map(AsRef::<JsValue>::as_ref));
+        let error = cook(dish, opts).await.unwrap_err();
+        let error: js_sys::Error = error.dyn_into().unwrap();
+        assert_eq!(String::from(error.name()), class, "{shown}");
+        let message = String::from(error.message());
+        assert!(message.starts_with(&format!("{name} ")), "{message}");
+    }
+    // null is a value, not "use the default", as for every parameter of the lab.
+    let error = cook(dish("soup"), options(JsValue::NULL, 0.0))
+        .await
+        .unwrap_err();
+    assert!(error.is_instance_of::<js_sys::TypeError>());
+    // The module keeps working.
+    let soup = cook(dish("soup"), options(false.into(), 0.0)).await;
+    assert_eq!(soup.unwrap(), "soup is ready");
+}
+
+// --- lazy versus eager ---
+
+#[wasm_bindgen_test]
+async fn a_future_never_awaited_never_runs_and_one_awaited_late_runs_only_then() {
+    let seen = LineLog::new();
+    let lines = strings(&lazy(num(60.0)).await.unwrap());
+    assert!(!lines.iter().any(|l| l == "A: body runs"), "{lines:?}");
+    let awaited = lines
+        .iter()
+        .position(|l| l == "60 ms later: await B")
+        .unwrap();
+    let ran = lines.iter().position(|l| l == "B: body runs").unwrap();
+    assert!(ran > awaited, "B ran before it was awaited: {lines:?}");
+    // The time B's body ran: not when B was made, but after the wait.
+    let b_at = seen.at("B: body runs").unwrap();
+    assert!(
+        b_at >= 59.0,
+        "B's body ran at +{b_at} ms, before it was awaited"
+    );
+    // Well after the run, A still has not printed: it was dropped unpolled.
+    JsFuture::from(js("return new Promise((r) => setTimeout(r, 50))").unchecked_into::<Promise>())
+        .await
+        .unwrap();
+    assert_eq!(seen.at("A: body runs"), None);
+}
+
+/// Records every `lab:line` event (text and time) while alive.
+struct LineLog {
+    lines: Rc<RefCell<Vec<(String, f64, bool)>>>,
+    listener: Closure<dyn FnMut(web_sys::CustomEvent)>,
+}
+
+thread_local! {
+    static MARK: Cell<bool> = const { Cell::new(false) };
+}
+
+impl LineLog {
+    fn new() -> LineLog {
+        let lines = Rc::new(RefCell::new(Vec::new()));
+        let log = lines.clone();
+        let listener = Closure::new(move |event: web_sys::CustomEvent| {
+            let line = get(&event.detail(), "line");
+            log.borrow_mut().push((
+                get(&line, "text").as_string().unwrap(),
+                get(&line, "atMs").as_f64().unwrap(),
+                MARK.with(Cell::get),
+            ));
+        });
+        global()
+            .add_event_listener_with_callback("lab:line", listener.as_ref().unchecked_ref())
+            .unwrap();
+        LineLog { lines, listener }
+    }
+
+    fn at(&self, text: &str) -> Option<f64> {
+        self.lines
+            .borrow()
+            .iter()
+            .find(|l| l.0 == text)
+            .map(|l| l.1)
+    }
+
+    /// Whether the mark (set by a JS callback) was up when `text` was printed.
+    fn marked(&self, text: &str) -> Option<bool> {
+        self.lines
+            .borrow()
+            .iter()
+            .find(|l| l.0 == text)
+            .map(|l| l.2)
+    }
+}
+
+impl Drop for LineLog {
+    fn drop(&mut self) {
+        let _ = global().remove_event_listener_with_callback(
+            "lab:line",
+            self.listener.as_ref().unchecked_ref(),
+        );
+    }
+}
+
+fn global() -> EventTarget {
+    js_sys::global().unchecked_into()
+}
+
+// --- the hand-written future ---
+
+#[wasm_bindgen_test]
+async fn the_handmade_future_is_polled_once_per_wake_plus_once_and_its_trace_alternates() {
+    let clock = performance_clock();
+    let started = clock();
+    let polls = handmade(num(3.0), num(40.0)).await.unwrap();
+    let took = clock() - started;
+    assert_eq!(polls, 4);
+    assert!(took >= 119.0, "three 40 ms timers took {took} ms");
+    let lines = last_lines();
+    let expected: Vec<String> = (1..=3)
+        .flat_map(|n| {
+            [
+                format!("poll #{n}"),
+                "Pending: Waker stored, timer set for 40 ms".to_owned(),
+                "timer fired: wake()".to_owned(),
+            ]
+        })
+        .chain(["poll #4".to_owned(), "Ready".to_owned()])
+        .collect();
+    assert_eq!(lines, expected);
+}
+
+#[wasm_bindgen_test]
+async fn the_handmade_future_with_no_ticks_is_ready_on_its_first_poll() {
+    assert_eq!(handmade(num(0.0), None).await.unwrap(), 1);
+    assert_eq!(last_lines(), ["poll #1", "Ready"]);
+}
+
+#[wasm_bindgen_test]
+async fn the_handmade_future_rejects_bad_arguments() {
+    let error = handmade(num(21.0), None).await.unwrap_err();
+    assert!(error.is_instance_of::<js_sys::RangeError>());
+    let message = String::from(error.unchecked_into::<js_sys::Error>().message());
+    assert!(message.starts_with("ticks "), "{message}");
+}
+
+#[wasm_bindgen_test]
+fn the_source_on_the_page_is_the_futures_real_poll() {
+    let source = handmade_source();
+    assert!(source.contains("impl Future for Ticker"));
+    assert!(source.contains("waker.wake()"));
+}
+
+// --- where .await lands ---
+
+#[wasm_bindgen_test]
+async fn awaits_of_a_self_wake_and_a_js_promise_resume_before_an_earlier_set_timeout_0() {
+    MARK.with(|mark| mark.set(false));
+    let seen = LineLog::new();
+    let raise = Closure::once_into_js(|| MARK.with(|mark| mark.set(true)));
+    let set_timeout: Function = js("return setTimeout").dyn_into().unwrap();
+    set_timeout
+        .call2(&JsValue::UNDEFINED, &raise, &0.into())
+        .unwrap();
+    await_order().await.unwrap();
+    // Microtask-speed awaits all land before the macrotask armed first...
+    for line in [
+        "Rust: first poll, the body starts",
+        "Rust: after yield_now() (it woke itself)",
+        "Rust: after awaiting a resolved JS Promise",
+    ] {
+        assert_eq!(seen.marked(line), Some(false), "{line}");
+    }
+    // ...and sleep(0) is a setTimeout of its own, queued behind it.
+    assert_eq!(
+        seen.marked("Rust: after sleep(0) (a setTimeout of 0)"),
+        Some(true)
+    );
+}
