@@ -8,5 +8,6 @@
 //! can panic (clippy denies `unwrap`, `expect` and indexing crate-wide).
 
 pub mod args;
+pub mod kitchen;
 pub mod report;
 pub mod sequence;

@@ -4,4 +4,5 @@
 //! [`Run`](crate::runtime::run::Run) to print to, and return plain Rust values.
 //! `api/` does every conversion.
 
+pub mod kitchen;
 pub mod sequence;
