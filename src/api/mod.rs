@@ -10,4 +10,5 @@
 pub mod args;
 pub mod kitchen;
 pub mod report;
+pub mod search;
 pub mod sequence;

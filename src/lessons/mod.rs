@@ -5,4 +5,5 @@
 //! `api/` does every conversion.
 
 pub mod kitchen;
+pub mod search;
 pub mod sequence;

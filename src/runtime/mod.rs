@@ -5,9 +5,11 @@
 //! - [`run`]: a lesson's run: printed lines and task spans (pure, host-tested).
 //! - [`task`]: the wrapper that times a named future and notices cancellation.
 //! - [`time`]: `sleep`, a lazy timer future that clears its JS timer on drop.
+//! - [`fetch`]: `fetch_text`, a lazy request future that aborts its request on drop.
 
 pub mod args;
 pub mod clock;
+pub mod fetch;
 pub mod run;
 pub mod task;
 pub mod time;
