@@ -59,6 +59,7 @@ export function mountSearchCard(card, lab) {
   const table = role(card, 'figures');
   const caption = role(card, 'figures-caption');
   const rows = role(card, 'figures-rows');
+  const source = role(card, 'figures-source');
   const number = new Intl.NumberFormat('en');
 
   registerSources((reason) => view.showError(reason));
@@ -75,7 +76,9 @@ export function mountSearchCard(card, lab) {
   const showFigures = (result) => {
     const figures = result.figures;
     if (!figures) return;
-    caption.textContent = `Answered by ${result.source}${result.agree === undefined ? '' : result.agree ? ' (every answer the same)' : ' (the answers differ)'}: ${figures.date}. Source: ${figures.source}`;
+    const agreement = result.agree === undefined ? '' : result.agree ? ', every answer the same' : ', and the answers differ';
+    caption.textContent = `Answered by ${result.source}${agreement}: totals on ${figures.date}`;
+    source.textContent = figures.source;
     rows.replaceChildren(...figures.countries.map((c) => el('tr', {},
       el('th', { text: c.country, attrs: { scope: 'row' } }),
       el('td', { text: number.format(c.confirmed) }),

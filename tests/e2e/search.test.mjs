@@ -99,7 +99,9 @@ test('each Run button draws its run on the card, with the figures of the source 
     assert.equal(await card.locator('.lane').count(), lanes, button);
     assert.match(await card.locator('[data-role="figures-caption"]').textContent(), new RegExp(`^Answered by ${answeredBy}`), button);
     assert.equal(await card.locator('[data-role="figures-rows"] tr').count(), 5);
+    if (button === 'Run all') assert.match(await card.locator('[data-role="figures-caption"]').textContent(), /every answer the same/);
   }
+  assert.match(await card.locator('[data-role="figures-source"]').textContent(), /^Johns Hopkins University CSSE/);
   assert.match(await card.locator('[data-role="figures-rows"]').textContent(), /Argentina1,629,59443,319/);
 });
 
