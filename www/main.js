@@ -7,6 +7,8 @@ import init, * as wasm from './pkg/async_rust_lab.js';
 import { createLab } from './lab.js';
 import { mountSequenceCard } from './sequence-card.js';
 import { mountPromiseCards } from './promises-card.js';
+import { mountKitchenCard } from './kitchen-card.js';
+import { mountSearchCard } from './search-card.js';
 
 const status = /** @type {HTMLElement} */ (document.getElementById('lab-status'));
 const started = performance.now();
@@ -27,6 +29,8 @@ try {
   Object.defineProperty(window, 'lab', { value: lab, enumerable: true });
   mountSequenceCard(/** @type {HTMLElement} */ (document.getElementById('sequence')), /** @type {any} */ (lab));
   mountPromiseCards(document, /** @type {any} */ (lab));
+  mountKitchenCard(/** @type {HTMLElement} */ (document.getElementById('kitchen')), /** @type {any} */ (lab));
+  mountSearchCard(/** @type {HTMLElement} */ (document.getElementById('search')), /** @type {any} */ (lab));
   status.textContent = `Ready in ${Math.round(performance.now() - started)} ms. Open the devtools console and type lab.help() to see the API.`;
   // The benchmark reads this mark: navigation start to a usable `lab`.
   performance.mark('lab-ready');

@@ -9,6 +9,8 @@
 
 pub mod args;
 pub mod bench;
+pub mod kitchen;
 pub mod promises;
 pub mod report;
+pub mod search;
 pub mod sequence;

@@ -5,5 +5,7 @@
 //! `api/` does every conversion.
 
 pub mod handmade;
+pub mod kitchen;
 pub mod promises;
+pub mod search;
 pub mod sequence;

@@ -9,10 +9,12 @@
 //! - [`trace`]: the trace model: events and per-task summaries (pure, host-tested).
 //! - [`time`]: `sleep`, a lazy timer future that clears its JS timer on drop.
 //! - [`timer_queue`]: `queue_sleep`, many sleeps sharing one JS timer.
+//! - [`fetch`]: `fetch_text`, a lazy request future that aborts its request on drop.
 
 pub mod args;
 pub mod bridge;
 pub mod clock;
+pub mod fetch;
 pub mod run;
 pub mod task;
 pub mod time;

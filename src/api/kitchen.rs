@@ -1,0 +1,112 @@
+//! Export of the kitchen lesson: `kitchen(mode, { cookMs, callMs })`.
+
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::prelude::*;
+
+use super::args::{arg_value, option_field, to_js_error};
+use super::report::{finish_run, start_run};
+use crate::lessons::kitchen::{self, DEFAULT_CALL_MS, DEFAULT_COOK_MS};
+use crate::runtime::args::{OneOf, WholeNumber};
+
+#[wasm_bindgen]
+extern "C" {
+    /// The kitchen's mode as the caller passed it, checked in Rust (any JS value
+    /// at run time; typed for TypeScript users).
+    #[wasm_bindgen(typescript_type = "\"sync\" | \"async\"")]
+    pub type KitchenMode;
+
+    /// The kitchen's options object as the caller passed it, read field by field.
+    #[wasm_bindgen(typescript_type = "KitchenOptions")]
+    pub type KitchenOptions;
+}
+
+const MODE: OneOf = OneOf {
+    name: "mode",
+    choices: &["sync", "async"],
+    default: Some("async"),
+};
+
+const COOK_MS: WholeNumber = WholeNumber {
+    name: "options.cookMs",
+    unit: "milliseconds",
+    min: 0,
+    max: 60_000,
+    default: DEFAULT_COOK_MS,
+};
+
+const CALL_MS: WholeNumber = WholeNumber {
+    name: "options.callMs",
+    default: DEFAULT_CALL_MS,
+    ..COOK_MS
+};
+
+/// Cooks dinner while the phone rings: in `"sync"` you finish cooking, then pick
+/// up (the caller waits the whole time); in `"async"` you talk while the pot
+/// boils. Resolves to the lines, the total and how long the caller waited.
+#[wasm_bindgen(unchecked_return_type = "KitchenResult")]
+pub async fn kitchen(
+    #[wasm_bindgen(param_description = "\"sync\" or \"async\" (default \"async\")")] mode: Option<
+        KitchenMode,
+    >,
+    #[wasm_bindgen(
+        param_description = "{ cookMs, callMs }: whole ms from 0 to 60000 (defaults 1200 and 600)"
+    )]
+    options: Option<KitchenOptions>,
+) -> Result<JsValue, JsValue> {
+    let mode = MODE.check(arg_value(mode.as_ref())).map_err(to_js_error)?;
+    let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
+    let cook_ms = COOK_MS
+        .check(option_field(&options, "options", "cookMs")?)
+        .map_err(to_js_error)?;
+    let call_ms = CALL_MS
+        .check(option_field(&options, "options", "callMs")?)
+        .map_err(to_js_error)?;
+
+    let run = start_run(
+        "kitchen",
+        mode,
+        vec![("cookMs", cook_ms.into()), ("callMs", call_ms.into())],
+    );
+    let outcome = if mode == "sync" {
+        kitchen::sync(&run, cook_ms, call_ms).await
+    } else {
+        kitchen::asynchronous(&run, cook_ms, call_ms).await
+    };
+    let total_ms = run.elapsed_ms();
+    finish_run(run);
+
+    let result = Object::new();
+    let lines: Array = outcome.lines.iter().map(|l| JsValue::from_str(l)).collect();
+    for (key, value) in [
+        ("mode", JsValue::from_str(mode)),
+        ("lines", lines.into()),
+        ("totalMs", total_ms.into()),
+        ("callerWaitedMs", outcome.caller_waited_ms.into()),
+    ] {
+        // Defining a data property on a fresh plain object cannot fail.
+        let _ = Reflect::set(&result, &key.into(), &value);
+    }
+    Ok(result.into())
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const KITCHEN_TYPES: &str = r#"
+/** What to cook and how long to talk: `lab.kitchen("async", { cookMs: 1200, callMs: 600 })`. */
+export interface KitchenOptions {
+  /** All of cooking, whole ms from 0 to 60000 (default 1200): a quarter chopping, then the pot, the boil, serving. */
+  cookMs?: number;
+  /** The call once picked up, whole ms from 0 to 60000 (default 600). */
+  callMs?: number;
+}
+
+/** What `lab.kitchen()` resolves to. */
+export interface KitchenResult {
+  mode: "sync" | "async";
+  /** Every line printed, in order. */
+  lines: string[];
+  /** From the first line to the last, in ms. */
+  totalMs: number;
+  /** From the ring to picking up, in ms. */
+  callerWaitedMs: number;
+}
+"#;

@@ -1,0 +1,225 @@
+//! Export of the search lesson: `searchStats(mode, { timeoutMs, slowMs })`.
+
+use futures::future::{self, Either};
+use futures::FutureExt;
+use js_sys::{Array, Object, Reflect, JSON};
+use wasm_bindgen::prelude::*;
+
+use super::args::{arg_value, option_field, to_js_error};
+use super::report::{finish_run, start_run};
+use crate::lessons::search::{
+    self, Asked, Found, Mode, SearchError, DEFAULT_SLOW_MS, DEFAULT_TIMEOUT_MS,
+};
+use crate::runtime::args::{OneOf, WholeNumber};
+use crate::runtime::fetch::{service_worker_control, service_worker_controls_page};
+use crate::runtime::time::sleep;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The search's mode as the caller passed it, checked in Rust.
+    #[wasm_bindgen(typescript_type = "SearchMode")]
+    pub type SearchModeArg;
+
+    /// The search's options object as the caller passed it, read field by field.
+    #[wasm_bindgen(typescript_type = "SearchOptions")]
+    pub type SearchOptions;
+}
+
+const MODE: OneOf = OneOf {
+    name: "mode",
+    choices: &["sequential", "fallback", "race", "all"],
+    default: Some("race"),
+};
+
+const TIMEOUT_MS: WholeNumber = WholeNumber {
+    name: "options.timeoutMs",
+    unit: "milliseconds",
+    min: 0,
+    max: 60_000,
+    default: DEFAULT_TIMEOUT_MS,
+};
+
+const SLOW_MS: WholeNumber = WholeNumber {
+    name: "options.slowMs",
+    default: DEFAULT_SLOW_MS,
+    ..TIMEOUT_MS
+};
+
+fn mode_of(name: &str) -> Mode {
+    match name {
+        "sequential" => Mode::Sequential,
+        "fallback" => Mode::Fallback,
+        "all" => Mode::All,
+        _ => Mode::Race,
+    }
+}
+
+/// Asks three sources for COVID-19 figures (one answers 404, one is slow, one
+/// is quick) with real `fetch`: `"sequential"`, `"fallback"`, `"race"` or
+/// `"all"`, under one global timeout. Resolves to which source answered, how
+/// long it took and the figures; rejects with a `TimeoutError` or an `Error`.
+#[wasm_bindgen(js_name = searchStats, unchecked_return_type = "SearchResult")]
+pub async fn search_stats(
+    #[wasm_bindgen(
+        param_description = "\"sequential\", \"fallback\", \"race\" or \"all\" (default \"race\")"
+    )]
+    mode: Option<SearchModeArg>,
+    #[wasm_bindgen(
+        param_description = "{ timeoutMs, slowMs }: whole ms from 0 to 60000 (defaults 3000 and 1200)"
+    )]
+    options: Option<SearchOptions>,
+) -> Result<JsValue, JsValue> {
+    let mode = MODE.check(arg_value(mode.as_ref())).map_err(to_js_error)?;
+    let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
+    let timeout_ms = TIMEOUT_MS
+        .check(option_field(&options, "options", "timeoutMs")?)
+        .map_err(to_js_error)?;
+    let slow_ms = SLOW_MS
+        .check(option_field(&options, "options", "slowMs")?)
+        .map_err(to_js_error)?;
+
+    let run = start_run(
+        "search",
+        mode,
+        vec![("timeoutMs", timeout_ms.into()), ("slowMs", slow_ms.into())],
+    );
+    // A fetch sent before the sources' service worker controls the page would
+    // miss it and reach the real server, which has no /sources/. The wait
+    // counts against the global timeout.
+    if !service_worker_controls_page() {
+        run.print("wait until the sources' service worker controls this page");
+        let waited = future::select(service_worker_control().boxed_local(), sleep(timeout_ms));
+        match waited.await {
+            Either::Left((Ok(()), _)) => {}
+            Either::Left((Err(reason), _)) => {
+                finish_run(run);
+                return Err(js_sys::Error::new(&format!(
+                    "searchStats needs the service worker that serves its sources: {reason}"
+                ))
+                .into());
+            }
+            Either::Right(_) => {
+                finish_run(run);
+                return Err(timeout_error(&format!(
+                    "searchStats(\"{mode}\") timed out after {timeout_ms} ms: no service worker \
+                     took control of this page to serve the sources (the page registers sources-sw.js)"
+                ), &[]));
+            }
+        }
+    }
+    let left_ms = timeout_ms.saturating_sub(run.elapsed_ms().ceil() as u32);
+    let outcome = search::search(&run, mode_of(mode), &search::sources(slow_ms), left_ms).await;
+    let took_ms = run.elapsed_ms();
+    finish_run(run);
+    match outcome {
+        Ok(found) => Ok(found_to_js(mode, took_ms, &found)),
+        Err(SearchError::TimedOut { asked, .. }) => Err(timeout_error(
+            &format!(
+                "searchStats(\"{mode}\") timed out after {timeout_ms} ms; the requests still out were aborted"
+            ),
+            &asked,
+        )),
+        Err(SearchError::NoAnswer { asked }) => {
+            let reasons: Vec<String> = asked
+                .iter()
+                .map(|a| format!("{}: {}", a.source, a.result.as_ref().err().map_or("answered", String::as_str)))
+                .collect();
+            let error = js_sys::Error::new(&format!("no source answered ({})", reasons.join("; ")));
+            set(&error, "asked", &asked_to_js(&asked));
+            Err(error.into())
+        }
+    }
+}
+
+fn timeout_error(message: &str, asked: &[Asked]) -> JsValue {
+    let error = js_sys::Error::new(message);
+    error.set_name("TimeoutError");
+    set(&error, "asked", &asked_to_js(asked));
+    error.into()
+}
+
+fn set(target: &JsValue, key: &str, value: &JsValue) {
+    // Defining a data property on a fresh object of ours cannot fail.
+    let _ = Reflect::set(target, &JsValue::from_str(key), value);
+}
+
+fn asked_to_js(asked: &[Asked]) -> JsValue {
+    asked
+        .iter()
+        .map(|a| {
+            let object = Object::new();
+            set(&object, "source", &a.source.into());
+            set(&object, "ok", &a.result.is_ok().into());
+            if let Err(reason) = &a.result {
+                set(&object, "error", &reason.as_str().into());
+            }
+            JsValue::from(object)
+        })
+        .collect::<Array>()
+        .into()
+}
+
+fn found_to_js(mode: &str, took_ms: f64, found: &Found) -> JsValue {
+    let object = Object::new();
+    set(&object, "mode", &mode.into());
+    set(&object, "source", &found.source.into());
+    set(&object, "tookMs", &took_ms.into());
+    // The sources serve JSON; a body that is not JSON shows as null figures.
+    let figures = JSON::parse(&found.body).unwrap_or(JsValue::NULL);
+    set(&object, "figures", &figures);
+    if let Some(agree) = found.agree {
+        set(&object, "agree", &agree.into());
+    }
+    set(&object, "asked", &asked_to_js(&found.asked));
+    object.into()
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const SEARCH_TYPES: &str = r#"
+/** How `lab.searchStats()` asks its sources. */
+export type SearchMode = "sequential" | "fallback" | "race" | "all";
+
+/** `lab.searchStats("race", { timeoutMs: 3000, slowMs: 1200 })`. */
+export interface SearchOptions {
+  /** The global timeout, whole ms from 0 to 60000 (default 3000). */
+  timeoutMs?: number;
+  /** How long the slowpoke source takes, whole ms from 0 to 60000 (default 1200). */
+  slowMs?: number;
+}
+
+/** One country's totals on the dataset's date. */
+export interface CountryFigures {
+  country: string;
+  confirmed: number;
+  deaths: number;
+}
+
+/** What the sources serve: a small real dataset, its source named in it. */
+export interface Figures {
+  source: string;
+  date: string;
+  countries: CountryFigures[];
+}
+
+/** One source that finished, answered or failed. */
+export interface AskedSource {
+  source: "gone" | "slowpoke" | "quick";
+  ok: boolean;
+  /** Why it failed, e.g. "HTTP 404". */
+  error?: string;
+}
+
+/** What `lab.searchStats()` resolves to. */
+export interface SearchResult {
+  mode: SearchMode;
+  /** The source whose answer is used. */
+  source: "gone" | "slowpoke" | "quick";
+  /** From the call to the answer, in ms. */
+  tookMs: number;
+  figures: Figures | null;
+  /** In "all" mode: whether every answer was the same. */
+  agree?: boolean;
+  /** Every source that finished, in the order they did. */
+  asked: AskedSource[];
+}
+"#;

@@ -1,0 +1,248 @@
+//! The article's "statistics from several search engines": ask several
+//! sources for the same figures, four ways, under one global timeout.
+//!
+//! The article calls moving on to the second engine "without waiting for the
+//! first" asynchronization. Async Rust gives you several ways to do that, and
+//! they differ: `fallback` still waits for each answer before asking the next;
+//! `race` asks all at once and cancels the rest when one answers; `all` asks
+//! all at once and waits for every answer. Every request is a real `fetch`.
+
+use std::cell::RefCell;
+
+use futures::future::{self, Either, LocalBoxFuture};
+use futures::FutureExt;
+
+use crate::runtime::fetch::fetch_text;
+use crate::runtime::run::Run;
+use crate::runtime::time::sleep;
+
+/// A source of statistics: a name to print and a URL to fetch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// What the lines and the timeline call it, e.g. `"quick"`.
+    pub name: &'static str,
+    /// Where its figures are, relative to the page.
+    pub url: String,
+}
+
+/// How to ask the sources.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Ask one, wait for its answer, then the next, until all have answered.
+    Sequential,
+    /// Ask one; ask the next only if it failed.
+    Fallback,
+    /// Ask all at once; the first answer wins and the others are aborted.
+    Race,
+    /// Ask all at once, wait for every one, and compare the answers.
+    All,
+}
+
+/// One source's outcome, in the order they came in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asked {
+    /// The source's name.
+    pub source: &'static str,
+    /// The body it answered, or why it failed (`"HTTP 404"`).
+    pub result: Result<String, String>,
+}
+
+/// A search that got an answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// The source whose answer is used: the first to answer in the mode's order.
+    pub source: &'static str,
+    /// Its answer, as fetched.
+    pub body: String,
+    /// Every source that finished, answered or failed, in the order they did.
+    pub asked: Vec<Asked>,
+    /// In [`Mode::All`], whether every answer was the same; `None` otherwise.
+    pub agree: Option<bool>,
+}
+
+/// Why a search got no answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SearchError {
+    /// The global timeout struck first; every request still out was aborted.
+    TimedOut {
+        /// The timeout, in ms.
+        after_ms: u32,
+        /// The sources that finished before it.
+        asked: Vec<Asked>,
+    },
+    /// Every source asked failed.
+    NoAnswer {
+        /// Each source and why it failed.
+        asked: Vec<Asked>,
+    },
+}
+
+/// Searches `sources` in `mode`, giving up after `timeout_ms` in all. Dropping
+/// the search on timeout drops every request still out, which aborts it.
+pub async fn search(
+    run: &Run,
+    mode: Mode,
+    sources: &[Source],
+    timeout_ms: u32,
+) -> Result<Found, SearchError> {
+    let log = RefCell::new(Vec::new());
+    // Boxed, not pinned on the stack, so it can be dropped the moment the
+    // timeout strikes rather than when this function returns.
+    let searching = in_mode(run, &log, mode, sources).boxed_local();
+    let first = future::select(searching, sleep(timeout_ms)).await;
+    match first {
+        Either::Left((found, _timer)) => {
+            found.ok_or_else(|| SearchError::NoAnswer { asked: log.take() })
+        }
+        Either::Right(((), searching)) => {
+            // Drop the search before printing, so the timeline shows every
+            // request still out as aborted at the moment the timeout struck.
+            drop(searching);
+            run.print(format!(
+                "timed out after {timeout_ms} ms: every request still out is aborted"
+            ));
+            Err(SearchError::TimedOut {
+                after_ms: timeout_ms,
+                asked: log.take(),
+            })
+        }
+    }
+}
+
+async fn in_mode(
+    run: &Run,
+    log: &RefCell<Vec<Asked>>,
+    mode: Mode,
+    sources: &[Source],
+) -> Option<Found> {
+    let found = |source, body, agree| Found {
+        source,
+        body,
+        asked: log.borrow().clone(),
+        agree,
+    };
+    match mode {
+        Mode::Sequential => {
+            let mut first = None;
+            for source in sources {
+                if let Ok(body) = ask(run, log, source).await {
+                    first.get_or_insert((source.name, body));
+                }
+            }
+            first.map(|(name, body)| found(name, body, None))
+        }
+        Mode::Fallback => {
+            for source in sources {
+                match ask(run, log, source).await {
+                    Ok(body) => return Some(found(source.name, body, None)),
+                    Err(_) => run.print("so ask the next one"),
+                };
+            }
+            None
+        }
+        Mode::Race => {
+            let asks: Vec<LocalBoxFuture<'_, Result<(&'static str, String), String>>> = sources
+                .iter()
+                .map(|source| {
+                    ask(run, log, source)
+                        .map(|result| result.map(|body| (source.name, body)))
+                        .boxed_local()
+                })
+                .collect();
+            if asks.is_empty() {
+                return None;
+            }
+            // select_ok hands back the first Ok and the futures still running;
+            // dropping those aborts their requests.
+            let ((name, body), still_out) = future::select_ok(asks).await.ok()?;
+            let aborted = still_out.len();
+            drop(still_out);
+            run.print(format!(
+                "{name} won: {aborted} request{} still out aborted",
+                if aborted == 1 { "" } else { "s" }
+            ));
+            Some(found(name, body, None))
+        }
+        Mode::All => {
+            let answers =
+                future::join_all(sources.iter().map(|source| ask(run, log, source))).await;
+            let bodies: Vec<&String> = answers.iter().filter_map(|a| a.as_ref().ok()).collect();
+            let first = bodies.first().map(|body| (*body).clone())?;
+            let agree = bodies.iter().all(|body| **body == first);
+            run.print(if agree {
+                format!("{} answers, all the same", bodies.len())
+            } else {
+                format!("{} answers, and they differ", bodies.len())
+            });
+            let source = log
+                .borrow()
+                .iter()
+                .find(|asked| asked.result.is_ok())
+                .map(|asked| asked.source)?;
+            Some(found(source, first, Some(agree)))
+        }
+    }
+}
+
+/// Asks one source, as a task named after it: prints when it asks and what came
+/// back, and logs the outcome.
+async fn ask(run: &Run, log: &RefCell<Vec<Asked>>, source: &Source) -> Result<String, String> {
+    run.task(source.name, async {
+        run.print(format!("ask {}", source.name));
+        let result = fetch_text(source.url.as_str()).await;
+        let result = match result {
+            Ok(body) => {
+                run.print(format!("{} answered ({} bytes)", source.name, body.len()));
+                Ok(body)
+            }
+            Err(error) => {
+                run.print(format!("{} failed: {error}", source.name));
+                Err(error.to_string())
+            }
+        };
+        log.borrow_mut().push(Asked {
+            source: source.name,
+            result: result.clone(),
+        });
+        result
+    })
+    .await
+}
+
+/// How long the "gone" source takes to answer 404, in ms.
+pub const GONE_MS: u32 = 80;
+/// How long the "quick" source takes to answer, in ms.
+pub const QUICK_MS: u32 = 250;
+/// How long the "slowpoke" source takes to answer by default, in ms.
+pub const DEFAULT_SLOW_MS: u32 = 1_200;
+/// The global timeout by default, in ms: every mode answers well within it.
+pub const DEFAULT_TIMEOUT_MS: u32 = 3_000;
+
+/// The lab's three sources, asked in this order: one that is gone (404), one
+/// that is slow, one that is quick. All three serve the same figures, through
+/// the page's service worker (`www/sources-sw.js`), which holds each response
+/// back for `delay` ms and answers `status` instead when asked to.
+///
+/// # Example
+/// ```
+/// use async_rust_lab::lessons::search::sources;
+/// let names: Vec<_> = sources(1_200).iter().map(|s| s.name).collect();
+/// assert_eq!(names, ["gone", "slowpoke", "quick"]);
+/// assert_eq!(sources(1_200)[1].url, "sources/slowpoke.json?delay=1200");
+/// ```
+pub fn sources(slow_ms: u32) -> Vec<Source> {
+    vec![
+        Source {
+            name: "gone",
+            url: format!("sources/gone.json?delay={GONE_MS}&status=404"),
+        },
+        Source {
+            name: "slowpoke",
+            url: format!("sources/slowpoke.json?delay={slow_ms}"),
+        },
+        Source {
+            name: "quick",
+            url: format!("sources/quick.json?delay={QUICK_MS}"),
+        },
+    ]
+}

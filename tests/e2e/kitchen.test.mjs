@@ -1,0 +1,77 @@
+// The kitchen lesson end to end: the release build, served, driven in Chromium.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openLab } from './harness.mjs';
+
+/** @type {Awaited<ReturnType<typeof openLab>>} */
+let lab;
+/** @type {import('playwright-core').Page} */
+let page;
+
+before(async () => {
+  lab = await openLab();
+  page = await lab.newPage();
+});
+
+after(async () => {
+  await lab?.close();
+});
+
+/** Clicks a Run button of the kitchen card and waits until its run has drawn its timeline. */
+async function runFromPage(buttonName) {
+  const card = page.locator('#kitchen');
+  await card.getByRole('button', { name: buttonName, exact: true }).click();
+  await page.waitForFunction(() => {
+    const card = document.getElementById('kitchen');
+    return card && card.dataset.mode && !card.hasAttribute('aria-busy') && !card.querySelector('[data-role="timeline"]').hidden;
+  }, null, { timeout: 15_000 });
+  return card.locator('[data-role="lines"] .text').allTextContents();
+}
+
+/** @param {string} text e.g. "1.8 s (cooking ...)" or "960 ms (...)" */
+function millis(text) {
+  const match = /^([\d.]+) (ms|s)/.exec(text ?? '');
+  assert.ok(match, `not a time: ${text}`);
+  return Number(match[1]) * (match[2] === 's' ? 1000 : 1);
+}
+
+test('the card shows both totals side by side, and async is clearly shorter than sync', async () => {
+  await page.locator('#kitchen input[name="cookMs"]').fill('800');
+  await page.locator('#kitchen input[name="callMs"]').fill('400');
+  const syncLines = await runFromPage('Run sync');
+  assert.ok(syncLines.indexOf('dinner is served') < syncLines.findIndex((l) => l.startsWith('pick up the phone')), syncLines.join(' / '));
+  const asyncLines = await runFromPage('Run async');
+  const pickUp = asyncLines.findIndex((l) => l.startsWith('pick up the phone'));
+  assert.ok(pickUp > asyncLines.indexOf('wait for the water to boil'), asyncLines.join(' / '));
+  assert.ok(pickUp < asyncLines.indexOf('the water boils: cook the pasta'), 'the call was not taken while the pot boiled');
+
+  const syncTotal = millis(await page.locator('#kitchen [data-role="total-sync"]').textContent());
+  const asyncTotal = millis(await page.locator('#kitchen [data-role="total-async"]').textContent());
+  assert.ok(syncTotal >= 1199, `sync took ${syncTotal} ms, less than cooking plus the call`);
+  assert.ok(asyncTotal / syncTotal < 0.85, `async ${asyncTotal} ms against sync ${syncTotal} ms`);
+  assert.equal(await page.locator('#kitchen svg.trace .lane-name:not(:first-of-type)').count(), 2);
+  assert.equal(
+    await page.locator('#kitchen [data-role="console-call"]').textContent(),
+    'await lab.kitchen("async", { cookMs: 800, callMs: 400 })',
+  );
+});
+
+test('a run from the console shows on the card and resolves to the caller\'s wait', async () => {
+  const result = await page.evaluate(() => window.lab.kitchen('sync', { cookMs: 100, callMs: 20 }));
+  assert.equal(result.mode, 'sync');
+  assert.ok(result.callerWaitedMs >= 99, `the caller waited ${result.callerWaitedMs} ms`);
+  await page.waitForFunction(() => document.querySelector('#kitchen [data-role="total-sync"]')?.textContent?.includes('cooking 100 ms'));
+  assert.deepEqual(await page.locator('#kitchen [data-role="lines"] .text').allTextContents(), result.lines);
+});
+
+test('a bad value typed in the card shows the RangeError on the card', async () => {
+  await page.locator('#kitchen input[name="callMs"]').fill('-5');
+  await page.locator('#kitchen').getByRole('button', { name: 'Run async' }).click();
+  const error = page.locator('#kitchen [data-role="error"]');
+  await error.waitFor({ state: 'visible' });
+  assert.match(await error.textContent(), /RangeError: options\.callMs must be a whole number of milliseconds from 0 to 60000 \(got -5\)/);
+});
+
+test('no page errors, console errors or failed requests in the whole session', () => {
+  assert.deepEqual(lab.problems, []);
+});

@@ -1,0 +1,73 @@
+// @ts-check
+/** The kitchen lesson's card: cooking while the phone rings, sync and async. */
+import { formatMs, role } from './dom.js';
+import { createRunView } from './run-view.js';
+
+/** @typedef {import('./pkg/async_rust_lab.js').RunReport} RunReport */
+
+/**
+ * What the total is made of: sync waits for cooking plus the call; async for
+ * about the longer of the two.
+ * @param {RunReport} report
+ */
+function describeTotal(report) {
+  const { cookMs = 0, callMs = 0 } = report.args;
+  return `cooking ${cookMs} ms, call ${callMs} ms: one after the other ${cookMs + callMs}`;
+}
+
+/**
+ * A number input's value for the API: empty means "use the default"
+ * (undefined); anything else goes through as a number for Rust to check.
+ * @param {HTMLInputElement} input
+ */
+function readMillis(input) {
+  return input.value.trim() === '' ? undefined : input.valueAsNumber;
+}
+
+/**
+ * The console call that repeats a run, since the kitchen's is one function
+ * with a mode, not a function per mode.
+ * @param {{ mode: string, args: Record<string, number> }} info
+ */
+function consoleCall({ mode, args }) {
+  return `await lab.kitchen("${mode}", { cookMs: ${args.cookMs}, callMs: ${args.callMs} })`;
+}
+
+/**
+ * @param {HTMLElement} card
+ * @param {{ kitchen: Function }} lab
+ */
+export function mountKitchenCard(card, lab) {
+  const form = /** @type {HTMLFormElement} */ (card.querySelector('form'));
+  const cookMs = /** @type {HTMLInputElement} */ (form.elements.namedItem('cookMs'));
+  const callMs = /** @type {HTMLInputElement} */ (form.elements.namedItem('callMs'));
+  const view = createRunView(card, { lesson: 'kitchen', describeTotal });
+  const call = role(card, 'console-call');
+  /** The last total of each mode stays on the card, so the two compare side by side. */
+  const totals = { sync: role(card, 'total-sync'), async: role(card, 'total-async') };
+
+  // Registered after the run view's own listeners, so these see the same run
+  // and override the view's generic console call.
+  globalThis.addEventListener('lab:run-start', (event) => {
+    const info = /** @type {CustomEvent} */ (event).detail;
+    if (info.lesson === 'kitchen') call.textContent = consoleCall(info);
+  });
+  globalThis.addEventListener('lab:run-end', (event) => {
+    /** @type {RunReport} */
+    const report = /** @type {CustomEvent} */ (event).detail;
+    if (report.lesson !== 'kitchen' || (report.mode !== 'sync' && report.mode !== 'async')) return;
+    const { cookMs: cook = 0, callMs: talk = 0 } = report.args;
+    totals[report.mode].textContent = `${formatMs(report.totalMs)} (cooking ${cook} ms, call ${talk} ms)`;
+  });
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const button = /** @type {SubmitEvent} */ (event).submitter;
+    const mode = button instanceof HTMLButtonElement ? button.value : 'async';
+    try {
+      await lab.kitchen(mode, { cookMs: readMillis(cookMs), callMs: readMillis(callMs) });
+    } catch (reason) {
+      view.showError(reason);
+    }
+  });
+}

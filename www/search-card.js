@@ -1,0 +1,100 @@
+// @ts-check
+/**
+ * The search lesson's card: three sources asked in sequence, as a fallback, as
+ * a race or all at once. It registers the service worker that serves the
+ * sources; Rust waits until that worker controls the page before its first fetch.
+ */
+import { el, role } from './dom.js';
+import { createRunView } from './run-view.js';
+
+/** @typedef {import('./pkg/async_rust_lab.js').RunReport} RunReport */
+/** @typedef {import('./pkg/async_rust_lab.js').SearchResult} SearchResult */
+
+const MODES = ['sequential', 'fallback', 'race', 'all'];
+
+/** @param {RunReport} report */
+function describeTotal(report) {
+  const { slowMs = 0, timeoutMs = 0 } = report.args;
+  return `gone 80 ms (404), slowpoke ${slowMs} ms, quick 250 ms; timeout ${timeoutMs} ms`;
+}
+
+/**
+ * A number input's value for the API: empty means "use the default"
+ * (undefined); anything else goes through as a number for Rust to check.
+ * @param {HTMLInputElement} input
+ */
+function readMillis(input) {
+  return input.value.trim() === '' ? undefined : input.valueAsNumber;
+}
+
+/** @param {{ mode: string, args: Record<string, number> }} info */
+function consoleCall({ mode, args }) {
+  return `await lab.searchStats("${mode}", { timeoutMs: ${args.timeoutMs}, slowMs: ${args.slowMs} })`;
+}
+
+/**
+ * Registers the sources' worker. Where there is no service worker support (an
+ * insecure origin, some private modes) the card says so; the runs then fail
+ * with the reason when their timeout strikes.
+ * @param {(reason: unknown) => void} onError
+ */
+function registerSources(onError) {
+  if (!('serviceWorker' in navigator)) {
+    onError(new Error('this browser gives the page no service worker, so the sources cannot be served'));
+    return;
+  }
+  navigator.serviceWorker.register(new URL('./sources-sw.js', import.meta.url)).catch(onError);
+}
+
+/**
+ * @param {HTMLElement} card
+ * @param {{ searchStats: Function }} lab
+ */
+export function mountSearchCard(card, lab) {
+  const form = /** @type {HTMLFormElement} */ (card.querySelector('form'));
+  const slowMs = /** @type {HTMLInputElement} */ (form.elements.namedItem('slowMs'));
+  const timeoutMs = /** @type {HTMLInputElement} */ (form.elements.namedItem('timeoutMs'));
+  const view = createRunView(card, { lesson: 'search', describeTotal });
+  const call = role(card, 'console-call');
+  const table = role(card, 'figures');
+  const caption = role(card, 'figures-caption');
+  const rows = role(card, 'figures-rows');
+  const source = role(card, 'figures-source');
+  const number = new Intl.NumberFormat('en');
+
+  registerSources((reason) => view.showError(reason));
+
+  // Registered after the run view's own listener, so this one has the last word.
+  globalThis.addEventListener('lab:run-start', (event) => {
+    const info = /** @type {CustomEvent} */ (event).detail;
+    if (info.lesson !== 'search') return;
+    call.textContent = consoleCall(info);
+    table.hidden = true;
+  });
+
+  /** @param {SearchResult} result */
+  const showFigures = (result) => {
+    const figures = result.figures;
+    if (!figures) return;
+    const agreement = result.agree === undefined ? '' : result.agree ? ', every answer the same' : ', and the answers differ';
+    caption.textContent = `Answered by ${result.source}${agreement}: totals on ${figures.date}`;
+    source.textContent = figures.source;
+    rows.replaceChildren(...figures.countries.map((c) => el('tr', {},
+      el('th', { text: c.country, attrs: { scope: 'row' } }),
+      el('td', { text: number.format(c.confirmed) }),
+      el('td', { text: number.format(c.deaths) }))));
+    table.hidden = false;
+  };
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const button = /** @type {SubmitEvent} */ (event).submitter;
+    const mode = button instanceof HTMLButtonElement ? button.value : 'race';
+    if (!MODES.includes(mode)) return;
+    try {
+      showFigures(await lab.searchStats(mode, { slowMs: readMillis(slowMs), timeoutMs: readMillis(timeoutMs) }));
+    } catch (reason) {
+      view.showError(reason);
+    }
+  });
+}
