@@ -36,3 +36,12 @@ export function role(root, role) {
 export function formatMs(ms) {
   return ms < 10_000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
+
+/**
+ * A number input's value for the API: empty means "use the default"
+ * (undefined); anything else goes through as a number for Rust to check.
+ * @param {HTMLInputElement} input
+ */
+export function readNumber(input) {
+  return input.value.trim() === '' ? undefined : input.valueAsNumber;
+}

@@ -1,6 +1,6 @@
 // @ts-check
 /** The kitchen lesson's card: cooking while the phone rings, sync and async. */
-import { formatMs, role } from './dom.js';
+import { formatMs, role, readNumber } from './dom.js';
 import { createRunView } from './run-view.js';
 
 /** @typedef {import('./pkg/async_rust_lab.js').RunReport} RunReport */
@@ -13,15 +13,6 @@ import { createRunView } from './run-view.js';
 function describeTotal(report) {
   const { cookMs = 0, callMs = 0 } = report.args;
   return `cooking ${cookMs} ms, call ${callMs} ms: one after the other ${cookMs + callMs}`;
-}
-
-/**
- * A number input's value for the API: empty means "use the default"
- * (undefined); anything else goes through as a number for Rust to check.
- * @param {HTMLInputElement} input
- */
-function readMillis(input) {
-  return input.value.trim() === '' ? undefined : input.valueAsNumber;
 }
 
 /**
@@ -41,17 +32,12 @@ export function mountKitchenCard(card, lab) {
   const form = /** @type {HTMLFormElement} */ (card.querySelector('form'));
   const cookMs = /** @type {HTMLInputElement} */ (form.elements.namedItem('cookMs'));
   const callMs = /** @type {HTMLInputElement} */ (form.elements.namedItem('callMs'));
-  const view = createRunView(card, { lesson: 'kitchen', describeTotal });
-  const call = role(card, 'console-call');
+  const view = createRunView(card, { lesson: 'kitchen', describeTotal, consoleCall });
   /** The last total of each mode stays on the card, so the two compare side by side. */
   const totals = { sync: role(card, 'total-sync'), async: role(card, 'total-async') };
 
-  // Registered after the run view's own listeners, so these see the same run
-  // and override the view's generic console call.
-  globalThis.addEventListener('lab:run-start', (event) => {
-    const info = /** @type {CustomEvent} */ (event).detail;
-    if (info.lesson === 'kitchen') call.textContent = consoleCall(info);
-  });
+  // Registered after the run view's own listeners, so this sees the run the
+  // view has just drawn.
   globalThis.addEventListener('lab:run-end', (event) => {
     /** @type {RunReport} */
     const report = /** @type {CustomEvent} */ (event).detail;
@@ -65,7 +51,7 @@ export function mountKitchenCard(card, lab) {
     const button = /** @type {SubmitEvent} */ (event).submitter;
     const mode = button instanceof HTMLButtonElement ? button.value : 'async';
     try {
-      await lab.kitchen(mode, { cookMs: readMillis(cookMs), callMs: readMillis(callMs) });
+      await lab.kitchen(mode, { cookMs: readNumber(cookMs), callMs: readNumber(callMs) });
     } catch (reason) {
       view.showError(reason);
     }

@@ -4,7 +4,7 @@
  * a race or all at once. It registers the service worker that serves the
  * sources; Rust waits until that worker controls the page before its first fetch.
  */
-import { el, role } from './dom.js';
+import { el, role, readNumber } from './dom.js';
 import { createRunView } from './run-view.js';
 
 /** @typedef {import('./pkg/async_rust_lab.js').RunReport} RunReport */
@@ -16,15 +16,6 @@ const MODES = ['sequential', 'fallback', 'race', 'all'];
 function describeTotal(report) {
   const { slowMs = 0, timeoutMs = 0 } = report.args;
   return `gone 80 ms (404), slowpoke ${slowMs} ms, quick 250 ms; timeout ${timeoutMs} ms`;
-}
-
-/**
- * A number input's value for the API: empty means "use the default"
- * (undefined); anything else goes through as a number for Rust to check.
- * @param {HTMLInputElement} input
- */
-function readMillis(input) {
-  return input.value.trim() === '' ? undefined : input.valueAsNumber;
 }
 
 /** @param {{ mode: string, args: Record<string, number> }} info */
@@ -54,8 +45,7 @@ export function mountSearchCard(card, lab) {
   const form = /** @type {HTMLFormElement} */ (card.querySelector('form'));
   const slowMs = /** @type {HTMLInputElement} */ (form.elements.namedItem('slowMs'));
   const timeoutMs = /** @type {HTMLInputElement} */ (form.elements.namedItem('timeoutMs'));
-  const view = createRunView(card, { lesson: 'search', describeTotal });
-  const call = role(card, 'console-call');
+  const view = createRunView(card, { lesson: 'search', describeTotal, consoleCall });
   const table = role(card, 'figures');
   const caption = role(card, 'figures-caption');
   const rows = role(card, 'figures-rows');
@@ -68,7 +58,6 @@ export function mountSearchCard(card, lab) {
   globalThis.addEventListener('lab:run-start', (event) => {
     const info = /** @type {CustomEvent} */ (event).detail;
     if (info.lesson !== 'search') return;
-    call.textContent = consoleCall(info);
     table.hidden = true;
   });
 
@@ -92,7 +81,7 @@ export function mountSearchCard(card, lab) {
     const mode = button instanceof HTMLButtonElement ? button.value : 'race';
     if (!MODES.includes(mode)) return;
     try {
-      showFigures(await lab.searchStats(mode, { slowMs: readMillis(slowMs), timeoutMs: readMillis(timeoutMs) }));
+      showFigures(await lab.searchStats(mode, { slowMs: readNumber(slowMs), timeoutMs: readNumber(timeoutMs) }));
     } catch (reason) {
       view.showError(reason);
     }

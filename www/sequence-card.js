@@ -1,5 +1,6 @@
 // @ts-check
 /** The sequence lesson's card: sequential, concurrent (join) and race (select). */
+import { readNumber } from './dom.js';
 import { createRunView } from './run-view.js';
 
 /** @typedef {import('./pkg/async_rust_lab.js').RunReport} RunReport */
@@ -12,15 +13,6 @@ import { createRunView } from './run-view.js';
 function describeTotal(report) {
   const { oneMs = 0, twoMs = 0 } = report.args;
   return `sleeps ${oneMs} + ${twoMs} ms: sum ${oneMs + twoMs}, longest ${Math.max(oneMs, twoMs)}, shortest ${Math.min(oneMs, twoMs)}`;
-}
-
-/**
- * A number input's value for the API: empty means "use the default"
- * (undefined); anything else goes through as a number for Rust to check.
- * @param {HTMLInputElement} input
- */
-function readMillis(input) {
-  return input.value.trim() === '' ? undefined : input.valueAsNumber;
 }
 
 /**
@@ -39,7 +31,7 @@ export function mountSequenceCard(card, lab) {
     const mode = button instanceof HTMLButtonElement ? button.value : 'concurrent';
     if (mode !== 'sequential' && mode !== 'concurrent' && mode !== 'race') return;
     try {
-      await lab[mode](readMillis(oneMs), readMillis(twoMs));
+      await lab[mode](readNumber(oneMs), readNumber(twoMs));
     } catch (reason) {
       view.showError(reason);
     }

@@ -36,6 +36,9 @@ pub fn arg_value(value: Option<&impl AsRef<JsValue>>) -> ArgValue {
     if let Some(text) = value.as_string() {
         return ArgValue::Text(text);
     }
+    if let Some(b) = value.as_bool() {
+        return ArgValue::Bool(b);
+    }
     ArgValue::Other(type_name(value))
 }
 
@@ -70,8 +73,8 @@ pub fn option_field(options: &JsValue, param: &str, field: &str) -> Result<ArgVa
     }
 }
 
-/// `typeof value` as a static string (never "number", "string", "undefined":
-/// handled above).
+/// `typeof value` as a static string (never "number", "string", "boolean",
+/// "undefined": handled above).
 fn type_name(value: &JsValue) -> &'static str {
     if value.is_bigint() {
         "bigint"
@@ -79,8 +82,6 @@ fn type_name(value: &JsValue) -> &'static str {
         "symbol"
     } else if value.is_function() {
         "function"
-    } else if value.as_bool().is_some() {
-        "boolean"
     } else {
         "object"
     }

@@ -10,12 +10,13 @@ use std::task::{Context, Poll, Waker};
 
 use futures::channel::oneshot;
 use futures::stream::{FuturesUnordered, StreamExt};
-use js_sys::{ArrayBuffer, Object, Promise, Reflect, WebAssembly};
+use js_sys::{ArrayBuffer, Promise, WebAssembly};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 
 use super::args::{arg_value, to_js_error};
+use super::report::object;
 use crate::runtime::args::{OneOf, WholeNumber};
 use crate::runtime::bridge::eager_promise;
 use crate::runtime::clock::performance_clock;
@@ -33,14 +34,6 @@ fn count(name: &'static str, max: u32, value: &JsValue) -> Result<u32, JsValue> 
     }
     .check(arg_value(Some(value)))
     .map_err(to_js_error)
-}
-
-fn result(pairs: &[(&str, f64)]) -> JsValue {
-    let object = Object::new();
-    for (key, value) in pairs {
-        let _ = Reflect::set(&object, &JsValue::from_str(key), &JsValue::from_f64(*value));
-    }
-    object.into()
 }
 
 /// The wasm linear memory's size in bytes: it only grows, a page at a time.
@@ -155,9 +148,9 @@ pub async fn bench_sleepers(
         drain(set, before).await
     };
     let ms = clock() - started;
-    Ok(result(&[
-        ("ms", ms),
-        ("wasmBytesPerFuture", asleep / f64::from(n)),
+    Ok(object([
+        ("ms", ms.into()),
+        ("wasmBytesPerFuture", (asleep / f64::from(n)).into()),
     ]))
 }
 

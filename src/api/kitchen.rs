@@ -1,10 +1,10 @@
 //! Export of the kitchen lesson: `kitchen(mode, { cookMs, callMs })`.
 
-use js_sys::{Array, Object, Reflect};
+use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
 use super::args::{arg_value, option_field, to_js_error};
-use super::report::{finish_run, start_run};
+use super::report::{finish_run, object, start_run};
 use crate::lessons::kitchen::{self, DEFAULT_CALL_MS, DEFAULT_COOK_MS};
 use crate::runtime::args::{OneOf, WholeNumber};
 
@@ -75,18 +75,13 @@ pub async fn kitchen(
     let total_ms = run.elapsed_ms();
     finish_run(run);
 
-    let result = Object::new();
     let lines: Array = outcome.lines.iter().map(|l| JsValue::from_str(l)).collect();
-    for (key, value) in [
+    Ok(object([
         ("mode", JsValue::from_str(mode)),
         ("lines", lines.into()),
         ("totalMs", total_ms.into()),
         ("callerWaitedMs", outcome.caller_waited_ms.into()),
-    ] {
-        // Defining a data property on a fresh plain object cannot fail.
-        let _ = Reflect::set(&result, &key.into(), &value);
-    }
-    Ok(result.into())
+    ]))
 }
 
 #[wasm_bindgen(typescript_custom_section)]

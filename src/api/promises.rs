@@ -6,15 +6,15 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use futures::channel::oneshot;
-use js_sys::{Array, Error, Object, Reflect, TypeError};
+use js_sys::{Array, Error, TypeError};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use super::args::{arg_value, option_field, to_js_error, Millis};
-use super::report::{finish_run, start_run};
+use super::report::{finish_run, object, start_run};
 use crate::lessons::handmade::{self, ticker_source};
 use crate::lessons::promises::{self, DEFAULT_COOK_MS, DEFAULT_WAIT_MS, DISHES};
-use crate::runtime::args::{ArgValue, OneOf, WholeNumber};
+use crate::runtime::args::{Flag, OneOf, WholeNumber};
 use crate::runtime::bridge::settle;
 
 /// Awaits `value` in Rust (`JsFuture`) and settles exactly as `await value`
@@ -113,12 +113,7 @@ pub fn channel() -> JsValue {
         ("send", send.into_js_value()),
         ("fail", fail.into_js_value()),
     ];
-    let object = Object::new();
-    for (key, value) in fields {
-        // Defining a data property on a fresh plain object cannot fail.
-        let _ = Reflect::set(&object, &key.into(), &value);
-    }
-    object.into()
+    object(fields)
 }
 
 #[wasm_bindgen]
@@ -151,35 +146,10 @@ const COOK_MS: WholeNumber = WholeNumber {
     default: DEFAULT_COOK_MS,
 };
 
-/// Reads `options.burn`: absent means false; anything but a boolean is a TypeError.
-fn burn_option(options: &JsValue) -> Result<bool, JsValue> {
-    if !options.is_object() {
-        return Ok(false);
-    }
-    let value = Reflect::get(options, &JsValue::from_str("burn"))
-        .map_err(|_| TypeError::new("options.burn could not be read: its getter threw"))?;
-    if let Some(burn) = value.as_bool() {
-        return Ok(burn);
-    }
-    match arg_value(Some(&value)) {
-        ArgValue::Undefined => Ok(false),
-        got => Err(TypeError::new(&format!(
-            "options.burn must be true or false (got {})",
-            describe(&got)
-        ))
-        .into()),
-    }
-}
-
-fn describe(value: &ArgValue) -> String {
-    match value {
-        ArgValue::Undefined => "undefined".to_owned(),
-        ArgValue::Null => "null".to_owned(),
-        ArgValue::Number(n) => format!("the number {n}"),
-        ArgValue::Text(_) => "a string".to_owned(),
-        ArgValue::Other(name) => format!("a {name}"),
-    }
-}
+const BURN: Flag = Flag {
+    name: "options.burn",
+    default: false,
+};
 
 /// Cooks a dish in Rust: resolves to `"toast is ready"` (or rice, soup), or
 /// with `{ burn: true }` rejects with an Error saying what burned. It takes
@@ -199,7 +169,9 @@ pub async fn cook(
     let cook_ms = COOK_MS
         .check(option_field(&options, "options", "cookMs")?)
         .map_err(to_js_error)?;
-    let burn = burn_option(&options)?;
+    let burn = BURN
+        .check(option_field(&options, "options", "burn")?)
+        .map_err(to_js_error)?;
     let run = start_run(
         "promises",
         "cook",

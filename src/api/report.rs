@@ -131,8 +131,18 @@ fn dispatch(kind: &str, detail: &JsValue) {
     }
 }
 
-fn set(target: &Object, key: &str, value: &JsValue) {
-    // Defining a data property on a fresh plain object cannot fail.
+/// A fresh plain object with these properties, in this order.
+pub(crate) fn object<'a>(fields: impl IntoIterator<Item = (&'a str, JsValue)>) -> JsValue {
+    let object = Object::new();
+    for (key, value) in fields {
+        set(&object, key, &value);
+    }
+    object.into()
+}
+
+/// Sets `key` on an object the lab has just made. Defining a data property on
+/// a fresh plain object (or Error) cannot fail, so the result is not checked.
+pub(crate) fn set(target: &JsValue, key: &str, value: &JsValue) {
     let _ = Reflect::set(target, &JsValue::from_str(key), value);
 }
 

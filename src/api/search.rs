@@ -2,11 +2,11 @@
 
 use futures::future::{self, Either};
 use futures::FutureExt;
-use js_sys::{Array, Object, Reflect, JSON};
+use js_sys::{Array, Object, JSON};
 use wasm_bindgen::prelude::*;
 
 use super::args::{arg_value, option_field, to_js_error};
-use super::report::{finish_run, start_run};
+use super::report::{finish_run, set, start_run};
 use crate::lessons::search::{
     self, Asked, Found, Mode, SearchError, DEFAULT_SLOW_MS, DEFAULT_TIMEOUT_MS,
 };
@@ -136,11 +136,6 @@ fn timeout_error(message: &str, asked: &[Asked]) -> JsValue {
     error.set_name("TimeoutError");
     set(&error, "asked", &asked_to_js(asked));
     error.into()
-}
-
-fn set(target: &JsValue, key: &str, value: &JsValue) {
-    // Defining a data property on a fresh object of ours cannot fail.
-    let _ = Reflect::set(target, &JsValue::from_str(key), value);
 }
 
 fn asked_to_js(asked: &[Asked]) -> JsValue {

@@ -17,6 +17,8 @@ pub enum ArgValue {
     Number(f64),
     /// A JS string (primitive, not a `String` object).
     Text(String),
+    /// A JS boolean (primitive).
+    Bool(bool),
     /// Any other value, named by its `typeof` ("string", "object", "bigint", ...).
     Other(&'static str),
 }
@@ -147,6 +149,39 @@ impl OneOf {
     }
 }
 
+/// A rule for a yes/no parameter, such as an option `{ burn: true }`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Flag {
+    /// The parameter's name as JS callers see it, e.g. `"options.burn"`.
+    pub name: &'static str,
+    /// Used when the argument is `undefined`.
+    pub default: bool,
+}
+
+impl Flag {
+    /// Checks `value`: a boolean, or `undefined` for the default. Nothing is
+    /// coerced: `0`, `""` and `"false"` are type errors, not `false`.
+    ///
+    /// # Example
+    /// ```
+    /// use async_rust_lab::runtime::args::{ArgValue, ArgErrorKind, Flag};
+    /// let burn = Flag { name: "options.burn", default: false };
+    /// assert_eq!(burn.check(ArgValue::Undefined), Ok(false));
+    /// assert_eq!(burn.check(ArgValue::Bool(true)), Ok(true));
+    /// assert_eq!(burn.check(ArgValue::Number(1.0)).unwrap_err().kind, ArgErrorKind::Type);
+    /// ```
+    pub fn check(&self, value: ArgValue) -> Result<bool, ArgError> {
+        match value {
+            ArgValue::Undefined => Ok(self.default),
+            ArgValue::Bool(b) => Ok(b),
+            other => Err(type_error(
+                &format!("{} must be true or false", self.name),
+                &other,
+            )),
+        }
+    }
+}
+
 /// A `TypeError` for `got`, saying what was expected and what came instead.
 fn type_error(expectation: &str, got: &ArgValue) -> ArgError {
     let got = match got {
@@ -154,6 +189,7 @@ fn type_error(expectation: &str, got: &ArgValue) -> ArgError {
         ArgValue::Null => "null".to_owned(),
         ArgValue::Number(n) => format!("the number {}", js_number(*n)),
         ArgValue::Text(text) => format!("the string {}", js_string(text)),
+        ArgValue::Bool(b) => format!("{b}"),
         ArgValue::Other(type_name) => {
             let article = if type_name.starts_with(['a', 'e', 'i', 'o', 'u']) {
                 "an"
