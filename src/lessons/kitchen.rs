@@ -12,6 +12,7 @@ use futures::future;
 
 use crate::runtime::run::Run;
 use crate::runtime::time::sleep;
+use crate::runtime::trace::{waiting_for, Cause};
 
 /// How long cooking takes in all, in ms, by default.
 pub const DEFAULT_COOK_MS: u32 = 1_200;
@@ -90,10 +91,11 @@ pub async fn answer(
     call_ms: u32,
     free_to_talk: impl std::future::Future,
 ) -> f64 {
-    free_to_talk.await;
+    waiting_for(Cause::Channel, free_to_talk).await;
     let waited = run.elapsed_ms() - rang_at;
     run.print(format!(
-        "pick up the phone (the caller waited {waited:.0} ms)"
+        "pick up the phone (the caller waited {} ms)",
+        waited.round() as i64
     ));
     sleep(call_ms).await;
     run.print("hang up");

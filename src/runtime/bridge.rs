@@ -21,6 +21,8 @@ use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
+use super::trace::{waiting_for, Cause};
+
 #[wasm_bindgen]
 extern "C" {
     // js-sys binds `Promise.resolve` without `catch`. It can throw: for a
@@ -42,7 +44,7 @@ extern "C" {
 /// # }
 /// ```
 pub async fn settle(value: &JsValue) -> Result<JsValue, JsValue> {
-    JsFuture::from(promise_resolve(value)?).await
+    waiting_for(Cause::Promise, JsFuture::from(promise_resolve(value)?)).await
 }
 
 /// Awaits an already-resolved JS Promise: the smallest hop through the JS

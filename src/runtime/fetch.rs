@@ -20,6 +20,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal, RequestInit, Response};
 
+use super::trace::{note_waiting, Cause};
+
 #[wasm_bindgen]
 extern "C" {
     // The global `fetch` rather than `window.fetch`, so the same code works in
@@ -134,7 +136,10 @@ impl Future for Fetch {
                 IN_FLIGHT.with(|n| n.set(n.get().saturating_sub(1)));
                 Poll::Ready(result)
             }
-            Poll::Pending => Poll::Pending,
+            Poll::Pending => {
+                note_waiting(Cause::Fetch);
+                Poll::Pending
+            }
         }
     }
 }

@@ -58,6 +58,29 @@ pub fn note_waiting(cause: Cause) {
     WAITING.with(|w| w.set(Some(cause)));
 }
 
+/// Awaits `future`, saying it waits for `cause` whenever it is Pending: for
+/// futures from other crates (a `JsFuture`, a channel receiver) that cannot
+/// call [`note_waiting`] themselves.
+///
+/// # Example
+/// ```no_run
+/// # async fn example(promise: js_sys::Promise) {
+/// use async_rust_lab::runtime::trace::{waiting_for, Cause};
+/// let value = waiting_for(Cause::Promise, wasm_bindgen_futures::JsFuture::from(promise)).await;
+/// # }
+/// ```
+pub async fn waiting_for<F: std::future::Future>(cause: Cause, future: F) -> F::Output {
+    let mut future = std::pin::pin!(future);
+    std::future::poll_fn(|cx| {
+        let poll = future.as_mut().poll(cx);
+        if poll.is_pending() {
+            note_waiting(cause);
+        }
+        poll
+    })
+    .await
+}
+
 /// Takes what the leaves polled since the last call said they wait for.
 pub(crate) fn take_waiting() -> Option<Cause> {
     WAITING.with(Cell::take)
