@@ -5,7 +5,7 @@
 // A panic in a test is a failing test: the crate-wide bans are for input-reachable code.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::rc::Rc;
 
 use async_rust_lab::api::promises::{
@@ -18,13 +18,11 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
-use web_sys::EventTarget;
+
+mod common;
+use common::{get, LineLog};
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn get(target: &JsValue, key: &str) -> JsValue {
-    Reflect::get(target, &key.into()).unwrap()
-}
 
 /// Evaluates a JS function body, e.g. `return { then(r) { r(7) } }`.
 fn js(body: &str) -> JsValue {
@@ -338,7 +336,7 @@ async fn cook_rejects_bad_arguments_naming_them() {
 
 #[wasm_bindgen_test]
 async fn a_future_never_awaited_never_runs_and_one_awaited_late_runs_only_then() {
-    let seen = LineLog::new();
+    let seen = LineLog::new(|| MARK.with(Cell::get));
     let lines = strings(&lazy(num(60.0)).await.unwrap());
     assert!(!lines.iter().any(|l| l == "A: body runs"), "{lines:?}");
     let awaited = lines
@@ -348,7 +346,7 @@ async fn a_future_never_awaited_never_runs_and_one_awaited_late_runs_only_then()
     let ran = lines.iter().position(|l| l == "B: body runs").unwrap();
     assert!(ran > awaited, "B ran before it was awaited: {lines:?}");
     // The time B's body ran: not when B was made, but after the wait.
-    let b_at = seen.at("B: body runs").unwrap();
+    let b_at = seen.find("B: body runs").map(|l| l.at_ms).unwrap();
     assert!(
         b_at >= 59.0,
         "B's body ran at +{b_at} ms, before it was awaited"
@@ -357,66 +355,12 @@ async fn a_future_never_awaited_never_runs_and_one_awaited_late_runs_only_then()
     JsFuture::from(js("return new Promise((r) => setTimeout(r, 50))").unchecked_into::<Promise>())
         .await
         .unwrap();
-    assert_eq!(seen.at("A: body runs"), None);
-}
-
-/// Records every `lab:line` event (text and time) while alive.
-struct LineLog {
-    lines: Rc<RefCell<Vec<(String, f64, bool)>>>,
-    listener: Closure<dyn FnMut(web_sys::CustomEvent)>,
+    assert_eq!(seen.find("A: body runs").map(|l| l.at_ms), None);
 }
 
 thread_local! {
+    // Raised by a JS callback in a test, read when each line arrives.
     static MARK: Cell<bool> = const { Cell::new(false) };
-}
-
-impl LineLog {
-    fn new() -> LineLog {
-        let lines = Rc::new(RefCell::new(Vec::new()));
-        let log = lines.clone();
-        let listener = Closure::new(move |event: web_sys::CustomEvent| {
-            let line = get(&event.detail(), "line");
-            log.borrow_mut().push((
-                get(&line, "text").as_string().unwrap(),
-                get(&line, "atMs").as_f64().unwrap(),
-                MARK.with(Cell::get),
-            ));
-        });
-        global()
-            .add_event_listener_with_callback("lab:line", listener.as_ref().unchecked_ref())
-            .unwrap();
-        LineLog { lines, listener }
-    }
-
-    fn at(&self, text: &str) -> Option<f64> {
-        self.lines
-            .borrow()
-            .iter()
-            .find(|l| l.0 == text)
-            .map(|l| l.1)
-    }
-
-    /// Whether the mark (set by a JS callback) was up when `text` was printed.
-    fn marked(&self, text: &str) -> Option<bool> {
-        self.lines
-            .borrow()
-            .iter()
-            .find(|l| l.0 == text)
-            .map(|l| l.2)
-    }
-}
-
-impl Drop for LineLog {
-    fn drop(&mut self) {
-        let _ = global().remove_event_listener_with_callback(
-            "lab:line",
-            self.listener.as_ref().unchecked_ref(),
-        );
-    }
-}
-
-fn global() -> EventTarget {
-    js_sys::global().unchecked_into()
 }
 
 // --- the hand-written future ---
@@ -469,7 +413,7 @@ fn the_source_on_the_page_is_the_futures_real_poll() {
 #[wasm_bindgen_test]
 async fn awaits_of_a_self_wake_and_a_js_promise_resume_before_an_earlier_set_timeout_0() {
     MARK.with(|mark| mark.set(false));
-    let seen = LineLog::new();
+    let seen = LineLog::new(|| MARK.with(Cell::get));
     let raise = Closure::once_into_js(|| MARK.with(|mark| mark.set(true)));
     let set_timeout: Function = js("return setTimeout").dyn_into().unwrap();
     set_timeout
@@ -482,11 +426,12 @@ async fn awaits_of_a_self_wake_and_a_js_promise_resume_before_an_earlier_set_tim
         "Rust: after yield_now() (it woke itself)",
         "Rust: after awaiting a resolved JS Promise",
     ] {
-        assert_eq!(seen.marked(line), Some(false), "{line}");
+        assert_eq!(seen.find(line).map(|l| l.marked), Some(false), "{line}");
     }
     // ...and sleep(0) is a setTimeout of its own, queued behind it.
     assert_eq!(
-        seen.marked("Rust: after sleep(0) (a setTimeout of 0)"),
+        seen.find("Rust: after sleep(0) (a setTimeout of 0)")
+            .map(|l| l.marked),
         Some(true)
     );
 }

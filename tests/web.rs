@@ -13,11 +13,13 @@ use async_rust_lab::api::sequence::{concurrent, race, sequential};
 use async_rust_lab::runtime::clock::performance_clock;
 use async_rust_lab::runtime::time::{armed_timers, sleep};
 use futures::future::{self, Either};
-use js_sys::{Array, Reflect};
+use js_sys::Array;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::EventTarget;
+
+mod common;
+use common::{get, LineLog};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -34,41 +36,6 @@ fn lines(value: JsValue) -> Vec<String> {
         .iter()
         .filter_map(|v| v.as_string())
         .collect()
-}
-
-fn get(target: &JsValue, key: &str) -> JsValue {
-    Reflect::get(target, &key.into()).unwrap()
-}
-
-/// Counts the `lab:line` events dispatched on the page while it is alive.
-struct LineCounter {
-    count: Rc<Cell<u32>>,
-    listener: Closure<dyn FnMut(web_sys::Event)>,
-}
-
-impl LineCounter {
-    fn new() -> LineCounter {
-        let count = Rc::new(Cell::new(0));
-        let seen = count.clone();
-        let listener = Closure::new(move |_| seen.set(seen.get() + 1));
-        global()
-            .add_event_listener_with_callback("lab:line", listener.as_ref().unchecked_ref())
-            .unwrap();
-        LineCounter { count, listener }
-    }
-}
-
-impl Drop for LineCounter {
-    fn drop(&mut self) {
-        let _ = global().remove_event_listener_with_callback(
-            "lab:line",
-            self.listener.as_ref().unchecked_ref(),
-        );
-    }
-}
-
-fn global() -> EventTarget {
-    js_sys::global().unchecked_into()
 }
 
 #[wasm_bindgen_test]
@@ -135,7 +102,7 @@ async fn undefined_and_missing_arguments_reproduce_the_articles_output() {
 #[wasm_bindgen_test]
 async fn race_resolves_to_the_winner_and_clears_the_losers_timer() {
     let before = armed_timers();
-    let lines_after = LineCounter::new();
+    let lines_after = LineLog::new(|| false);
     let winner = race(ms(200.0), ms(20.0)).await.unwrap();
     assert_eq!(winner.as_string().as_deref(), Some("thread two"));
     // Long before thread one's deadline, its timer is gone: the drop cleared it.
@@ -154,12 +121,12 @@ async fn race_resolves_to_the_winner_and_clears_the_losers_timer() {
         get(&tasks.get(1), "outcome").as_string().as_deref(),
         Some("ready")
     );
-    let printed_by_race = lines_after.count.get();
+    let printed_by_race = lines_after.count();
     // Wait past the loser's deadline: had its timer survived, it would print now.
     sleep(300).await;
     assert_eq!(printed_by_race, 1);
     assert_eq!(
-        lines_after.count.get(),
+        lines_after.count(),
         1,
         "the dropped thread one printed after the race"
     );

@@ -1,22 +1,12 @@
 // The benchmark page works: a tiny smoke run (not a measurement) fills every
 // row with a number for each variant, the JS baseline included, with no errors.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openLab } from './harness.mjs';
+import { openLabPage } from './harness.mjs';
 
-/** @type {Awaited<ReturnType<typeof openLab>>} */
-let lab;
-
-before(async () => {
-  lab = await openLab();
-});
-
-after(async () => {
-  await lab?.close();
-});
+const { lab, page } = await openLabPage({ path: 'bench.html?smoke&auto', ready: 'benchDone' });
 
 test('bench.html?smoke runs every row, each variant beside its JS baseline', async () => {
-  const page = await lab.newPage({ path: 'bench.html?smoke&auto', ready: 'benchDone' });
   const results = await page.evaluate(() => window.benchResults);
   const ids = results.rows.map((r) => r.id);
   assert.deepEqual(ids, ['await-resolved', 'await-rust', 'sleepers', 'spawn', 'trace-event']);

@@ -1,6 +1,7 @@
 // Shared by the e2e tests: serves the release build (dist/) and opens it in the
 // real Chromium from Debian, through Playwright, collecting every page error,
 // console error and failed request so a test can assert there were none.
+import { after } from 'node:test';
 import { launchChromium } from '../../scripts/chromium.mjs';
 import { serve } from '../../scripts/serve.mjs';
 
@@ -44,4 +45,15 @@ export async function openLab({ dir = 'dist' } = {}) {
   }
 
   return { url, newPage, problems, consoleMessages, close };
+}
+
+/**
+ * For a test file's top level: starts the lab, opens one page of it, and closes
+ * both after the file's tests. `const { lab, page } = await openLabPage();`
+ * @param {Parameters<Awaited<ReturnType<typeof openLab>>['newPage']>[0]} [options]
+ */
+export async function openLabPage(options) {
+  const lab = await openLab();
+  after(() => lab.close());
+  return { lab, page: await lab.newPage(options) };
 }

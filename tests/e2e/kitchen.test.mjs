@@ -1,21 +1,10 @@
 // The kitchen lesson end to end: the release build, served, driven in Chromium.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openLab } from './harness.mjs';
+import { openLabPage } from './harness.mjs';
 
-/** @type {Awaited<ReturnType<typeof openLab>>} */
-let lab;
-/** @type {import('playwright-core').Page} */
-let page;
+const { lab, page } = await openLabPage();
 
-before(async () => {
-  lab = await openLab();
-  page = await lab.newPage();
-});
-
-after(async () => {
-  await lab?.close();
-});
 
 /** Clicks a Run button of the kitchen card and waits until its run has drawn its timeline. */
 async function runFromPage(buttonName) {

@@ -1,23 +1,12 @@
 // The Future/Promise cards end to end: the release build in Chromium, clicked
 // like a learner would, and the console API called like a learner would.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { openLab } from './harness.mjs';
+import { openLabPage } from './harness.mjs';
 
-/** @type {Awaited<ReturnType<typeof openLab>>} */
-let lab;
-/** @type {import('playwright-core').Page} */
-let page;
+const { lab, page } = await openLabPage();
 
-before(async () => {
-  lab = await openLab();
-  page = await lab.newPage();
-});
-
-after(async () => {
-  await lab?.close();
-});
 
 /** Waits until `#id`'s run has ended (its timeline is drawn, aria-busy gone). */
 async function runEnded(id) {

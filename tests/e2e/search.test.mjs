@@ -1,27 +1,16 @@
 // The search lesson end to end: real fetch through the sources' service worker,
 // in the release build, in Chromium.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openLab } from './harness.mjs';
+import { openLabPage } from './harness.mjs';
 
-/** @type {Awaited<ReturnType<typeof openLab>>} */
-let lab;
-/** @type {import('playwright-core').Page} */
-let page;
+const { lab, page } = await openLabPage();
 /** Every request of the page that failed, as "name errorText", e.g. "slowpoke net::ERR_ABORTED". */
 const failed = [];
 
-before(async () => {
-  lab = await openLab();
-  page = await lab.newPage();
-  page.on('requestfailed', (request) => {
-    const source = /\/sources\/([a-z]+)\.json/.exec(request.url())?.[1];
-    if (source) failed.push(`${source} ${request.failure()?.errorText}`);
-  });
-});
-
-after(async () => {
-  await lab?.close();
+page.on('requestfailed', (request) => {
+  const source = /\/sources\/([a-z]+)\.json/.exec(request.url())?.[1];
+  if (source) failed.push(`${source} ${request.failure()?.errorText}`);
 });
 
 /** Calls lab.searchStats in the page; a rejection comes back as { error, message, asked }. */

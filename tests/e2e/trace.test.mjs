@@ -1,22 +1,11 @@
 // The trace timeline in Chromium: lanes and poll marks match lab.trace(), the
 // replay steps and plays, and every mark is reachable with the keyboard.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openLab } from './harness.mjs';
+import { openLabPage } from './harness.mjs';
 
-/** @type {Awaited<ReturnType<typeof openLab>>} */
-let lab;
-/** @type {import('playwright-core').Page} */
-let page;
+const { lab, page } = await openLabPage();
 
-before(async () => {
-  lab = await openLab();
-  page = await lab.newPage();
-});
-
-after(async () => {
-  await lab?.close();
-});
 
 async function runAndWait(call) {
   await page.evaluate(call);
