@@ -28,6 +28,17 @@ export async function openLab({ dir = 'dist' } = {}) {
       consoleMessages.push({ type: message.type(), text: message.text() });
       if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
     });
+    // The site works offline: nothing may be fetched from another host.
+    page.on('request', (request) => {
+      const target = request.url();
+      if (!target.startsWith(url) && !/^(data|blob):/.test(target)) problems.push(`request to another host: ${target}`);
+    });
+    // A Content-Security-Policy violation is a bug even when nothing visibly breaks.
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (event) => {
+        console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || 'inline code'}`);
+      });
+    });
     page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()} ${request.failure()?.errorText}`));
     page.on('response', (response) => {
       if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
