@@ -8,8 +8,22 @@ import handler from 'serve-handler';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Headers for every response: no caching, so a rebuilt wasm is always the one loaded. */
-const headers = [{ source: '**/*', headers: [{ key: 'Cache-Control', value: 'no-store' }] }];
+/**
+ * Headers for every response. No caching, so a rebuilt wasm is always the one
+ * loaded. COOP + COEP make the page cross-origin isolated, the condition for
+ * SharedArrayBuffer and Atomics.wait, which the threads lesson's blocking sleep
+ * needs; static hosts get the same pair from dist/_headers (www/_headers).
+ */
+const headers = [
+  {
+    source: '**/*',
+    headers: [
+      { key: 'Cache-Control', value: 'no-store' },
+      { key: 'Cross-Origin-Opener-Policy', value: 'same-origin' },
+      { key: 'Cross-Origin-Embedder-Policy', value: 'require-corp' },
+    ],
+  },
+];
 
 /**
  * Starts a server for `dir` on `port` (0: any free port) and resolves to its URL.

@@ -6,6 +6,8 @@
 import init, * as wasm from './pkg/async_rust_lab.js';
 import { createLab } from './lab.js';
 import { mountSequenceCard } from './sequence-card.js';
+import { mountThreadsCard } from './threads-card.js';
+import { mountBlockingCard } from './blocking-card.js';
 
 const status = /** @type {HTMLElement} */ (document.getElementById('lab-status'));
 const started = performance.now();
@@ -25,6 +27,8 @@ try {
   const lab = createLab(wasm, dts);
   Object.defineProperty(window, 'lab', { value: lab, enumerable: true });
   mountSequenceCard(/** @type {HTMLElement} */ (document.getElementById('sequence')), /** @type {any} */ (lab));
+  mountThreadsCard(/** @type {HTMLElement} */ (document.getElementById('threads')), /** @type {any} */ (lab));
+  mountBlockingCard(/** @type {HTMLElement} */ (document.getElementById('blocking')), /** @type {any} */ (lab));
   status.textContent = `Ready in ${Math.round(performance.now() - started)} ms. Open the devtools console and type lab.help() to see the API.`;
   document.documentElement.dataset.labReady = 'true';
 } catch (error) {

@@ -65,7 +65,8 @@ export function createRunView(card, { lesson, describeTotal }) {
     lines.append(
       el('li', { class: 'line' },
         el('span', { class: 'at', text: `+${formatMs(line.atMs)}` }),
-        el('span', { class: 'text', text: line.text })),
+        el('span', { class: 'text', text: line.text }),
+        el('span', { class: 'thread', text: `on thread ${line.thread}` })),
     );
   });
 

@@ -10,3 +10,5 @@
 pub mod args;
 pub mod report;
 pub mod sequence;
+pub mod blocking;
+pub mod threads;

@@ -5,3 +5,5 @@
 //! `api/` does every conversion.
 
 pub mod sequence;
+pub mod blocking;
+pub mod threads;

@@ -5,9 +5,15 @@
 //! - [`run`]: a lesson's run: printed lines and task spans (pure, host-tested).
 //! - [`task`]: the wrapper that times a named future and notices cancellation.
 //! - [`time`]: `sleep`, a lazy timer future that clears its JS timer on drop.
+//! - [`thread`]: which thread runs, cross-origin isolation, a blocking sleep.
+//! - [`worker`]: a Web Worker running this crate's wasm, terminated on drop.
+//! - [`frames`]: frames drawn and dropped while something runs.
 
 pub mod args;
 pub mod clock;
 pub mod run;
 pub mod task;
 pub mod time;
+pub mod frames;
+pub mod thread;
+pub mod worker;
