@@ -248,7 +248,7 @@ fn error_handler(sender: UnboundedSender<Message>) -> Closure<dyn FnMut(Event)> 
         let message = match event.dyn_ref::<ErrorEvent>() {
             Some(error) if !error.message().is_empty() => error.message(),
             _ if event.type_() == "messageerror" => "its reply could not be read".to_owned(),
-            _ => "the script could not be loaded (missing, or not a module)".to_owned(),
+            _ => "its script could not be loaded (missing, not a module, or refused)".to_owned(),
         };
         let _ = sender.unbounded_send(Err(message));
     })
