@@ -39,7 +39,9 @@ pub async fn blocking(
         param_description = "where the job runs (default \"async\")"
     )]
     mode: Option<JsValue>,
-    #[wasm_bindgen(param_description = "count the primes below this, 2 to 20000000 (default 3000000)")]
+    #[wasm_bindgen(
+        param_description = "count the primes below this, 2 to 20000000 (default 3000000)"
+    )]
     below: Option<Millis>,
 ) -> Result<JsValue, JsValue> {
     let mode = MODE.check(arg_value(mode.as_ref())).map_err(to_js_error)?;
@@ -62,7 +64,11 @@ pub async fn blocking(
     );
     set(&object, "framesDrawn", &outcome.frames.drawn.into());
     set(&object, "framesDropped", &outcome.frames.dropped.into());
-    set(&object, "longestGapMs", &outcome.frames.longest_gap_ms.into());
+    set(
+        &object,
+        "longestGapMs",
+        &outcome.frames.longest_gap_ms.into(),
+    );
     set(&object, "thread", &outcome.thread.into());
     set(&object, "chunks", &outcome.chunks.into());
     Ok(object.into())

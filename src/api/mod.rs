@@ -8,7 +8,7 @@
 //! can panic (clippy denies `unwrap`, `expect` and indexing crate-wide).
 
 pub mod args;
+pub mod blocking;
 pub mod report;
 pub mod sequence;
-pub mod blocking;
 pub mod threads;

@@ -146,11 +146,16 @@ pub async fn thread_cost(
         "threadCost",
         vec![(WORKERS.name, workers.into()), (TASKS.name, tasks.into())],
     );
-    let on_threads = run.task("threads", threads::cost_of_threads(&run, workers)).await;
+    let on_threads = run
+        .task("threads", threads::cost_of_threads(&run, workers))
+        .await;
     let on_tasks = match on_threads {
         Ok(_) => Some(
-            run.task("tasks", threads::cost_of_tasks(&run, tasks, wasm_memory_bytes))
-                .await,
+            run.task(
+                "tasks",
+                threads::cost_of_tasks(&run, tasks, wasm_memory_bytes),
+            )
+            .await,
         ),
         Err(_) => None,
     };

@@ -106,7 +106,13 @@ pub async fn count(run: &Run, mode: &str, below: u32) -> Result<Outcome, WorkerE
                 .task("count primes", async {
                     let mut worker = WorkerThread::spawn()?;
                     worker
-                        .run(Job { kind: "primes", n: below }, 60_000)
+                        .run(
+                            Job {
+                                kind: "primes",
+                                n: below,
+                            },
+                            60_000,
+                        )
                         .await
                 })
                 .await?;
@@ -145,7 +151,9 @@ mod tests {
     #[test]
     fn counting_in_pieces_gives_the_same_total() {
         let whole = count_primes(0, 100_000);
-        let pieces: u32 = (0..100).map(|i| count_primes(i * 1000, (i + 1) * 1000)).sum();
+        let pieces: u32 = (0..100)
+            .map(|i| count_primes(i * 1000, (i + 1) * 1000))
+            .sum();
         assert_eq!(whole, pieces);
     }
 }

@@ -4,6 +4,6 @@
 //! [`Run`](crate::runtime::run::Run) to print to, and return plain Rust values.
 //! `api/` does every conversion.
 
-pub mod sequence;
 pub mod blocking;
+pub mod sequence;
 pub mod threads;

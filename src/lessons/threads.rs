@@ -41,7 +41,13 @@ pub struct Slept {
 async fn spawn_sleeper(run: &Run, text: &str, ms: u32) -> Result<Slept, WorkerError> {
     let mut thread = WorkerThread::spawn()?;
     let reply = thread
-        .run(Job { kind: "sleep", n: ms }, LOAD_BUDGET_MS + ms)
+        .run(
+            Job {
+                kind: "sleep",
+                n: ms,
+            },
+            LOAD_BUDGET_MS + ms,
+        )
         .await?;
     run.print_on(&reply.thread, text);
     Ok(Slept {

@@ -29,7 +29,10 @@ pub struct Frames {
 fn frame_interval(gaps: &[f64]) -> f64 {
     let mut sorted: Vec<f64> = gaps.to_vec();
     sorted.sort_by(f64::total_cmp);
-    let median = sorted.get(sorted.len() / 2).copied().unwrap_or(1000.0 / 60.0);
+    let median = sorted
+        .get(sorted.len() / 2)
+        .copied()
+        .unwrap_or(1000.0 / 60.0);
     median.clamp(1000.0 / 240.0, 1000.0 / 30.0)
 }
 

@@ -11,9 +11,9 @@
 
 pub mod args;
 pub mod clock;
+pub mod frames;
 pub mod run;
 pub mod task;
-pub mod time;
-pub mod frames;
 pub mod thread;
+pub mod time;
 pub mod worker;

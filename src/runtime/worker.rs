@@ -66,7 +66,10 @@ impl fmt::Display for WorkerError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             WorkerError::Start { name, message } => {
-                write!(f, "could not start the Web Worker \"{name}\" ({WORKER_SCRIPT}): {message}")
+                write!(
+                    f,
+                    "could not start the Web Worker \"{name}\" ({WORKER_SCRIPT}): {message}"
+                )
             }
             WorkerError::Failed { name, message } => write!(
                 f,
