@@ -4,7 +4,7 @@ use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 
 use super::args::{arg_value, to_js_error, Millis};
-use super::report::{finish_run, start_run};
+use super::report::{finish_run, set, start_run};
 use super::threads::worker_error;
 use crate::lessons::blocking::{self, DEFAULT_BELOW};
 use crate::runtime::args::{OneOf, WholeNumber};
@@ -22,11 +22,6 @@ const BELOW: WholeNumber = WholeNumber {
     max: 20_000_000,
     default: DEFAULT_BELOW,
 };
-
-fn set(target: &Object, key: &str, value: &JsValue) {
-    // Defining a data property on a fresh plain object cannot fail.
-    let _ = Reflect::set(target, &JsValue::from_str(key), value);
-}
 
 /// Counts the primes below `below` one of three ways and watches the page's
 /// frames meanwhile: "async" (an async fn on the main thread: the page

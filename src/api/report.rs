@@ -94,7 +94,8 @@ fn dispatch(kind: &str, detail: &JsValue) {
     }
 }
 
-fn set(target: &Object, key: &str, value: &JsValue) {
+/// Sets `target[key] = value` on a plain object the API is building.
+pub(crate) fn set(target: &Object, key: &str, value: &JsValue) {
     // Defining a data property on a fresh plain object cannot fail.
     let _ = Reflect::set(target, &JsValue::from_str(key), value);
 }

@@ -1,30 +1,17 @@
 //! Exports of the threads lesson: `threads`, `threadCost`, and `workerJob`,
 //! the entry point each Web Worker of the lab calls.
 
-use js_sys::{Array, Object, Reflect};
+use js_sys::Object;
 use wasm_bindgen::prelude::*;
 
 use super::args::{arg_value, option_field, to_js_error, Millis};
-use super::report::{finish_run, start_run};
+use super::report::{finish_run, set, start_run};
+use super::sequence::{args, sleeps, strings};
 use crate::lessons::blocking::count_primes;
-use crate::lessons::threads::{self, Cost, DEFAULT_ONE_MS, DEFAULT_TWO_MS};
+use crate::lessons::threads::{self, Cost};
 use crate::runtime::args::{OneOf, WholeNumber};
 use crate::runtime::thread::{block_for, current_thread, wasm_memory_bytes};
 use crate::runtime::worker::WorkerError;
-
-const ONE_MS: WholeNumber = WholeNumber {
-    name: "oneMs",
-    unit: "milliseconds",
-    min: 0,
-    max: 60_000,
-    default: DEFAULT_ONE_MS,
-};
-
-const TWO_MS: WholeNumber = WholeNumber {
-    name: "twoMs",
-    default: DEFAULT_TWO_MS,
-    ..ONE_MS
-};
 
 const WORKERS: WholeNumber = WholeNumber {
     name: "workers",
@@ -64,11 +51,6 @@ const BELOW: WholeNumber = WholeNumber {
     default: 0,
 };
 
-fn set(target: &Object, key: &str, value: &JsValue) {
-    // Defining a data property on a fresh plain object cannot fail.
-    let _ = Reflect::set(target, &JsValue::from_str(key), value);
-}
-
 /// A worker's failure as the JS `Error` the lesson's Promise rejects with.
 pub(crate) fn worker_error(error: &WorkerError) -> JsValue {
     js_sys::Error::new(&error.to_string()).into()
@@ -91,25 +73,12 @@ pub async fn threads(
     )]
     two_ms: Option<Millis>,
 ) -> Result<JsValue, JsValue> {
-    let one = ONE_MS
-        .check(arg_value(one_ms.as_ref()))
-        .map_err(to_js_error)?;
-    let two = TWO_MS
-        .check(arg_value(two_ms.as_ref()))
-        .map_err(to_js_error)?;
-    let run = start_run(
-        "threads",
-        "threads",
-        vec![(ONE_MS.name, one.into()), (TWO_MS.name, two.into())],
-    );
+    let (one, two) = sleeps(one_ms, two_ms)?;
+    let run = start_run("threads", "threads", args(one, two));
     let result = threads::threads(&run, one, two).await;
     finish_run(run);
     let (lines, _slept) = result.map_err(|e| worker_error(&e))?;
-    Ok(lines
-        .iter()
-        .map(|s| JsValue::from_str(s))
-        .collect::<Array>()
-        .into())
+    Ok(strings(&lines))
 }
 
 fn cost_to_js(cost: &Cost) -> JsValue {

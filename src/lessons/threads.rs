@@ -19,10 +19,6 @@ use crate::runtime::run::Run;
 use crate::runtime::thread::current_thread;
 use crate::runtime::worker::{Job, WorkerError, WorkerThread};
 
-/// `thread_one`'s blocking sleep (ms): longer, so it prints second.
-pub const DEFAULT_ONE_MS: u32 = 600;
-/// `thread_two`'s blocking sleep (ms).
-pub const DEFAULT_TWO_MS: u32 = 300;
 /// What a worker may take to load its script and wasm before it answers.
 pub const LOAD_BUDGET_MS: u32 = 15_000;
 
