@@ -8,7 +8,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use async_rust_lab::api::args::Millis;
-use async_rust_lab::api::blocking::blocking;
+use async_rust_lab::api::blocking::{blocking, BlockingMode};
 use async_rust_lab::api::report::last_run;
 use async_rust_lab::api::sequence::concurrent;
 use async_rust_lab::api::threads::{thread_cost, threads, worker_job};
@@ -26,6 +26,10 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 fn num(n: f64) -> Option<Millis> {
     Some(JsValue::from_f64(n).unchecked_into())
+}
+
+fn mode(name: &str) -> Option<BlockingMode> {
+    Some(JsValue::from(name).unchecked_into())
 }
 
 fn get(target: &JsValue, key: &str) -> JsValue {
@@ -135,11 +139,11 @@ async fn bad_arguments_reject_naming_the_parameter() {
             "RangeError: workers must be a whole number of workers from 1 to 16",
         ),
         (
-            blocking(Some("fast".into()), None).await,
+            blocking(mode("fast"), None).await,
             "RangeError: mode must be one of",
         ),
         (
-            blocking(Some("async".into()), num(1.0)).await,
+            blocking(mode("async"), num(1.0)).await,
             "RangeError: below must be",
         ),
     ];
@@ -152,8 +156,8 @@ async fn bad_arguments_reject_naming_the_parameter() {
 #[wasm_bindgen_test]
 async fn the_async_fn_and_the_chunks_count_the_same_primes_and_only_the_chunks_yield() {
     let below = 200_000.0;
-    let whole = blocking(Some("async".into()), num(below)).await.unwrap();
-    let chunked = blocking(Some("chunked".into()), num(below)).await.unwrap();
+    let whole = blocking(mode("async"), num(below)).await.unwrap();
+    let chunked = blocking(mode("chunked"), num(below)).await.unwrap();
     let expected = f64::from(count_primes(0, 200_000));
     assert_eq!(get(&whole, "primes").as_f64(), Some(expected));
     assert_eq!(get(&chunked, "primes").as_f64(), Some(expected));

@@ -43,7 +43,10 @@ function animate(card) {
  */
 export function mountBlockingCard(card, lab) {
   animate(card);
-  const view = createRunView(card, { lesson: 'blocking' });
+  const view = createRunView(card, {
+    lesson: 'blocking',
+    consoleCall: (info) => `await lab.blocking("${info.mode}", ${info.args.below})`,
+  });
   const form = /** @type {HTMLFormElement} */ (card.querySelector('form'));
   const below = /** @type {HTMLInputElement} */ (form.elements.namedItem('below'));
   const table = role(card, 'blocking-table');

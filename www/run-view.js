@@ -12,11 +12,15 @@ import { drawTimeline } from './timeline.js';
 /** @typedef {import('./pkg/async_rust_lab.js').PrintedLine} PrintedLine */
 /** @typedef {{ id: number, lesson: string, mode: string, args: Record<string, number> }} RunInfo */
 
+/** The console line that repeats a run whose mode is the export's name. @param {RunInfo} info */
+const defaultConsoleCall = (info) => `await lab.${info.mode}(${Object.values(info.args).join(', ')})`;
+
 /**
  * @param {HTMLElement} card the lesson's card, with the data-role elements of index.html
- * @param {{ lesson: string, describeTotal?: (report: RunReport) => string }} options
+ * @param {{ lesson: string, describeTotal?: (report: RunReport) => string, consoleCall?: (info: RunInfo) => string }} options
+ *   consoleCall: the console line that repeats a run, for lessons whose mode is an argument
  */
-export function createRunView(card, { lesson, describeTotal }) {
+export function createRunView(card, { lesson, describeTotal, consoleCall = defaultConsoleCall }) {
   const title = role(card, 'run-title');
   const lines = role(card, 'lines');
   const total = role(card, 'total');
@@ -28,9 +32,6 @@ export function createRunView(card, { lesson, describeTotal }) {
   let current;
   let startedAt = 0;
   let ticker = 0;
-
-  /** @param {RunInfo} info */
-  const consoleCall = (info) => `await lab.${info.mode}(${Object.values(info.args).join(', ')})`;
 
   const tick = () => {
     total.textContent = `Running… ${formatMs(performance.now() - startedAt)}`;

@@ -9,15 +9,18 @@ import init, { workerJob } from './pkg/async_rust_lab.js';
 
 // Started at once, awaited per message: a job posted while the wasm is still
 // loading waits for it instead of being lost.
+/** This module runs as a dedicated worker, not a page. */
+const scope = /** @type {DedicatedWorkerGlobalScope} */ (/** @type {unknown} */ (self));
+
 const ready = init();
 // A failed start is reported to the page by each job below, not as unhandled.
 ready.catch(() => {});
 
-self.onmessage = async (event) => {
+scope.onmessage = async (event) => {
   try {
     await ready;
-    self.postMessage({ ok: true, ...workerJob(event.data) });
+    scope.postMessage({ ok: true, ...workerJob(event.data) });
   } catch (error) {
-    self.postMessage({ ok: false, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+    scope.postMessage({ ok: false, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
   }
 };

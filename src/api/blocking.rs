@@ -9,6 +9,15 @@ use super::threads::worker_error;
 use crate::lessons::blocking::{self, DEFAULT_BELOW};
 use crate::runtime::args::{OneOf, WholeNumber};
 
+#[wasm_bindgen]
+extern "C" {
+    /// The mode as the caller passed it: typed as the three choices in the
+    /// `.d.ts`, but any JS value at run time, checked against the three. Optional, so
+    /// `lab.blocking()` means the default.
+    #[wasm_bindgen(typescript_type = "\"async\" | \"chunked\" | \"worker\"")]
+    pub type BlockingMode;
+}
+
 const MODE: OneOf = OneOf {
     name: "mode",
     choices: &["async", "chunked", "worker"],
@@ -29,11 +38,9 @@ const BELOW: WholeNumber = WholeNumber {
 /// (on a Web Worker). Resolves to a BlockingRun.
 #[wasm_bindgen(unchecked_return_type = "BlockingRun")]
 pub async fn blocking(
-    #[wasm_bindgen(
-        unchecked_param_type = "\"async\" | \"chunked\" | \"worker\"",
-        param_description = "where the job runs (default \"async\")"
-    )]
-    mode: Option<JsValue>,
+    #[wasm_bindgen(param_description = "where the job runs (default \"async\")")] mode: Option<
+        BlockingMode,
+    >,
     #[wasm_bindgen(
         param_description = "count the primes below this, 2 to 20000000 (default 3000000)"
     )]

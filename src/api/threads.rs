@@ -77,7 +77,7 @@ pub async fn threads(
     let run = start_run("threads", "threads", args(one, two));
     let result = threads::threads(&run, one, two).await;
     finish_run(run);
-    let (lines, _slept) = result.map_err(|e| worker_error(&e))?;
+    let lines = result.map_err(|e| worker_error(&e))?;
     Ok(strings(&lines))
 }
 

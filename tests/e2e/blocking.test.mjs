@@ -27,6 +27,8 @@ test('Run all three: the same count each way; the async fn freezes the page, chu
   assert.deepEqual(rows.map((r) => r[0]), ['in an async fn', 'in chunks', 'on a worker']);
   assert.equal(new Set(rows.map((r) => r[1])).size, 1, `one count for all three: ${rows.map((r) => r[1])}`);
   assert.deepEqual(rows.map((r) => r[5].replace(/\d+$/, 'N')), ['main', 'main', 'worker N']);
+  await page.waitForFunction(() => !document.getElementById('blocking').hasAttribute('aria-busy'));
+  assert.equal(await card.locator('[data-role="console-call"]').textContent(), 'await lab.blocking("worker", 3000000)');
 });
 
 test('measured from the API: the async fn drops clearly more frames than the worker or the chunks', async () => {
