@@ -31,10 +31,11 @@ test('Run all three: the same count each way; the async fn freezes the page, chu
   assert.equal(await card.locator('[data-role="console-call"]').textContent(), 'await lab.blocking("worker", 3000000)');
 });
 
-test('measured from the API: the async fn drops clearly more frames than the worker or the chunks', async () => {
+test('measured from the API: the async fn drops clearly more frames than the worker, and freezes far longer than the chunks', async () => {
   const runs = await page.evaluate(async () => {
     const out = {};
-    for (const mode of ['async', 'chunked', 'worker']) out[mode] = await window.lab.blocking(mode);
+    // A longer job than the default, so the freeze dwarfs the noise of a busy machine.
+    for (const mode of ['async', 'chunked', 'worker']) out[mode] = await window.lab.blocking(mode, 5_000_000);
     return out;
   });
   const { async: blocked, chunked, worker } = runs;
@@ -44,7 +45,8 @@ test('measured from the API: the async fn drops clearly more frames than the wor
   // The freeze spans most of the job: no frame was drawn while it ran.
   assert.ok(blocked.longestGapMs >= 0.6 * blocked.jobMs, JSON.stringify(blocked));
   assert.ok(blocked.framesDropped >= 2 * worker.framesDropped + 4, `async dropped ${blocked.framesDropped}, worker ${worker.framesDropped}`);
-  assert.ok(blocked.framesDropped >= 2 * chunked.framesDropped + 4, `async dropped ${blocked.framesDropped}, chunked ${chunked.framesDropped}`);
+  // Chunks keep every freeze short; on a loaded machine they may still halve the
+  // frame rate, so they are judged by their longest freeze, not the count.
   assert.ok(chunked.longestGapMs < blocked.longestGapMs / 2, `chunked froze ${chunked.longestGapMs} ms`);
   assert.ok(chunked.chunks > 1);
   assert.notEqual(worker.thread, 'main');
