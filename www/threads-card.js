@@ -76,8 +76,8 @@ function trackThreads(card) {
 function drawCostBars(bars, cost) {
   const sides = [['one thread (Web Worker)', cost.threads], ['one async task', cost.tasks]];
   const each = sides.map(([, side]) => /** @type {CostSide} */ (side).allBackMs / /** @type {CostSide} */ (side).count);
-  // log10 from 1 µs (0.001 ms) upward: 0 at 1 µs, each step ten times more.
-  const logs = each.map((ms) => Math.max(0, Math.log10(ms / 0.001)));
+  // log10 from 0.1 µs upward: an empty bar at 0.1 µs, each step ten times more.
+  const logs = each.map((ms) => Math.max(0, Math.log10(ms / 0.0001)));
   const top = Math.max(...logs, 1);
   bars.replaceChildren(...sides.map(([label], i) => {
     const bar = el('div', { class: `cost-bar task-${i}`, attrs: { role: 'img', 'aria-label': `${label}: ${formatEach(each[i])}` } });
