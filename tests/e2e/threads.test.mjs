@@ -117,6 +117,20 @@ test('a worker whose script throws rejects with the thrown message', async () =>
   assert.deepEqual(await page.evaluate(() => window.lab.threads(20, 0)), ['thread two', 'thread one']);
 });
 
+test('a worker that never answers is given up on within a bounded time and terminated', async () => {
+  const outcome = await withBrokenWorker(
+    { status: 200, contentType: 'text/javascript', headers: { 'Cross-Origin-Embedder-Policy': 'require-corp' }, body: 'onmessage = () => {};' },
+    () => page.evaluate(async () => {
+      const started = performance.now();
+      const message = await window.lab.threads(0, 0).then(() => null, (e) => `${e.name}: ${e.message}`);
+      return { message, ms: performance.now() - started };
+    }),
+  );
+  assert.match(outcome.message, /^Error: the Web Worker "worker \d+" did not answer within 15000 ms; it was terminated$/);
+  assert.ok(outcome.ms >= 14_900 && outcome.ms < 25_000, `gave up after ${outcome.ms} ms`);
+  assert.deepEqual(await page.evaluate(() => window.lab.threads(10, 0)), ['thread two', 'thread one']);
+});
+
 test('bad arguments reject with a RangeError or TypeError naming the parameter', async () => {
   const outcomes = await page.evaluate(async () => {
     const calls = [
