@@ -32,6 +32,12 @@ fn mode(name: &str) -> Option<BlockingMode> {
     Some(JsValue::from(name).unchecked_into())
 }
 
+fn ask(value: &str) -> JsValue {
+    let options = Object::new();
+    Reflect::set(&options, &"askBrowser".into(), &value.into()).unwrap();
+    options.into()
+}
+
 fn get(target: &JsValue, key: &str) -> JsValue {
     Reflect::get(target, &key.into()).unwrap()
 }
@@ -125,7 +131,7 @@ async fn a_worker_that_cannot_load_rejects_threads_with_a_clear_error_soon_and_t
             && text.contains("failed to load or threw"),
         "{text}"
     );
-    let again = error_text(&thread_cost(num(1.0), num(10.0)).await.unwrap_err());
+    let again = error_text(&thread_cost(num(1.0), num(10.0), None).await.unwrap_err());
     assert!(again.contains("failed to load or threw"), "{again}");
     assert!(concurrent(num(1.0), num(0.0)).await.is_ok());
 }
@@ -135,8 +141,16 @@ async fn bad_arguments_reject_naming_the_parameter() {
     let cases = [
         (threads(num(-1.0), None).await, "RangeError: oneMs must be"),
         (
-            thread_cost(num(17.0), None).await,
+            thread_cost(num(17.0), None, None).await,
             "RangeError: workers must be a whole number of workers from 1 to 16",
+        ),
+        (
+            thread_cost(None, None, Some(JsValue::from(1))).await,
+            "TypeError: options must be an object or undefined",
+        ),
+        (
+            thread_cost(None, None, Some(ask("yes"))).await,
+            "TypeError: options.askBrowser must be true, false or undefined (got a string)",
         ),
         (
             blocking(mode("fast"), None).await,

@@ -116,6 +116,9 @@ export function mountThreadsCard(card, lab) {
   const costForm = /** @type {HTMLFormElement} */ (card.querySelector('#cost-form'));
   const workers = /** @type {HTMLInputElement} */ (costForm.elements.namedItem('workers'));
   const tasks = /** @type {HTMLInputElement} */ (costForm.elements.namedItem('tasks'));
+  const askBrowser = /** @type {HTMLInputElement} */ (costForm.elements.namedItem('askBrowser'));
+  // measureUserAgentSpecificMemory exists only on cross-origin isolated pages.
+  askBrowser.disabled = globalThis.crossOriginIsolated !== true;
   const progress = role(card, 'cost-progress');
   const costError = role(card, 'cost-error');
   const costTable = role(card, 'cost-table');
@@ -124,7 +127,8 @@ export function mountThreadsCard(card, lab) {
     event.preventDefault();
     const started = performance.now();
     const tick = () => {
-      progress.textContent = `Measuring… ${formatMs(performance.now() - started)}: starting the workers, then the tasks.`;
+      const waiting = askBrowser.checked ? ' Waiting for the browser\'s memory report can take 10 to 20 s.' : '';
+      progress.textContent = `Measuring… ${formatMs(performance.now() - started)}: starting the workers, then the tasks.${waiting}`;
     };
     tick();
     const ticker = setInterval(tick, 100);
@@ -133,7 +137,7 @@ export function mountThreadsCard(card, lab) {
     card.setAttribute('aria-busy', 'true');
     try {
       /** @type {ThreadCost} */
-      const cost = await lab.threadCost(readNumber(workers), readNumber(tasks));
+      const cost = await lab.threadCost(readNumber(workers), readNumber(tasks), { askBrowser: askBrowser.checked });
       role(card, 'cost-rows').replaceChildren(...[['threads (Web Workers)', cost.threads], ['async tasks', cost.tasks]].map(([label, side]) => {
         const s = /** @type {CostSide} */ (side);
         return el('tr', {},
@@ -142,7 +146,8 @@ export function mountThreadsCard(card, lab) {
           el('td', { text: formatEach(s.startMs) }),
           el('td', { text: formatEach(s.allBackMs) }),
           el('td', { text: formatEach(s.allBackMs / s.count) }),
-          el('td', { text: formatBytes(s.memoryBytes) }));
+          el('td', { text: formatBytes(s.memoryBytes) }),
+          el('td', { text: s === cost.threads && askBrowser.checked ? formatBytes(s.browserBytes) : 'not asked' }));
       }));
       drawCostBars(role(card, 'cost-bars'), cost);
       costTable.hidden = false;

@@ -1,7 +1,7 @@
 //! Exports of the threads lesson: `threads`, `threadCost`, and `workerJob`,
 //! the entry point each Web Worker of the lab calls.
 
-use js_sys::Object;
+use js_sys::{Object, Reflect, TypeError};
 use wasm_bindgen::prelude::*;
 
 use super::args::{arg_value, option_field, to_js_error, Millis};
@@ -9,7 +9,7 @@ use super::report::{finish_run, set, start_run};
 use super::sequence::{args, sleeps, strings};
 use crate::lessons::blocking::count_primes;
 use crate::lessons::threads::{self, Cost};
-use crate::runtime::args::{OneOf, WholeNumber};
+use crate::runtime::args::{ArgValue, OneOf, WholeNumber};
 use crate::runtime::thread::{block_for, current_thread, wasm_memory_bytes};
 use crate::runtime::worker::WorkerError;
 
@@ -91,6 +91,11 @@ fn cost_to_js(cost: &Cost) -> JsValue {
         "memoryBytes",
         &cost.memory_bytes.map_or(JsValue::NULL, JsValue::from),
     );
+    set(
+        &object,
+        "browserBytes",
+        &cost.browser_bytes.map_or(JsValue::NULL, JsValue::from),
+    );
     object.into()
 }
 
@@ -103,6 +108,11 @@ pub async fn thread_cost(
     workers: Option<Millis>,
     #[wasm_bindgen(param_description = "how many async tasks, 1 to 100000 (default 10000)")]
     tasks: Option<Millis>,
+    #[wasm_bindgen(
+        unchecked_param_type = "{ askBrowser?: boolean }",
+        param_description = "askBrowser: also ask the browser what memory it attributes to the workers (cross-origin isolated pages only; takes 10 to 20 s)"
+    )]
+    options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
     let workers = WORKERS
         .check(arg_value(workers.as_ref()))
@@ -110,13 +120,17 @@ pub async fn thread_cost(
     let tasks = TASKS
         .check(arg_value(tasks.as_ref()))
         .map_err(to_js_error)?;
+    let ask_browser = ask_browser(&options.unwrap_or(JsValue::UNDEFINED))?;
     let run = start_run(
         "threads",
         "threadCost",
         vec![(WORKERS.name, workers.into()), (TASKS.name, tasks.into())],
     );
     let on_threads = run
-        .task("threads", threads::cost_of_threads(&run, workers))
+        .task(
+            "threads",
+            threads::cost_of_threads(&run, workers, ask_browser),
+        )
         .await;
     let on_tasks = match on_threads {
         Ok(_) => Some(
@@ -136,6 +150,24 @@ pub async fn thread_cost(
         set(&object, "tasks", &cost_to_js(&on_tasks));
     }
     Ok(object.into())
+}
+
+/// Reads `options.askBrowser`: absent means false; anything but a boolean is a TypeError.
+fn ask_browser(options: &JsValue) -> Result<bool, JsValue> {
+    let expected = "options.askBrowser must be true, false or undefined";
+    match option_field(options, "options", "askBrowser")? {
+        ArgValue::Undefined => Ok(false),
+        ArgValue::Other("boolean") => Ok(Reflect::get(options, &"askBrowser".into())
+            .ok()
+            .and_then(|value| value.as_bool())
+            .unwrap_or(false)),
+        ArgValue::Number(n) => {
+            Err(TypeError::new(&format!("{expected} (got the number {n})")).into())
+        }
+        ArgValue::Text(_) => Err(TypeError::new(&format!("{expected} (got a string)")).into()),
+        ArgValue::Null => Err(TypeError::new(&format!("{expected} (got null)")).into()),
+        ArgValue::Other(name) => Err(TypeError::new(&format!("{expected} (got a {name})")).into()),
+    }
 }
 
 /// Runs one job on the calling thread, blocking it until done: what each Web
@@ -183,6 +215,9 @@ export interface CostSide {
   allBackMs: number;
   /** Bytes of wasm memory they took (each worker's own instance; the tasks' growth of this one), or null. */
   memoryBytes: number | null;
+  /** With `askBrowser`, the bytes the browser attributes to the workers
+   * (performance.measureUserAgentSpecificMemory; mostly JS heap in Chromium); otherwise, or for tasks, null. */
+  browserBytes: number | null;
 }
 
 /** What `threadCost()` measured. */

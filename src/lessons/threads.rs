@@ -16,7 +16,7 @@ use futures::channel::oneshot;
 use futures::future;
 
 use crate::runtime::run::Run;
-use crate::runtime::thread::current_thread;
+use crate::runtime::thread::{current_thread, workers_memory_bytes};
 use crate::runtime::worker::{Job, WorkerError, WorkerThread};
 
 /// What a worker may take to load its script and wasm before it answers.
@@ -67,11 +67,20 @@ pub struct Cost {
     /// Bytes of wasm linear memory they added (each worker has its own
     /// instance; tasks share this one), when known.
     pub memory_bytes: Option<f64>,
+    /// What the browser attributes to them (see [`workers_memory_bytes`]),
+    /// when asked for and the browser answers: threads only.
+    pub browser_bytes: Option<f64>,
 }
 
 /// Starts `workers` Web Workers and waits until each has answered a ping (its
-/// wasm loaded and ran). Their memory is the sum of their own wasm memories.
-pub async fn cost_of_threads(run: &Run, workers: u32) -> Result<Cost, WorkerError> {
+/// wasm loaded and ran). Their memory is the sum of their own wasm memories;
+/// with `ask_browser`, the browser is also asked for their whole memory while
+/// they are alive (slow: see [`workers_memory_bytes`]).
+pub async fn cost_of_threads(
+    run: &Run,
+    workers: u32,
+    ask_browser: bool,
+) -> Result<Cost, WorkerError> {
     let started = run.elapsed_ms();
     let mut threads = Vec::new();
     for _ in 0..workers {
@@ -89,11 +98,25 @@ pub async fn cost_of_threads(run: &Run, workers: u32) -> Result<Cost, WorkerErro
     run.print(format!(
         "{workers} threads (Web Workers) started in {start_ms:.1} ms, all answered after {all_back_ms:.0} ms"
     ));
+    let browser_bytes = if ask_browser {
+        run.print("asking the browser for the workers' memory: it answers after its next garbage collection");
+        let bytes = workers_memory_bytes().await;
+        run.print(match bytes {
+            Some(bytes) => format!("the browser says the {workers} workers use {bytes:.0} bytes"),
+            None => "the browser did not say (it needs a cross-origin isolated page)".to_owned(),
+        });
+        bytes
+    } else {
+        None
+    };
+    // Only now may the workers go: the browser measured them alive.
+    drop(threads);
     Ok(Cost {
         count: workers,
         start_ms,
         all_back_ms,
         memory_bytes: memory.is_finite().then_some(memory),
+        browser_bytes,
     })
 }
 
@@ -135,6 +158,7 @@ pub async fn cost_of_tasks(run: &Run, tasks: u32, wasm_bytes: impl Fn() -> f64) 
         start_ms,
         all_back_ms,
         memory_bytes: Some(wasm_bytes() - before),
+        browser_bytes: None,
     }
 }
 

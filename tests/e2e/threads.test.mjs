@@ -175,6 +175,24 @@ test('Measure the cost: a thread costs far more to start and hear back from than
   assert.ok(cost.threads.memoryBytes >= 2 * 64 * 1024, `each worker has its own wasm memory: ${cost.threads.memoryBytes}`);
 });
 
+test('asked to, the browser reports the memory it attributes to the workers while they are alive', async () => {
+  const card = page.locator('#threads');
+  await card.locator('input[name="workers"]').fill('2');
+  await card.locator('input[name="tasks"]').fill('100');
+  await card.locator('input[name="askBrowser"]').check();
+  await card.getByRole('button', { name: 'Measure the cost' }).click();
+  await page.waitForFunction(() => /Measured in/.test(document.querySelector('#threads [data-role="cost-progress"]').textContent), null, { timeout: 60_000 });
+  const report = await page.evaluate(() => window.lab.lastRun());
+  assert.equal(report.mode, 'threadCost');
+  const said = report.lines.map((l) => l.text).find((t) => t.startsWith('the browser says'));
+  assert.match(said ?? '', /^the browser says the 2 workers use \d+ bytes$/, report.lines.map((l) => l.text).join('\n'));
+  const bytes = Number(/use (\d+) bytes/.exec(said)[1]);
+  assert.ok(bytes > 0);
+  const row = await card.locator('[data-role="cost-rows"] tr').first().locator('td').allTextContents();
+  assert.match(row.at(-1), /\d (B|KiB|MiB)$/);
+  await card.locator('input[name="askBrowser"]').uncheck();
+});
+
 test('no page errors, console errors or failed requests in the whole session', () => {
   assert.deepEqual(lab.problems, []);
 });
