@@ -2,14 +2,37 @@
 // server behind npm's `serve`). Usage: node scripts/serve.mjs [dir] [--port N]
 // Also imported by the e2e tests, which serve the release build the same way.
 import http from 'node:http';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import handler from 'serve-handler';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Headers for every response: no caching, so a rebuilt wasm is always the one loaded. */
-const headers = [{ source: '**/*', headers: [{ key: 'Cache-Control', value: 'no-store' }] }];
+/**
+ * The headers of www/_headers (the file static hosts read), so the local server
+ * and a deployed site send the same policy: the `/*` block's `Key: Value` lines.
+ * @param {string} file
+ */
+function readHeaders(file) {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const start = lines.findIndex((line) => line.trim() === '/*');
+  const pairs = [];
+  for (const line of lines.slice(start + 1)) {
+    if (!/^\s+\S/.test(line)) break;
+    const colon = line.indexOf(':');
+    pairs.push({ key: line.slice(0, colon).trim(), value: line.slice(colon + 1).trim() });
+  }
+  return pairs;
+}
+
+/** Every response: the site's headers, and no caching, so a rebuilt wasm is always the one loaded. */
+const headers = [
+  {
+    source: '**/*',
+    headers: [{ key: 'Cache-Control', value: 'no-store' }, ...readHeaders(path.join(root, 'www', '_headers'))],
+  },
+];
 
 /**
  * Starts a server for `dir` on `port` (0: any free port) and resolves to its URL.

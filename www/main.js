@@ -9,6 +9,8 @@ import { mountSequenceCard } from './sequence-card.js';
 import { mountPromiseCards } from './promises-card.js';
 import { mountKitchenCard } from './kitchen-card.js';
 import { mountSearchCard } from './search-card.js';
+import { mountThreadsCard } from './threads-card.js';
+import { mountBlockingCard } from './blocking-card.js';
 
 const status = /** @type {HTMLElement} */ (document.getElementById('lab-status'));
 const started = performance.now();
@@ -31,6 +33,8 @@ try {
   mountPromiseCards(document, /** @type {any} */ (lab));
   mountKitchenCard(/** @type {HTMLElement} */ (document.getElementById('kitchen')), /** @type {any} */ (lab));
   mountSearchCard(/** @type {HTMLElement} */ (document.getElementById('search')), /** @type {any} */ (lab));
+  mountThreadsCard(/** @type {HTMLElement} */ (document.getElementById('threads')), /** @type {any} */ (lab));
+  mountBlockingCard(/** @type {HTMLElement} */ (document.getElementById('blocking')), /** @type {any} */ (lab));
   status.textContent = `Ready in ${Math.round(performance.now() - started)} ms. Open the devtools console and type lab.help() to see the API.`;
   // The benchmark reads this mark: navigation start to a usable `lab`.
   performance.mark('lab-ready');

@@ -67,7 +67,8 @@ export function createRunView(card, { lesson, describeTotal, consoleCall = callP
     lines.append(
       el('li', { class: 'line' },
         el('span', { class: 'at', text: `+${formatMs(line.atMs)}` }),
-        el('span', { class: 'text', text: line.text })),
+        el('span', { class: 'text', text: line.text }),
+        el('span', { class: 'thread', text: `on thread ${line.thread}` })),
     );
   });
 

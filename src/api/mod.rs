@@ -9,8 +9,10 @@
 
 pub mod args;
 pub mod bench;
+pub mod blocking;
 pub mod kitchen;
 pub mod promises;
 pub mod report;
 pub mod search;
 pub mod sequence;
+pub mod threads;

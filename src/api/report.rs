@@ -11,6 +11,7 @@ use web_sys::{console, CustomEvent, CustomEventInit, EventTarget};
 
 use crate::runtime::clock::performance_clock;
 use crate::runtime::run::{Line, Observer, Report, Run, RunInfo};
+use crate::runtime::thread::current_thread;
 use crate::runtime::trace::{Event, EventKind, TaskSummary};
 
 thread_local! {
@@ -168,6 +169,8 @@ fn line_to_js(line: &Line) -> JsValue {
         "task",
         &line.task.map_or(JsValue::NULL, JsValue::from),
     );
+    let thread = line.thread.clone().unwrap_or_else(current_thread);
+    set(&object, "thread", &thread.into());
     object.into()
 }
 
@@ -254,6 +257,8 @@ export interface PrintedLine {
   atMs: number;
   /** The task being polled when it was printed, or null outside any task. */
   task: string | null;
+  /** The thread that printed it: "main" (the page's), or a Web Worker's name such as "worker 3". */
+  thread: string;
 }
 
 /** One task of a run, in milliseconds since the run started: `traceSummary()`. */

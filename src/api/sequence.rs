@@ -25,7 +25,11 @@ const TWO_MS: WholeNumber = WholeNumber {
     ..ONE_MS
 };
 
-fn sleeps(one_ms: Option<Millis>, two_ms: Option<Millis>) -> Result<(u32, u32), JsValue> {
+/// Checks the two sleeps every `thread_one`/`thread_two` export takes.
+pub(crate) fn sleeps(
+    one_ms: Option<Millis>,
+    two_ms: Option<Millis>,
+) -> Result<(u32, u32), JsValue> {
     let one = ONE_MS
         .check(arg_value(one_ms.as_ref()))
         .map_err(to_js_error)?;
@@ -35,11 +39,13 @@ fn sleeps(one_ms: Option<Millis>, two_ms: Option<Millis>) -> Result<(u32, u32), 
     Ok((one, two))
 }
 
-fn args(one: u32, two: u32) -> Vec<(&'static str, f64)> {
+/// The run's arguments for the two sleeps.
+pub(crate) fn args(one: u32, two: u32) -> Vec<(&'static str, f64)> {
     vec![(ONE_MS.name, one.into()), (TWO_MS.name, two.into())]
 }
 
-fn strings(lines: &[String]) -> JsValue {
+/// Printed lines as a JS array of strings.
+pub(crate) fn strings(lines: &[String]) -> JsValue {
     lines
         .iter()
         .map(|s| JsValue::from_str(s))

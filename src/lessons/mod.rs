@@ -4,8 +4,10 @@
 //! [`Run`](crate::runtime::run::Run) to print to, and return plain Rust values.
 //! `api/` does every conversion.
 
+pub mod blocking;
 pub mod handmade;
 pub mod kitchen;
 pub mod promises;
 pub mod search;
 pub mod sequence;
+pub mod threads;

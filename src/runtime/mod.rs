@@ -10,13 +10,19 @@
 //! - [`time`]: `sleep`, a lazy timer future that clears its JS timer on drop.
 //! - [`timer_queue`]: `queue_sleep`, many sleeps sharing one JS timer.
 //! - [`fetch`]: `fetch_text`, a lazy request future that aborts its request on drop.
+//! - [`thread`]: which thread runs, cross-origin isolation, a blocking sleep.
+//! - [`worker`]: a Web Worker running this crate's wasm, terminated on drop.
+//! - [`frames`]: frames drawn and dropped while something runs.
 
 pub mod args;
 pub mod bridge;
 pub mod clock;
 pub mod fetch;
+pub mod frames;
 pub mod run;
 pub mod task;
+pub mod thread;
 pub mod time;
 pub mod timer_queue;
 pub mod trace;
+pub mod worker;

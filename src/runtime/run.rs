@@ -23,6 +23,10 @@ pub struct Line {
     pub at_ms: f64,
     /// The task that was being polled when the line was printed, if any.
     pub task: Option<&'static str>,
+    /// The thread that printed it, when that is not the thread running the run
+    /// (a Web Worker whose line the run prints on its behalf); `None` means the
+    /// run's own thread.
+    pub thread: Option<String>,
 }
 
 /// Receives a run's events as they happen. The JS edge implements it to echo
@@ -179,7 +183,16 @@ impl Run {
     /// Prints a line (the article's `println!`) and returns its text, so a task
     /// can print its result and return it in one step.
     pub fn print(&self, text: impl Into<String>) -> String {
-        let text = text.into();
+        self.print_line(text.into(), None)
+    }
+
+    /// Prints a line that another thread printed (a Web Worker that reported
+    /// back), labelled with that thread's name, e.g. `"worker 3"`.
+    pub fn print_on(&self, thread: &str, text: impl Into<String>) -> String {
+        self.print_line(text.into(), Some(thread.to_owned()))
+    }
+
+    fn print_line(&self, text: String, thread: Option<String>) -> String {
         let task = {
             let trace = self.recorder.trace.borrow();
             trace.current().and_then(|task| trace.name(task))
@@ -188,6 +201,7 @@ impl Run {
             text: text.clone(),
             at_ms: self.elapsed_ms(),
             task,
+            thread,
         };
         if let Some(observer) = &self.observer {
             observer.printed(&self.info, &line);

@@ -1,0 +1,102 @@
+//! Export of the blocking lesson: `blocking(mode, below)`.
+
+use js_sys::{Object, Reflect};
+use wasm_bindgen::prelude::*;
+
+use super::args::{arg_value, to_js_error, Millis};
+use super::report::{finish_run, set, start_run};
+use super::threads::worker_error;
+use crate::lessons::blocking::{self, DEFAULT_BELOW};
+use crate::runtime::args::{OneOf, WholeNumber};
+
+#[wasm_bindgen]
+extern "C" {
+    /// The mode as the caller passed it: typed as the three choices in the
+    /// `.d.ts`, but any JS value at run time, checked against the three. Optional, so
+    /// `lab.blocking()` means the default.
+    #[wasm_bindgen(typescript_type = "\"async\" | \"chunked\" | \"worker\"")]
+    pub type BlockingMode;
+}
+
+const MODE: OneOf = OneOf {
+    name: "mode",
+    choices: &["async", "chunked", "worker"],
+    default: Some("async"),
+};
+
+const BELOW: WholeNumber = WholeNumber {
+    name: "below",
+    unit: "numbers",
+    min: 2,
+    max: 20_000_000,
+    default: DEFAULT_BELOW,
+};
+
+/// Counts the primes below `below` one of three ways and watches the page's
+/// frames meanwhile: "async" (an async fn on the main thread: the page
+/// freezes), "chunked" (yields to the event loop between chunks) or "worker"
+/// (on a Web Worker). Resolves to a BlockingRun.
+#[wasm_bindgen(unchecked_return_type = "BlockingRun")]
+pub async fn blocking(
+    #[wasm_bindgen(param_description = "where the job runs (default \"async\")")] mode: Option<
+        BlockingMode,
+    >,
+    #[wasm_bindgen(
+        param_description = "count the primes below this, 2 to 20000000 (default 3000000)"
+    )]
+    below: Option<Millis>,
+) -> Result<JsValue, JsValue> {
+    let mode = MODE.check(arg_value(mode.as_ref())).map_err(to_js_error)?;
+    let below = BELOW
+        .check(arg_value(below.as_ref()))
+        .map_err(to_js_error)?;
+    let run = start_run("blocking", mode, vec![(BELOW.name, below.into())]);
+    let outcome = blocking::count(&run, mode, below).await;
+    let report = finish_run(run);
+    let outcome = outcome.map_err(|e| worker_error(&e))?;
+    let object = Object::new();
+    set(&object, "mode", &mode.into());
+    set(&object, "below", &below.into());
+    set(&object, "primes", &outcome.primes.into());
+    set(&object, "jobMs", &outcome.job_ms.into());
+    set(
+        &object,
+        "totalMs",
+        &Reflect::get(&report, &"totalMs".into()).unwrap_or(JsValue::NULL),
+    );
+    set(&object, "framesDrawn", &outcome.frames.drawn.into());
+    set(&object, "framesDropped", &outcome.frames.dropped.into());
+    set(
+        &object,
+        "longestGapMs",
+        &outcome.frames.longest_gap_ms.into(),
+    );
+    set(&object, "thread", &outcome.thread.into());
+    set(&object, "chunks", &outcome.chunks.into());
+    Ok(object.into())
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const BLOCKING_TYPES: &str = r#"
+/** What one `blocking()` run saw. */
+export interface BlockingRun {
+  mode: "async" | "chunked" | "worker";
+  below: number;
+  /** How many primes lie below `below`: the same in every mode. */
+  primes: number;
+  /** Milliseconds from the job's start to its result. */
+  jobMs: number;
+  /** The whole run, including the frames watched before and after. */
+  totalMs: number;
+  /** Frames the page drew while watched. */
+  framesDrawn: number;
+  /** Frames it should have drawn but could not: the main thread was busy. */
+  framesDropped: number;
+  /** The longest gap between two frames, in ms: the longest the page was frozen. */
+  longestGapMs: number;
+  /** The thread that counted: "main" or a worker's name. */
+  thread: string;
+  /** How many pieces the job ran in (1 unless chunked). */
+  chunks: number;
+}
+"#;

@@ -1,0 +1,181 @@
+//! The article's first example, with real threads: `thread_one` and
+//! `thread_two` each run on their own Web Worker (an OS thread with its own
+//! copy of this crate's wasm) and sleep with a *blocking* sleep, as
+//! `std::thread::sleep` does. Plus what a thread costs next to an async task.
+//!
+//! The article's main thread blocks in `join()`. A browser's main thread must
+//! never block (it draws the page), so here it *awaits* both workers instead:
+//! the blocking happens on the workers, where it belongs.
+
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::rc::Rc;
+use std::task::Poll;
+
+use futures::channel::oneshot;
+use futures::future;
+
+use crate::runtime::run::Run;
+use crate::runtime::thread::{current_thread, workers_memory_bytes};
+use crate::runtime::worker::{Job, WorkerError, WorkerThread};
+
+/// What a worker may take to load its script and wasm before it answers.
+pub const LOAD_BUDGET_MS: u32 = 15_000;
+
+/// The article's `thread::spawn(|| { sleep(ms); println!(text) })`: a new
+/// thread that blocks, then prints. The line is labelled with the worker's own
+/// name for its thread.
+async fn spawn_sleeper(run: &Run, text: &str, ms: u32) -> Result<(), WorkerError> {
+    let mut thread = WorkerThread::spawn()?;
+    let reply = thread
+        .run(
+            Job {
+                kind: "sleep",
+                n: ms,
+            },
+            LOAD_BUDGET_MS + ms,
+        )
+        .await?;
+    run.print_on(&reply.thread, text);
+    Ok(())
+}
+
+/// Two threads, each sleeping (blocking) then printing. Lines come in the
+/// order the sleeps end: "thread two", then "thread one". If either worker
+/// fails, the other is dropped, which terminates it.
+pub async fn threads(run: &Run, one_ms: u32, two_ms: u32) -> Result<Vec<String>, WorkerError> {
+    future::try_join(
+        run.task("thread one", spawn_sleeper(run, "thread one", one_ms)),
+        run.task("thread two", spawn_sleeper(run, "thread two", two_ms)),
+    )
+    .await?;
+    // try_join hands back results in argument order; the lesson is the order
+    // the threads printed in.
+    Ok(run.printed())
+}
+
+/// One side of the cost experiment ([`cost_of_threads`], [`cost_of_tasks`]): how long it took to start everything, to hear back
+/// from all of it, and the memory it took where the browser says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cost {
+    /// How many threads or tasks.
+    pub count: u32,
+    /// Milliseconds to start them all (`new Worker` / `spawn_local`).
+    pub start_ms: f64,
+    /// Milliseconds until every one had run and reported back.
+    pub all_back_ms: f64,
+    /// Bytes of wasm linear memory they added (each worker has its own
+    /// instance; tasks share this one), when known.
+    pub memory_bytes: Option<f64>,
+    /// What the browser attributes to them (see [`workers_memory_bytes`]),
+    /// when asked for and the browser answers: threads only.
+    pub browser_bytes: Option<f64>,
+}
+
+/// Starts `workers` Web Workers and waits until each has answered a ping (its
+/// wasm loaded and ran). Their memory is the sum of their own wasm memories;
+/// with `ask_browser`, the browser is also asked for their whole memory while
+/// they are alive (slow: see [`workers_memory_bytes`]).
+pub async fn cost_of_threads(
+    run: &Run,
+    workers: u32,
+    ask_browser: bool,
+) -> Result<Cost, WorkerError> {
+    let started = run.elapsed_ms();
+    let mut threads = Vec::new();
+    for _ in 0..workers {
+        threads.push(WorkerThread::spawn()?);
+    }
+    let start_ms = run.elapsed_ms() - started;
+    let replies = future::try_join_all(
+        threads
+            .iter_mut()
+            .map(|thread| thread.run(Job { kind: "ping", n: 0 }, LOAD_BUDGET_MS)),
+    )
+    .await?;
+    let all_back_ms = run.elapsed_ms() - started;
+    let memory: f64 = replies.iter().map(|reply| reply.wasm_bytes).sum();
+    run.print(format!(
+        "{workers} threads (Web Workers) started in {start_ms:.1} ms, all answered after {all_back_ms:.0} ms"
+    ));
+    let browser_bytes = if ask_browser {
+        run.print("asking the browser for the workers' memory: it answers after its next garbage collection");
+        let bytes = workers_memory_bytes().await;
+        run.print(match bytes {
+            Some(bytes) => format!(
+                "the browser says the {workers} workers use {} bytes",
+                bytes.round() as u64
+            ),
+            None => "the browser did not say (it needs a cross-origin isolated page)".to_owned(),
+        });
+        bytes
+    } else {
+        None
+    };
+    // Only now may the workers go: the browser measured them alive.
+    drop(threads);
+    Ok(Cost {
+        count: workers,
+        start_ms,
+        all_back_ms,
+        memory_bytes: memory.is_finite().then_some(memory),
+        browser_bytes,
+    })
+}
+
+/// Spawns `tasks` async tasks on this thread (`spawn_local`), each of which
+/// yields once and reports back, and waits until all have. `wasm_bytes` reads
+/// this instance's memory size, so its growth is what the tasks cost.
+pub async fn cost_of_tasks(run: &Run, tasks: u32, wasm_bytes: impl Fn() -> f64) -> Cost {
+    let before = wasm_bytes();
+    let started = run.elapsed_ms();
+    let (all_done, done) = oneshot::channel::<()>();
+    let left = Rc::new(Cell::new(tasks));
+    let all_done = Rc::new(RefCell::new(Some(all_done)));
+    for _ in 0..tasks {
+        let (left, all_done) = (left.clone(), all_done.clone());
+        wasm_bindgen_futures::spawn_local(async move {
+            // Awaiting once makes each a real task that is parked and woken,
+            // not a closure that runs straight through.
+            yield_now().await;
+            left.set(left.get().saturating_sub(1));
+            if left.get() == 0 {
+                if let Some(sender) = all_done.borrow_mut().take() {
+                    let _ = sender.send(());
+                }
+            }
+        });
+    }
+    let start_ms = run.elapsed_ms() - started;
+    if tasks > 0 {
+        // Err only if every sender is gone, i.e. all tasks finished: done either way.
+        let _ = done.await;
+    }
+    let all_back_ms = run.elapsed_ms() - started;
+    run.print(format!(
+        "{tasks} async tasks spawned on the {} thread in {start_ms:.1} ms, all done after {all_back_ms:.0} ms",
+        current_thread()
+    ));
+    Cost {
+        count: tasks,
+        start_ms,
+        all_back_ms,
+        memory_bytes: Some(wasm_bytes() - before),
+        browser_bytes: None,
+    }
+}
+
+/// Pending once, waking itself at once: the cheapest way for a task to give
+/// the executor back control and be polled again.
+fn yield_now() -> impl Future<Output = ()> {
+    let mut yielded = false;
+    future::poll_fn(move |cx| {
+        if yielded {
+            Poll::Ready(())
+        } else {
+            yielded = true;
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        }
+    })
+}

@@ -1,0 +1,198 @@
+// The threads lesson end to end: cross-origin isolation, two real threads on
+// Web Workers, which thread printed what, the cost of a thread, and failures.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { openLab } from './harness.mjs';
+
+/** @type {Awaited<ReturnType<typeof openLab>>} */
+let lab;
+/** @type {import('playwright-core').Page} */
+let page;
+
+before(async () => {
+  lab = await openLab();
+  page = await lab.newPage();
+});
+
+after(async () => {
+  await lab?.close();
+});
+
+/** Runs `body` with worker.js answered by `fulfill`, then forgets the problems it was meant to cause. */
+async function withBrokenWorker(fulfill, body) {
+  const seen = lab.problems.length;
+  await page.route('**/worker.js', (route) => route.fulfill(fulfill));
+  try {
+    return await body();
+  } finally {
+    await page.unroute('**/worker.js');
+    const expected = lab.problems.splice(seen).filter((p) => !/worker\.js|boom/.test(p));
+    lab.problems.push(...expected);
+  }
+}
+
+test('the served site is cross-origin isolated, and dist/_headers tells static hosts to do the same', async () => {
+  assert.equal(await page.evaluate(() => globalThis.crossOriginIsolated), true);
+  assert.equal(await page.evaluate(() => typeof SharedArrayBuffer), 'function');
+  const headers = await readFile('dist/_headers', 'utf8');
+  assert.match(headers, /Cross-Origin-Opener-Policy: same-origin/);
+  assert.match(headers, /Cross-Origin-Embedder-Policy: require-corp/);
+  assert.match(await page.locator('#threads [data-role="isolation"]').textContent(), /cross-origin isolated.*Atomics\.wait/);
+});
+
+test('lab.threads() prints thread two then thread one, from two workers that are not the main thread', async () => {
+  const { result, report } = await page.evaluate(async () => {
+    const result = await window.lab.threads();
+    return { result, report: window.lab.lastRun() };
+  });
+  assert.deepEqual(result, ['thread two', 'thread one']);
+  const threads = report.lines.map((l) => l.thread);
+  assert.equal(new Set(threads).size, 2, `two different threads: ${threads}`);
+  for (const thread of threads) assert.match(thread, /^worker \d+$/);
+  const one = report.lines.find((l) => l.text === 'thread one');
+  const two = report.lines.find((l) => l.text === 'thread two');
+  assert.ok(one.atMs >= 599, `thread one blocked 600 ms but printed at ${one.atMs}`);
+  assert.ok(one.atMs - two.atMs >= 200, `thread one (600 ms) printed ${one.atMs - two.atMs} ms after thread two (300 ms)`);
+});
+
+test('a worker sleeps with Atomics.wait on this isolated page, and the main thread may not', async () => {
+  const { inWorker, onMain } = await page.evaluate(async () => {
+    const worker = new Worker(new URL('./worker.js', document.baseURI), { type: 'module', name: 'probe' });
+    const reply = new Promise((resolve) => { worker.onmessage = (e) => resolve(e.data); });
+    const started = performance.now();
+    worker.postMessage({ kind: 'sleep', n: 200 });
+    const data = await reply;
+    worker.terminate();
+    return { inWorker: { ...data, tookMs: performance.now() - started }, onMain: window.lab.workerJob({ kind: 'sleep', n: 5 }) };
+  });
+  assert.equal(inWorker.ok, true);
+  assert.equal(inWorker.thread, 'probe');
+  assert.equal(inWorker.how, 'Atomics.wait');
+  assert.ok(inWorker.tookMs >= 199);
+  assert.equal(onMain.thread, 'main');
+  assert.equal(onMain.how, 'spin-wait');
+});
+
+test('the card shows every line of concurrent on the main thread, and threads on two workers', async () => {
+  const card = page.locator('#threads');
+  await card.getByRole('button', { name: 'Run concurrent (async, for comparison)' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('#threads tr[data-mode="concurrent"]').length === 2);
+  await card.getByRole('button', { name: 'Run threads' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('#threads tr[data-mode="threads"]').length === 2, null, { timeout: 20_000 });
+  const concurrent = await card.locator('tr[data-mode="concurrent"] td:last-child').allTextContents();
+  const threads = await card.locator('tr[data-mode="threads"] td:last-child').allTextContents();
+  assert.deepEqual(concurrent, ['main', 'main']);
+  assert.equal(new Set(threads).size, 2);
+  assert.ok(threads.every((t) => t !== 'main'), `threads: ${threads}`);
+  await page.waitForFunction(() => !document.getElementById('threads').hasAttribute('aria-busy'));
+  assert.deepEqual(await card.locator('[data-role="lines"] .text').allTextContents(), ['thread two', 'thread one']);
+  assert.match(await card.locator('[data-role="lines"] .thread').first().textContent(), /on thread worker \d+/);
+});
+
+test('a worker that cannot load rejects with a clear Error, quickly, and the next run works', async () => {
+  const outcome = await withBrokenWorker({ status: 404, contentType: 'text/plain', body: 'gone' }, () =>
+    page.evaluate(async () => {
+      const started = performance.now();
+      try {
+        await window.lab.threads(50, 10);
+        return { error: null };
+      } catch (e) {
+        return { error: e.name, message: e.message, ms: performance.now() - started };
+      }
+    }));
+  assert.equal(outcome.error, 'Error', JSON.stringify(outcome));
+  assert.match(outcome.message, /Web Worker "worker \d+" \(\.\/worker\.js\) failed to load or threw/);
+  assert.ok(outcome.ms < 5_000, `took ${outcome.ms} ms to reject`);
+  assert.deepEqual(await page.evaluate(() => window.lab.threads(40, 10)), ['thread two', 'thread one']);
+});
+
+test('a worker whose script throws rejects with the thrown message', async () => {
+  const outcome = await withBrokenWorker(
+    // The COEP header keeps the isolated page willing to run it: without it the load itself is refused.
+    { status: 200, contentType: 'text/javascript', headers: { 'Cross-Origin-Embedder-Policy': 'require-corp' }, body: 'throw new Error("boom");' },
+    () => page.evaluate(() => window.lab.threads(50, 10).then(() => null, (e) => `${e.name}: ${e.message}`)),
+  );
+  assert.match(outcome, /^Error: .*failed to load or threw: .*boom/);
+  assert.deepEqual(await page.evaluate(() => window.lab.threads(20, 0)), ['thread two', 'thread one']);
+});
+
+test('a worker that never answers is given up on within a bounded time and terminated', async () => {
+  const outcome = await withBrokenWorker(
+    { status: 200, contentType: 'text/javascript', headers: { 'Cross-Origin-Embedder-Policy': 'require-corp' }, body: 'onmessage = () => {};' },
+    () => page.evaluate(async () => {
+      const started = performance.now();
+      const message = await window.lab.threads(0, 0).then(() => null, (e) => `${e.name}: ${e.message}`);
+      return { message, ms: performance.now() - started };
+    }),
+  );
+  assert.match(outcome.message, /^Error: the Web Worker "worker \d+" did not answer within 15000 ms; it was terminated$/);
+  assert.ok(outcome.ms >= 14_900 && outcome.ms < 25_000, `gave up after ${outcome.ms} ms`);
+  assert.deepEqual(await page.evaluate(() => window.lab.threads(10, 0)), ['thread two', 'thread one']);
+});
+
+test('bad arguments reject with a RangeError or TypeError naming the parameter', async () => {
+  const outcomes = await page.evaluate(async () => {
+    const calls = [
+      () => window.lab.threads(-1),
+      () => window.lab.threads(0, 'x'),
+      () => window.lab.threadCost(0),
+      () => window.lab.threadCost(17),
+      () => window.lab.threadCost(1, 100001),
+      () => window.lab.threadCost(1, {}),
+    ];
+    const out = [];
+    for (const call of calls) {
+      try { await call(); out.push(null); } catch (e) { out.push(`${e.name}: ${e.message}`); }
+    }
+    return out;
+  });
+  assert.match(outcomes[0], /^RangeError: oneMs must be a whole number of milliseconds from 0 to 60000/);
+  assert.match(outcomes[1], /^TypeError: twoMs must be/);
+  assert.match(outcomes[2], /^RangeError: workers must be a whole number of workers from 1 to 16/);
+  assert.match(outcomes[3], /^RangeError: workers must be/);
+  assert.match(outcomes[4], /^RangeError: tasks must be a whole number of tasks from 1 to 100000/);
+  assert.match(outcomes[5], /^TypeError: tasks must be/);
+});
+
+test('Measure the cost: a thread costs far more to start and hear back from than an async task', async () => {
+  const card = page.locator('#threads');
+  await card.locator('input[name="workers"]').fill('3');
+  await card.locator('input[name="tasks"]').fill('20000');
+  await card.getByRole('button', { name: 'Measure the cost' }).click();
+  await assert.doesNotReject(card.locator('[data-role="cost-progress"]').waitFor({ state: 'visible' }));
+  await card.locator('[data-role="cost-table"]').waitFor({ state: 'visible', timeout: 30_000 });
+  assert.equal(await card.locator('[data-role="cost-rows"] tr').count(), 2);
+  assert.equal(await card.locator('.cost-bar').count(), 2);
+  const report = await page.evaluate(() => window.lab.lastRun());
+  assert.equal(report.mode, 'threadCost');
+  const cost = await page.evaluate(() => window.lab.threadCost(2, 10000));
+  assert.equal(cost.threads.count, 2);
+  assert.equal(cost.tasks.count, 10000);
+  const perThread = cost.threads.allBackMs / cost.threads.count;
+  const perTask = cost.tasks.allBackMs / cost.tasks.count;
+  assert.ok(perThread > 20 * perTask, `one thread ${perThread} ms, one task ${perTask} ms`);
+  assert.ok(cost.threads.memoryBytes >= 2 * 64 * 1024, `each worker has its own wasm memory: ${cost.threads.memoryBytes}`);
+});
+
+test('asked to, the browser reports the memory it attributes to the workers while they are alive', async () => {
+  const card = page.locator('#threads');
+  await card.locator('input[name="workers"]').fill('2');
+  await card.locator('input[name="tasks"]').fill('100');
+  await card.locator('input[name="askBrowser"]').check();
+  await card.getByRole('button', { name: 'Measure the cost' }).click();
+  await page.waitForFunction(() => /Measured in/.test(document.querySelector('#threads [data-role="cost-progress"]').textContent), null, { timeout: 60_000 });
+  const report = await page.evaluate(() => window.lab.lastRun());
+  assert.equal(report.mode, 'threadCost');
+  const said = report.lines.map((l) => l.text).find((t) => t.startsWith('the browser says'));
+  assert.match(said ?? '', /^the browser says the 2 workers use \d+ bytes$/, report.lines.map((l) => l.text).join('\n'));
+  const bytes = Number(/use (\d+) bytes/.exec(said)[1]);
+  assert.ok(bytes > 0);
+  const row = await card.locator('[data-role="cost-rows"] tr').first().locator('td').allTextContents();
+  assert.match(row.at(-1), /\d (B|KiB|MiB)$/);
+  await card.locator('input[name="askBrowser"]').uncheck();
+});
+
+test('no page errors, console errors or failed requests in the whole session', () => {
+  assert.deepEqual(lab.problems, []);
+});
