@@ -26,6 +26,16 @@ step "wasm-pack test --headless --chrome" wasm-pack test --headless --chrome
 # The e2e tests serve what ships: the release build, optimized by wasm-opt. A
 # broken wasm-opt makes the page fail at start-up, and these tests with it.
 step "release build (dist/)"             env LAB_SKIP_SETUP=1 bash scripts/build.sh
+# Rust's float formatting (core::fmt for f64) adds ~15 KB of wasm; the lab formats
+# its numbers with runtime::args::js_number instead. Its symbols are still named in
+# cargo's own release .wasm (wasm-pack's copy in dist/ is stripped).
+no_float_formatting() {
+  if grep -q flt2dec target/wasm32-unknown-unknown/release/async_rust_lab.wasm; then
+    echo "the release wasm formats an f64 with {} or {:.N}: use runtime::args::js_number" >&2
+    return 1
+  fi
+}
+step "no float formatting in the wasm"  no_float_formatting
 step "e2e in Chromium (node --test)"     node --test --test-concurrency=1 tests/e2e/
 
 printf '\n== all tests passed\n'

@@ -15,6 +15,7 @@ use std::task::Poll;
 use futures::channel::oneshot;
 use futures::future;
 
+use crate::runtime::args::js_number;
 use crate::runtime::run::Run;
 use crate::runtime::thread::{current_thread, workers_memory_bytes};
 use crate::runtime::worker::{Job, WorkerError, WorkerThread};
@@ -96,7 +97,9 @@ pub async fn cost_of_threads(
     let all_back_ms = run.elapsed_ms() - started;
     let memory: f64 = replies.iter().map(|reply| reply.wasm_bytes).sum();
     run.print(format!(
-        "{workers} threads (Web Workers) started in {start_ms:.1} ms, all answered after {all_back_ms:.0} ms"
+        "{workers} threads (Web Workers) started in {} ms, all answered after {} ms",
+        tenths(start_ms),
+        all_back_ms.round() as i64
     ));
     let browser_bytes = if ask_browser {
         run.print("asking the browser for the workers' memory: it answers after its next garbage collection");
@@ -153,8 +156,10 @@ pub async fn cost_of_tasks(run: &Run, tasks: u32, wasm_bytes: impl Fn() -> f64) 
     }
     let all_back_ms = run.elapsed_ms() - started;
     run.print(format!(
-        "{tasks} async tasks spawned on the {} thread in {start_ms:.1} ms, all done after {all_back_ms:.0} ms",
-        current_thread()
+        "{tasks} async tasks spawned on the {} thread in {} ms, all done after {} ms",
+        current_thread(),
+        tenths(start_ms),
+        all_back_ms.round() as i64
     ));
     Cost {
         count: tasks,
@@ -178,4 +183,10 @@ fn yield_now() -> impl Future<Output = ()> {
             Poll::Pending
         }
     })
+}
+
+/// `ms` to one decimal, formatted without Rust's float formatting (see
+/// [`js_number`]).
+fn tenths(ms: f64) -> String {
+    js_number((ms * 10.0).round() / 10.0)
 }

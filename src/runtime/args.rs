@@ -219,8 +219,9 @@ fn js_string(text: &str) -> String {
 /// Formats a number for an error message, as JS's `String(n)` would for the
 /// values people pass (whole numbers, a few decimals, huge or tiny ones in
 /// exponent notation; from 1e19 on, where JS still writes every digit, too). Integer arithmetic only: Rust's float formatting would
-/// add about 15 KB to the wasm for the sake of error messages.
-fn js_number(n: f64) -> String {
+/// add about 15 KB to the wasm for the sake of error messages. Lessons use it
+/// for the numbers they print, for the same reason.
+pub fn js_number(n: f64) -> String {
     if n.is_nan() {
         return "NaN".to_owned();
     }
