@@ -15,9 +15,12 @@
 //! 2. [`lessons`]: one file per lesson, plain async Rust that reads like the
 //!    article. A lesson prints through a [`runtime::run::Run`] and never sees a
 //!    `JsValue`.
-//! 3. [`runtime`]: what lessons share: `sleep`, named tasks that record when
-//!    they ran and whether they were cancelled, argument rules, the clock. Its
-//!    pure parts are unit-tested on the host with `cargo test`.
+//! 3. [`runtime`]: what lessons share: `sleep` and a timer queue, traced tasks
+//!    (every poll, wake, completion and drop, recorded by [`runtime::task::Task`]
+//!    into [`runtime::trace::Trace`]), the Promise/Future bridges, `fetch`, Web
+//!    Workers, argument rules, the clock. Its pure parts (the trace model, the
+//!    timer heap, the argument rules) are unit-tested on the host with
+//!    `cargo test`.
 //!
 //! The page (`www/`) knows only the exports. It draws each run from the events
 //! `lab:run-start`, `lab:line` and `lab:run-end` that the JS edge dispatches on
@@ -25,10 +28,19 @@
 //!
 //! ## Adding a lesson
 //!
-//! Add `src/lessons/<name>.rs` (async Rust, plain types), export it from a new
-//! `src/api/<name>.rs` (checks, `start_run`/`finish_run`, conversion), test it in
-//! `tests/web.rs`, and give it a card in `www/`. `lab.help()` picks the export up
-//! from the generated `.d.ts` on its own.
+//! 1. `src/lessons/<name>.rs`: async Rust with plain types. Take a
+//!    `&Run`, wrap each task in `run.task("name", future)` (it is traced for
+//!    free) and print with `run.print(..)`.
+//! 2. `src/api/<name>.rs`: the exports. Check each argument with a rule from
+//!    [`runtime::args`] (a bad one rejects with a `TypeError` or `RangeError`
+//!    naming it), then `start_run` / the lesson / `finish_run`, and convert the
+//!    result. The doc comment becomes the `.d.ts` and the `lab.help()` line.
+//! 3. Tests: `tests/<name>.rs` (wasm-bindgen-test, in Chrome) and
+//!    `tests/e2e/<name>.test.mjs` (the release site, in Chromium). The e2e
+//!    hostile-input and leak tests find the new exports by themselves.
+//! 4. A card in `www/index.html` and `www/<name>-card.js`, drawn by
+//!    `www/run-view.js` from the run events; `lab.help()` and `window.lab` pick
+//!    the export up from the generated `.d.ts` on their own.
 
 pub mod api;
 pub mod lessons;
