@@ -1,5 +1,6 @@
 //! The small toolkit the lessons share. It knows nothing of lessons.
 //!
+//! - [`abort`]: an `AbortSignal` as a future; `abortable` cancels a future on abort.
 //! - [`args`]: the argument rules of the console API (pure, host-tested).
 //! - [`bridge`]: Promise -> Future (`settle`, as JS `await` would) and Future ->
 //!   Promise (`eager_promise`, settled at once when the future is ready).
@@ -14,6 +15,7 @@
 //! - [`worker`]: a Web Worker running this crate's wasm, terminated on drop.
 //! - [`frames`]: frames drawn and dropped while something runs.
 
+pub mod abort;
 pub mod args;
 pub mod bridge;
 pub mod clock;

@@ -1,0 +1,68 @@
+//! Cancellation with an `AbortSignal`, in a real browser: the future is dropped
+//! at the abort (its timers cleared), the error is an `AbortError`, and an
+//! already-aborted signal starts nothing.
+#![cfg(target_arch = "wasm32")]
+// A panic in a test is a failing test: the crate-wide bans are for input-reachable code.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use async_rust_lab::runtime::abort::abortable;
+use async_rust_lab::runtime::clock::performance_clock;
+use async_rust_lab::runtime::time::{armed_timers, sleep};
+use gloo_timers::callback::Timeout;
+use wasm_bindgen_test::*;
+use web_sys::AbortController;
+
+mod common;
+use common::get;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen_test]
+async fn without_a_signal_the_future_simply_runs() {
+    assert_eq!(abortable(None, async { 7 }).await.unwrap(), 7);
+}
+
+#[wasm_bindgen_test]
+async fn an_abort_drops_the_work_at_once_clears_its_timer_and_rejects_with_abort_error() {
+    let before = armed_timers();
+    let controller = AbortController::new().unwrap();
+    let finished = Rc::new(Cell::new(false));
+    let flag = finished.clone();
+    let stop = controller.clone();
+    let _abort_soon = Timeout::new(30, move || stop.abort());
+    let clock = performance_clock();
+    let started = clock();
+    let result = abortable(Some(controller.signal()), async move {
+        sleep(400).await;
+        flag.set(true);
+    })
+    .await;
+    let took = clock() - started;
+    let reason = result.unwrap_err();
+    assert_eq!(
+        get(&reason, "name").as_string().as_deref(),
+        Some("AbortError")
+    );
+    assert!(took < 300.0, "the abort at 30 ms took {took} ms to land");
+    assert_eq!(
+        armed_timers(),
+        before,
+        "the dropped sleep's timer is still armed"
+    );
+    sleep(450).await;
+    assert!(!finished.get(), "the aborted work ran on after the abort");
+}
+
+#[wasm_bindgen_test]
+async fn an_already_aborted_signal_starts_nothing() {
+    let controller = AbortController::new().unwrap();
+    controller.abort();
+    let started = Rc::new(Cell::new(false));
+    let flag = started.clone();
+    let result = abortable(Some(controller.signal()), async move { flag.set(true) }).await;
+    assert!(result.is_err());
+    assert!(!started.get());
+}
