@@ -45,3 +45,8 @@
 pub mod api;
 pub mod lessons;
 pub mod runtime;
+
+/// Every allocation is counted, so the benchmarks and leak checks can read the
+/// bytes live on the Rust heap ([`runtime::heap::live_bytes`]).
+#[global_allocator]
+static ALLOCATOR: runtime::heap::CountingAllocator = runtime::heap::CountingAllocator;

@@ -52,7 +52,8 @@ export async function runBenchmarks(lab, options = {}) {
       for (let i = 0; i < awaits; i++) await resolved;
       return performance.now() - t;
     },
-    'Rust, stock JsFuture': () => lab.benchAwaitPromise(resolved, awaits),
+    'Rust, stock JsFuture': () => lab.benchAwaitPromise(resolved, awaits, 'jsfuture'),
+    'Rust, lab lean_await': () => lab.benchAwaitPromise(resolved, awaits, 'lean'),
   });
 
   const jsReturn = async () => 1;
@@ -83,13 +84,13 @@ export async function runBenchmarks(lab, options = {}) {
       await Promise.all(all);
       return performance.now() - t;
     },
-    'Rust, stock gloo-timers': async () => {
-      const r = await lab.benchSleepers(sleepers, maxSleepMs, 'gloo');
-      return { ms: r.ms, extra: { wasmBytesPerFuture: r.wasmBytesPerFuture } };
-    },
     'Rust, lab timer queue': async () => {
       const r = await lab.benchSleepers(sleepers, maxSleepMs, 'queue');
-      return { ms: r.ms, extra: { wasmBytesPerFuture: r.wasmBytesPerFuture } };
+      return { ms: r.ms, extra: { heapBytesPerFuture: r.heapBytesPerFuture } };
+    },
+    'Rust, stock gloo-timers': async () => {
+      const r = await lab.benchSleepers(sleepers, maxSleepMs, 'gloo');
+      return { ms: r.ms, extra: { heapBytesPerFuture: r.heapBytesPerFuture } };
     },
   });
 

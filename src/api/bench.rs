@@ -10,7 +10,7 @@ use std::task::{Context, Poll, Waker};
 
 use futures::channel::oneshot;
 use futures::stream::{FuturesUnordered, StreamExt};
-use js_sys::{ArrayBuffer, Promise, WebAssembly};
+use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
@@ -18,8 +18,9 @@ use wasm_bindgen_futures::{spawn_local, JsFuture};
 use super::args::{arg_value, to_js_error};
 use super::report::object;
 use crate::runtime::args::{OneOf, WholeNumber};
-use crate::runtime::bridge::eager_promise;
+use crate::runtime::bridge::{eager_promise, lean_await};
 use crate::runtime::clock::performance_clock;
+use crate::runtime::heap::live_bytes;
 use crate::runtime::run::Run;
 use crate::runtime::time::sleep;
 use crate::runtime::timer_queue::queue_sleep;
@@ -36,19 +37,16 @@ fn count(name: &'static str, max: u32, value: &JsValue) -> Result<u32, JsValue> 
     .map_err(to_js_error)
 }
 
-/// The wasm linear memory's size in bytes: it only grows, a page at a time.
-fn wasm_memory_bytes() -> f64 {
-    wasm_bindgen::memory()
-        .unchecked_into::<WebAssembly::Memory>()
-        .buffer()
-        .unchecked_into::<ArrayBuffer>()
-        .byte_length()
-        .into()
-}
+const BRIDGE: OneOf = OneOf {
+    name: "bridge",
+    choices: &["jsfuture", "lean"],
+    default: Some("jsfuture"),
+};
 
 /// Benchmark: Rust awaits the same already-resolved JS Promise `n` times in a
-/// loop through wasm-bindgen-futures' `JsFuture` (the stock bridge). Resolves
-/// to the total in ms.
+/// loop, through wasm-bindgen-futures' `JsFuture` (bridge "jsfuture", two
+/// closures per await) or the lab's `lean_await` (bridge "lean", one shared
+/// function bound per await). Resolves to the total in ms.
 #[wasm_bindgen(js_name = benchAwaitPromise, unchecked_return_type = "number")]
 pub async fn bench_await_promise(
     #[wasm_bindgen(
@@ -61,15 +59,28 @@ pub async fn bench_await_promise(
         param_description = "how many awaits, 1 to 10000000"
     )]
     n: JsValue,
+    #[wasm_bindgen(
+        unchecked_param_type = "\"jsfuture\" | \"lean\"",
+        param_description = "which bridge (default \"jsfuture\")"
+    )]
+    bridge: JsValue,
 ) -> Result<JsValue, JsValue> {
     let Ok(promise) = promise.dyn_into::<Promise>() else {
         return Err(js_sys::TypeError::new("promise must be a Promise").into());
     };
     let n = count("n", 10_000_000, &n)?;
+    let lean = BRIDGE
+        .check(arg_value(Some(&bridge)))
+        .map_err(to_js_error)?
+        == "lean";
     let clock = performance_clock();
     let started = clock();
     for _ in 0..n {
-        JsFuture::from(promise.clone()).await?;
+        if lean {
+            lean_await(promise.clone()).await?;
+        } else {
+            JsFuture::from(promise.clone()).await?;
+        }
     }
     Ok((clock() - started).into())
 }
@@ -97,8 +108,10 @@ const TIMER: OneOf = OneOf {
 /// Benchmark: `n` concurrent futures, each sleeping a pseudo-random 0 to maxMs
 /// ms, all awaited; timer "gloo" (one setTimeout and closure per future) or
 /// "queue" (the lab's timer queue: one JS timer in all). Resolves to
-/// `{ ms, wasmBytesPerFuture }`, memory measured while all are asleep.
-#[wasm_bindgen(js_name = benchSleepers, unchecked_return_type = "{ ms: number; wasmBytesPerFuture: number }")]
+/// `{ ms, heapBytesPerFuture }`: the Rust heap bytes per future while all are
+/// asleep (the future, its timer and its node in the join set), counted at the
+/// allocator.
+#[wasm_bindgen(js_name = benchSleepers, unchecked_return_type = "{ ms: number; heapBytesPerFuture: number }")]
 pub async fn bench_sleepers(
     #[wasm_bindgen(
         unchecked_param_type = "number",
@@ -138,7 +151,7 @@ pub async fn bench_sleepers(
         state % (max_ms + 1)
     };
     let clock = performance_clock();
-    let before = wasm_memory_bytes();
+    let before = live_bytes();
     let started = clock();
     let asleep = if timer == "gloo" {
         let set: FuturesUnordered<_> = (0..n).map(|_| sleep(next_ms())).collect();
@@ -150,13 +163,13 @@ pub async fn bench_sleepers(
     let ms = clock() - started;
     Ok(object([
         ("ms", ms.into()),
-        ("wasmBytesPerFuture", (asleep / f64::from(n)).into()),
+        ("heapBytesPerFuture", (asleep / f64::from(n)).into()),
     ]))
 }
 
-/// Awaits every future of `set`; returns how much the wasm memory had grown
-/// past `before` once all of them had been polled and were asleep.
-async fn drain<F: Future<Output = ()>>(mut set: FuturesUnordered<F>, before: f64) -> f64 {
+/// Awaits every future of `set`; returns how many bytes the Rust heap held
+/// beyond `before` once all of them had been polled and were asleep.
+async fn drain<F: Future<Output = ()>>(mut set: FuturesUnordered<F>, before: usize) -> f64 {
     let total = set.len();
     let mut finished = 0;
     let mut asleep = None;
@@ -165,7 +178,7 @@ async fn drain<F: Future<Output = ()>>(mut set: FuturesUnordered<F>, before: f64
             finished += 1;
         }
         if asleep.is_none() {
-            asleep = Some(wasm_memory_bytes() - before);
+            asleep = Some(live_bytes().saturating_sub(before) as f64);
         }
         if finished == total {
             Poll::Ready(())

@@ -19,9 +19,10 @@ use std::task::{Context, Poll, Waker};
 
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-use super::trace::{waiting_for, Cause};
+use super::trace::{note_waiting, waiting_for, Cause};
 
 #[wasm_bindgen]
 extern "C" {
@@ -30,6 +31,18 @@ extern "C" {
     // becomes an Err here instead of unwinding through Rust frames.
     #[wasm_bindgen(js_namespace = Promise, js_name = resolve, catch)]
     fn promise_resolve(value: &JsValue) -> Result<Promise, JsValue>;
+
+    // js-sys types `then`'s callbacks as wasm-bindgen Closures; lean_await
+    // hands it plain (bound) JS functions instead, through this view of a Promise.
+    type PlainThen;
+    #[wasm_bindgen(method, js_name = then)]
+    fn then_functions(this: &PlainThen, on_ok: &JsValue, on_err: &JsValue);
+
+    // `settle.bind(null, slot, ok)`: a plain JS function per await, where
+    // JsFuture makes two wasm-bindgen closures.
+    type Settle;
+    #[wasm_bindgen(method, js_name = bind)]
+    fn bind_slot(this: &Settle, context: &JsValue, slot: u32, ok: bool) -> JsValue;
 }
 
 /// Awaits `value` as JS `await value` would: `Ok` with what it fulfils with,
@@ -80,5 +93,187 @@ where
         Poll::Ready(Ok(value)) => Promise::resolve(&value),
         Poll::Ready(Err(error)) => Promise::reject(&error),
         Poll::Pending => future_to_promise(future),
+    }
+}
+
+/// What a [`lean_await`] slot holds.
+enum Slot {
+    /// Waiting for the Promise; the waker of the latest poll.
+    Waiting(Option<Waker>),
+    /// Settled: `Ok(value)` or `Err(reason)`, not yet taken.
+    Settled(Result<JsValue, JsValue>),
+    /// Its future was dropped before the Promise settled; freed when it does.
+    Abandoned,
+    /// Free for reuse.
+    Free,
+}
+
+/// The Rust side of `settle(slot, ok, value)`.
+type SettleClosure = Closure<dyn FnMut(u32, bool, JsValue)>;
+
+struct Slots {
+    slots: Vec<Slot>,
+    free: Vec<u32>,
+    // One JS function for every await: `settle(slot, ok, value)`. Made once per
+    // instance and kept for its life (not per call, so not a leak).
+    settle: Option<JsValue>,
+    _closure: Option<SettleClosure>,
+}
+
+thread_local! {
+    static SLOTS: std::cell::RefCell<Slots> = const {
+        std::cell::RefCell::new(Slots { slots: Vec::new(), free: Vec::new(), settle: None, _closure: None })
+    };
+}
+
+/// Called from JS when a watched Promise settles.
+fn settle_slot(slot: u32, ok: bool, value: JsValue) {
+    let waker = SLOTS.with(|s| {
+        let mut s = s.borrow_mut();
+        let index = slot as usize;
+        let entry = s.slots.get_mut(index)?;
+        match std::mem::replace(entry, Slot::Free) {
+            Slot::Waiting(waker) => {
+                *entry = Slot::Settled(if ok { Ok(value) } else { Err(value) });
+                waker
+            }
+            Slot::Abandoned => {
+                s.free.push(slot);
+                None
+            }
+            other => {
+                *entry = other;
+                None
+            }
+        }
+    });
+    if let Some(waker) = waker {
+        waker.wake();
+    }
+}
+
+/// The shared `settle` function, made on first use.
+fn settle_function(slots: &mut Slots) -> JsValue {
+    if let Some(settle) = &slots.settle {
+        return settle.clone();
+    }
+    let closure = SettleClosure::new(settle_slot);
+    let settle: JsValue = closure.as_ref().clone();
+    slots.settle = Some(settle.clone());
+    slots._closure = Some(closure);
+    settle
+}
+
+/// Awaits a JS Promise like `JsFuture`, but without making two wasm-bindgen
+/// closures per await: one `settle` function serves every await, bound to the
+/// await's slot with `Function.prototype.bind` (a plain JS allocation), and the
+/// result waits in a slot in Rust. The benchmark compares the two.
+///
+/// # Example
+/// ```no_run
+/// # async fn example(promise: js_sys::Promise) {
+/// use async_rust_lab::runtime::bridge::lean_await;
+/// let value = lean_await(promise).await;
+/// # }
+/// ```
+pub fn lean_await(promise: Promise) -> LeanAwait {
+    LeanAwait {
+        promise: Some(promise),
+        slot: None,
+    }
+}
+
+/// The future returned by [`lean_await`].
+#[must_use = "futures do nothing unless awaited"]
+pub struct LeanAwait {
+    promise: Option<Promise>,
+    slot: Option<u32>,
+}
+
+impl Future for LeanAwait {
+    type Output = Result<JsValue, JsValue>;
+
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        if let Some(promise) = self.promise.take() {
+            let (slot, settle) = SLOTS.with(|s| {
+                let mut s = s.borrow_mut();
+                let waiting = Slot::Waiting(Some(cx.waker().clone()));
+                let slot = match s.free.pop() {
+                    Some(slot) => {
+                        if let Some(entry) = s.slots.get_mut(slot as usize) {
+                            *entry = waiting;
+                        }
+                        slot
+                    }
+                    None => {
+                        s.slots.push(waiting);
+                        u32::try_from(s.slots.len() - 1).unwrap_or(u32::MAX)
+                    }
+                };
+                (slot, settle_function(&mut s))
+            });
+            let settle = settle.unchecked_ref::<Settle>();
+            let on_ok = settle.bind_slot(&JsValue::NULL, slot, true);
+            let on_err = settle.bind_slot(&JsValue::NULL, slot, false);
+            promise
+                .unchecked_ref::<PlainThen>()
+                .then_functions(&on_ok, &on_err);
+            self.slot = Some(slot);
+            note_waiting(Cause::Promise);
+            return Poll::Pending;
+        }
+        let Some(slot) = self.slot else {
+            return Poll::Pending;
+        };
+        let ready = SLOTS.with(|s| {
+            let mut s = s.borrow_mut();
+            let entry = s.slots.get_mut(slot as usize)?;
+            match std::mem::replace(entry, Slot::Free) {
+                Slot::Settled(result) => {
+                    s.free.push(slot);
+                    Some(result)
+                }
+                Slot::Waiting(_) => {
+                    *entry = Slot::Waiting(Some(cx.waker().clone()));
+                    None
+                }
+                other => {
+                    *entry = other;
+                    None
+                }
+            }
+        });
+        match ready {
+            Some(result) => {
+                self.slot = None;
+                Poll::Ready(result)
+            }
+            None => {
+                note_waiting(Cause::Promise);
+                Poll::Pending
+            }
+        }
+    }
+}
+
+impl Drop for LeanAwait {
+    fn drop(&mut self) {
+        let Some(slot) = self.slot.take() else {
+            return;
+        };
+        let _ = SLOTS.try_with(|s| {
+            if let Ok(mut s) = s.try_borrow_mut() {
+                if let Some(entry) = s.slots.get_mut(slot as usize) {
+                    // Still waiting: the Promise will call settle later, which
+                    // frees the slot. Settled but not taken: free it now.
+                    if matches!(entry, Slot::Waiting(_)) {
+                        *entry = Slot::Abandoned;
+                    } else {
+                        *entry = Slot::Free;
+                        s.free.push(slot);
+                    }
+                }
+            }
+        });
     }
 }
