@@ -1,0 +1,41 @@
+// Smoothness: while any lesson but the deliberately blocking one runs, the page's
+// main thread has no long task (the browser's PerformanceObserver "longtask":
+// 50 ms or more), so animations and input stay fluid.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openLabPage } from './harness.mjs';
+
+const { lab, page } = await openLabPage();
+
+await page.evaluate(() => {
+  window.longTasks = [];
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) window.longTasks.push({ at: entry.startTime, ms: entry.duration });
+  }).observe({ type: 'longtask' });
+});
+
+const cards = (await page.$$eval('main > section.card', (sections) => sections.map((s) => s.id)))
+  // The blocking card freezes the page on purpose; that is its lesson.
+  .filter((id) => id !== 'blocking');
+
+for (const id of cards) {
+  test(`the ${id} card runs every button with no task of 50 ms or more`, async () => {
+    const buttons = page.locator(`#${id} button:not([disabled]):not(.trace-controls button)`);
+    const count = await buttons.count();
+    const before = await page.evaluate(() => window.longTasks.length);
+    for (let i = 0; i < count; i++) {
+      const button = buttons.nth(i);
+      if (!(await button.isVisible())) continue;
+      await button.click();
+      await page.waitForTimeout(300);
+      await page.waitForFunction((cardId) => !document.getElementById(cardId).hasAttribute('aria-busy'), id, { timeout: 20_000 });
+    }
+    const long = await page.evaluate((from) => window.longTasks.slice(from), before);
+    assert.deepEqual(long, [], `long tasks while the ${id} card ran: ${JSON.stringify(long)}`);
+  });
+}
+
+test('no errors while every card ran', () => {
+  const unexpected = lab.problems.filter((p) => !/sources\/gone\.json|404 \(Not Found\)|ERR_ABORTED/.test(p));
+  assert.deepEqual(unexpected, []);
+});
