@@ -76,7 +76,7 @@ fn odd_values() -> Vec<(&'static str, JsValue)> {
 async fn await_promise_resolves_to_the_very_value_the_promise_resolves_with() {
     for (name, value) in odd_values() {
         let promise = Promise::resolve(&value);
-        let result = await_promise(promise.into()).await;
+        let result = await_promise(promise.into(), None).await;
         let got = result.unwrap_or_else(|e| panic!("{name} rejected with {e:?}"));
         assert!(is(&got, &value), "{name} came back as {got:?}");
     }
@@ -86,7 +86,7 @@ async fn await_promise_resolves_to_the_very_value_the_promise_resolves_with() {
 async fn await_promise_rejects_with_the_very_reason_error_or_not() {
     for (name, reason) in odd_values() {
         let promise = Promise::reject(&reason);
-        let result = await_promise(promise.into()).await;
+        let result = await_promise(promise.into(), None).await;
         let got = result.expect_err(name);
         assert!(is(&got, &reason), "{name} rejected as {got:?}");
     }
@@ -95,7 +95,7 @@ async fn await_promise_rejects_with_the_very_reason_error_or_not() {
 #[wasm_bindgen_test]
 async fn await_promise_of_a_plain_value_resolves_to_it_as_await_would() {
     for (name, value) in odd_values() {
-        let got = await_promise(value.clone()).await.unwrap();
+        let got = await_promise(value.clone(), None).await.unwrap();
         assert!(is(&got, &value), "{name} came back as {got:?}");
     }
 }
@@ -103,13 +103,16 @@ async fn await_promise_of_a_plain_value_resolves_to_it_as_await_would() {
 #[wasm_bindgen_test]
 async fn await_promise_adopts_thenables_both_ways() {
     let fulfils = js("return { then(resolve) { resolve(7); } }");
-    assert_eq!(await_promise(fulfils).await.unwrap(), 7);
+    assert_eq!(await_promise(fulfils, None).await.unwrap(), 7);
     let rejects = js("return { then(_, reject) { reject('no'); } }");
-    assert_eq!(await_promise(rejects).await.unwrap_err(), "no");
+    assert_eq!(await_promise(rejects, None).await.unwrap_err(), "no");
     let throws = js("return { then() { throw 'thrown'; } }");
-    assert_eq!(await_promise(throws).await.unwrap_err(), "thrown");
+    assert_eq!(await_promise(throws, None).await.unwrap_err(), "thrown");
     let getter_throws = js("return { get then() { throw 'getter'; } }");
-    assert_eq!(await_promise(getter_throws).await.unwrap_err(), "getter");
+    assert_eq!(
+        await_promise(getter_throws, None).await.unwrap_err(),
+        "getter"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -117,7 +120,7 @@ async fn await_promise_waits_for_a_promise_that_settles_later() {
     let clock = performance_clock();
     let started = clock();
     let later = js("return new Promise((resolve) => setTimeout(() => resolve('late'), 80))");
-    assert_eq!(await_promise(later).await.unwrap(), "late");
+    assert_eq!(await_promise(later, None).await.unwrap(), "late");
     let took = clock() - started;
     assert!(
         took >= 79.0,
@@ -129,9 +132,9 @@ async fn await_promise_waits_for_a_promise_that_settles_later() {
 async fn a_promise_whose_constructor_getter_throws_rejects_instead_of_throwing_through_rust() {
     let hostile = js("const p = Promise.resolve(1); \
          Object.defineProperty(p, 'constructor', { get() { throw 'hostile'; } }); return p");
-    assert_eq!(await_promise(hostile).await.unwrap_err(), "hostile");
+    assert_eq!(await_promise(hostile, None).await.unwrap_err(), "hostile");
     // The module still works.
-    assert_eq!(await_promise(5.into()).await.unwrap(), 5);
+    assert_eq!(await_promise(5.into(), None).await.unwrap(), 5);
 }
 
 // --- channel ---
@@ -337,7 +340,7 @@ async fn cook_rejects_bad_arguments_naming_them() {
 #[wasm_bindgen_test]
 async fn a_future_never_awaited_never_runs_and_one_awaited_late_runs_only_then() {
     let seen = LineLog::new(|| MARK.with(Cell::get));
-    let lines = strings(&lazy(num(60.0)).await.unwrap());
+    let lines = strings(&lazy(num(60.0), None).await.unwrap());
     assert!(!lines.iter().any(|l| l == "A: body runs"), "{lines:?}");
     let awaited = lines
         .iter()
@@ -369,7 +372,7 @@ thread_local! {
 async fn the_handmade_future_is_polled_once_per_wake_plus_once_and_its_trace_alternates() {
     let clock = performance_clock();
     let started = clock();
-    let polls = handmade(num(3.0), num(40.0)).await.unwrap();
+    let polls = handmade(num(3.0), num(40.0), None).await.unwrap();
     let took = clock() - started;
     assert_eq!(polls, 4);
     assert!(took >= 119.0, "three 40 ms timers took {took} ms");
@@ -389,13 +392,13 @@ async fn the_handmade_future_is_polled_once_per_wake_plus_once_and_its_trace_alt
 
 #[wasm_bindgen_test]
 async fn the_handmade_future_with_no_ticks_is_ready_on_its_first_poll() {
-    assert_eq!(handmade(num(0.0), None).await.unwrap(), 1);
+    assert_eq!(handmade(num(0.0), None, None).await.unwrap(), 1);
     assert_eq!(last_lines(), ["poll #1", "Ready"]);
 }
 
 #[wasm_bindgen_test]
 async fn the_handmade_future_rejects_bad_arguments() {
-    let error = handmade(num(21.0), None).await.unwrap_err();
+    let error = handmade(num(21.0), None, None).await.unwrap_err();
     assert!(error.is_instance_of::<js_sys::RangeError>());
     let message = String::from(error.unchecked_into::<js_sys::Error>().message());
     assert!(message.starts_with("ticks "), "{message}");
@@ -419,7 +422,7 @@ async fn awaits_of_a_self_wake_and_a_js_promise_resume_before_an_earlier_set_tim
     set_timeout
         .call2(&JsValue::UNDEFINED, &raise, &0.into())
         .unwrap();
-    await_order().await.unwrap();
+    await_order(None).await.unwrap();
     // Microtask-speed awaits all land before the macrotask armed first...
     for line in [
         "Rust: first poll, the body starts",

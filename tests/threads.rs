@@ -109,7 +109,7 @@ fn worker_job_rejects_bad_jobs_naming_the_field() {
 
 #[wasm_bindgen_test]
 async fn every_line_of_a_concurrent_run_reports_the_main_thread() {
-    concurrent(num(20.0), num(5.0)).await.unwrap();
+    concurrent(num(20.0), num(5.0), None).await.unwrap();
     let lines = Array::from(&get(&last_run(), "lines"));
     assert_eq!(lines.length(), 2);
     for line in lines.iter() {
@@ -123,7 +123,7 @@ async fn a_worker_that_cannot_load_rejects_threads_with_a_clear_error_soon_and_t
     let clock = performance_clock();
     let start = clock();
     // The test runner serves no worker.js, so the browser fails to load it.
-    let error = threads(num(50.0), num(10.0)).await.unwrap_err();
+    let error = threads(num(50.0), num(10.0), None).await.unwrap_err();
     assert!(clock() - start < 10_000.0);
     let text = error_text(&error);
     assert!(
@@ -133,13 +133,16 @@ async fn a_worker_that_cannot_load_rejects_threads_with_a_clear_error_soon_and_t
     );
     let again = error_text(&thread_cost(num(1.0), num(10.0), None).await.unwrap_err());
     assert!(again.contains("failed to load or threw"), "{again}");
-    assert!(concurrent(num(1.0), num(0.0)).await.is_ok());
+    assert!(concurrent(num(1.0), num(0.0), None).await.is_ok());
 }
 
 #[wasm_bindgen_test]
 async fn bad_arguments_reject_naming_the_parameter() {
     let cases = [
-        (threads(num(-1.0), None).await, "RangeError: oneMs must be"),
+        (
+            threads(num(-1.0), None, None).await,
+            "RangeError: oneMs must be",
+        ),
         (
             thread_cost(num(17.0), None, None).await,
             "RangeError: workers must be a whole number of workers from 1 to 16",
@@ -153,11 +156,11 @@ async fn bad_arguments_reject_naming_the_parameter() {
             "TypeError: options.askBrowser must be true or false (got the string \"yes\")",
         ),
         (
-            blocking(mode("fast"), None).await,
+            blocking(mode("fast"), None, None).await,
             "RangeError: mode must be one of",
         ),
         (
-            blocking(mode("async"), num(1.0)).await,
+            blocking(mode("async"), num(1.0), None).await,
             "RangeError: below must be",
         ),
     ];
@@ -170,8 +173,8 @@ async fn bad_arguments_reject_naming_the_parameter() {
 #[wasm_bindgen_test]
 async fn the_async_fn_and_the_chunks_count_the_same_primes_and_only_the_chunks_yield() {
     let below = 200_000.0;
-    let whole = blocking(mode("async"), num(below)).await.unwrap();
-    let chunked = blocking(mode("chunked"), num(below)).await.unwrap();
+    let whole = blocking(mode("async"), num(below), None).await.unwrap();
+    let chunked = blocking(mode("chunked"), num(below), None).await.unwrap();
     let expected = f64::from(count_primes(0, 200_000));
     assert_eq!(get(&whole, "primes").as_f64(), Some(expected));
     assert_eq!(get(&chunked, "primes").as_f64(), Some(expected));

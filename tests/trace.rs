@@ -67,7 +67,7 @@ fn pair(kind: &str, detail: &str) -> (String, String) {
 
 #[wasm_bindgen_test]
 async fn a_sleeping_future_is_polled_twice_pending_then_ready_after_its_timer_wakes_it() {
-    sequential(ms(150.0), ms(0.0)).await.unwrap();
+    sequential(ms(150.0), ms(0.0), None).await.unwrap();
     assert_eq!(
         of(&events(), "thread one"),
         [
@@ -97,7 +97,7 @@ async fn a_sleeping_future_is_polled_twice_pending_then_ready_after_its_timer_wa
 
 #[wasm_bindgen_test]
 async fn join_polls_both_tasks_to_pending_before_either_is_ready() {
-    concurrent(ms(80.0), ms(40.0)).await.unwrap();
+    concurrent(ms(80.0), ms(40.0), None).await.unwrap();
     let all = events();
     let position = |task: &str, detail: &str| {
         all.iter()
@@ -111,7 +111,7 @@ async fn join_polls_both_tasks_to_pending_before_either_is_ready() {
 
 #[wasm_bindgen_test]
 async fn the_loser_of_a_race_ends_with_a_drop_before_it_was_ever_ready() {
-    race(ms(300.0), ms(20.0)).await.unwrap();
+    race(ms(300.0), ms(20.0), None).await.unwrap();
     let loser = of(&events(), "thread one");
     assert_eq!(loser.last(), Some(&pair("dropped", "")));
     assert!(!loser.contains(&pair("poll-end", "ready")));
@@ -120,7 +120,7 @@ async fn the_loser_of_a_race_ends_with_a_drop_before_it_was_ever_ready() {
 
 #[wasm_bindgen_test]
 async fn polls_of_top_level_tasks_never_overlap_on_the_one_thread() {
-    concurrent(ms(30.0), ms(10.0)).await.unwrap();
+    concurrent(ms(30.0), ms(10.0), None).await.unwrap();
     let all = Array::from(&trace());
     let mut open = 0;
     for event in all.iter() {

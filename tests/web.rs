@@ -42,7 +42,7 @@ fn lines(value: JsValue) -> Vec<String> {
 async fn sequential_prints_thread_one_then_thread_two_and_takes_at_least_the_sum() {
     let clock = performance_clock();
     let started = clock();
-    let result = sequential(ms(120.0), ms(40.0)).await.unwrap();
+    let result = sequential(ms(120.0), ms(40.0), None).await.unwrap();
     let took = clock() - started;
     assert_eq!(lines(result), ["thread one", "thread two"]);
     assert!(
@@ -53,7 +53,7 @@ async fn sequential_prints_thread_one_then_thread_two_and_takes_at_least_the_sum
 
 #[wasm_bindgen_test]
 async fn sequential_starts_thread_two_only_after_thread_one_is_done() {
-    sequential(ms(60.0), ms(20.0)).await.unwrap();
+    sequential(ms(60.0), ms(20.0), None).await.unwrap();
     let report = last_run();
     let tasks = Array::from(&get(&report, "tasks"));
     let one_end = get(&tasks.get(0), "endMs").as_f64().unwrap();
@@ -68,7 +68,7 @@ async fn sequential_starts_thread_two_only_after_thread_one_is_done() {
 async fn concurrent_prints_in_the_order_the_sleeps_end_and_takes_about_the_longest() {
     let clock = performance_clock();
     let started = clock();
-    let result = concurrent(ms(300.0), ms(150.0)).await.unwrap();
+    let result = concurrent(ms(300.0), ms(150.0), None).await.unwrap();
     let took = clock() - started;
     assert_eq!(lines(result), ["thread two", "thread one"]);
     assert!(
@@ -84,13 +84,15 @@ async fn concurrent_prints_in_the_order_the_sleeps_end_and_takes_about_the_longe
 
 #[wasm_bindgen_test]
 async fn concurrent_order_follows_the_sleeps_not_the_order_written() {
-    let result = concurrent(ms(20.0), ms(80.0)).await.unwrap();
+    let result = concurrent(ms(20.0), ms(80.0), None).await.unwrap();
     assert_eq!(lines(result), ["thread one", "thread two"]);
 }
 
 #[wasm_bindgen_test]
 async fn undefined_and_missing_arguments_reproduce_the_articles_output() {
-    let result = concurrent(None, any(JsValue::UNDEFINED)).await.unwrap();
+    let result = concurrent(None, any(JsValue::UNDEFINED), None)
+        .await
+        .unwrap();
     assert_eq!(lines(result), ["thread two", "thread one"]);
     let total = get(&last_run(), "totalMs").as_f64().unwrap();
     assert!(
@@ -103,7 +105,7 @@ async fn undefined_and_missing_arguments_reproduce_the_articles_output() {
 async fn race_resolves_to_the_winner_and_clears_the_losers_timer() {
     let before = armed_timers();
     let lines_after = LineLog::new(|| false);
-    let winner = race(ms(200.0), ms(20.0)).await.unwrap();
+    let winner = race(ms(200.0), ms(20.0), None).await.unwrap();
     assert_eq!(winner.as_string().as_deref(), Some("thread two"));
     // Long before thread one's deadline, its timer is gone: the drop cleared it.
     assert_eq!(
@@ -169,7 +171,7 @@ async fn bad_arguments_reject_with_a_type_or_range_error_naming_the_parameter() 
             } else {
                 (ms(0.0), ms(bad))
             };
-            let err = sequential(args.0, args.1).await.unwrap_err();
+            let err = sequential(args.0, args.1, None).await.unwrap_err();
             assert!(
                 err.is_instance_of::<js_sys::RangeError>(),
                 "{name}={bad} gave {err:?}"
@@ -190,7 +192,7 @@ async fn bad_arguments_reject_with_a_type_or_range_error_naming_the_parameter() 
             } else {
                 (ms(0.0), any(bad.clone()))
             };
-            let err = concurrent(args.0, args.1).await.unwrap_err();
+            let err = concurrent(args.0, args.1, None).await.unwrap_err();
             assert!(
                 err.is_instance_of::<js_sys::TypeError>(),
                 "{name}={bad:?} gave {err:?}"
@@ -204,11 +206,15 @@ async fn bad_arguments_reject_with_a_type_or_range_error_naming_the_parameter() 
     }
     // The module works normally afterwards.
     assert_eq!(
-        lines(sequential(ms(0.0), ms(0.0)).await.unwrap()),
+        lines(sequential(ms(0.0), ms(0.0), None).await.unwrap()),
         ["thread one", "thread two"]
     );
     assert_eq!(
-        race(ms(0.0), ms(5.0)).await.unwrap().as_string().as_deref(),
+        race(ms(0.0), ms(5.0), None)
+            .await
+            .unwrap()
+            .as_string()
+            .as_deref(),
         Some("thread one")
     );
 }

@@ -76,7 +76,7 @@ export function mountBlockingCard(card, lab) {
     const n = below.value.trim() === '' ? undefined : below.valueAsNumber;
     try {
       for (const mode of modes) {
-        results.set(mode, await lab.blocking(mode, n));
+        results.set(mode, await lab.blocking(mode, n, { signal: view.begin() }));
         show();
       }
     } catch (reason) {

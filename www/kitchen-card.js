@@ -51,7 +51,7 @@ export function mountKitchenCard(card, lab) {
     const button = /** @type {SubmitEvent} */ (event).submitter;
     const mode = button instanceof HTMLButtonElement ? button.value : 'async';
     try {
-      await lab.kitchen(mode, { cookMs: readNumber(cookMs), callMs: readNumber(callMs) });
+      await lab.kitchen(mode, { cookMs: readNumber(cookMs), callMs: readNumber(callMs), signal: view.begin() });
     } catch (reason) {
       view.showError(reason);
     }

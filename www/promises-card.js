@@ -83,7 +83,7 @@ export function mountPromisesCard(card, lab) {
     const button = /** @type {SubmitEvent} */ (event).submitter;
     const burn = button instanceof HTMLButtonElement && button.value === 'true';
     try {
-      const value = await lab.cook(dish.value, { burn, cookMs: readNumber(cookMs) });
+      const value = await lab.cook(dish.value, { burn, cookMs: readNumber(cookMs), signal: view.begin() });
       outcome.textContent = `The Promise resolved with ${show(value)}.`;
       outcome.className = 'outcome resolved';
     } catch (reason) {
@@ -159,7 +159,7 @@ export function mountLazyCard(card, lab) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const wait = readNumber(waitMs);
-    const rust = lab.lazy(wait);
+    const rust = lab.lazy(wait, { signal: view.begin() });
     // A bad waitMs rejects at once: stop the JS half's wait right there rather
     // than after it (a typo of 70000 would hang the card for 70 s).
     const rejected = new Promise((_, reject) => { rust.catch(reject); });
@@ -196,7 +196,7 @@ export function mountHandmadeCard(card, lab) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     try {
-      await lab.handmade(readNumber(ticks), readNumber(everyMs));
+      await lab.handmade(readNumber(ticks), readNumber(everyMs), { signal: view.begin() });
     } catch (reason) {
       view.showError(reason);
     }

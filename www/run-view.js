@@ -31,6 +31,21 @@ export function createRunView(card, { lesson, describeTotal, consoleCall = callP
   const call = role(card, 'console-call');
   /** @type {number | undefined} the run the card shows: the newest one */
   let current;
+  /** @type {AbortController | null} stops the run this card started, if it still runs */
+  let running = null;
+  // A Stop button beside the card's Run buttons, and the card's rule for a
+  // second Run while one is going: the new run stops the old one.
+  const stop = /** @type {HTMLButtonElement} */ (el('button', {
+    class: 'stop',
+    text: 'Stop',
+    attrs: { type: 'button', 'aria-describedby': `${card.id}-stop-note` },
+  }));
+  stop.disabled = true;
+  stop.addEventListener('click', () => running?.abort());
+  card.querySelector('.buttons')?.append(
+    stop,
+    el('span', { class: 'stop-note', text: 'Running again stops the run in progress.', attrs: { id: `${card.id}-stop-note` } }),
+  );
   let startedAt = 0;
   let ticker = 0;
 
@@ -78,17 +93,32 @@ export function createRunView(card, { lesson, describeTotal, consoleCall = callP
     if (report.id !== current) return;
     cancelAnimationFrame(ticker);
     card.removeAttribute('aria-busy');
+    stop.disabled = true;
     total.textContent = `Total: ${formatMs(report.totalMs)}${describeTotal ? ` (${describeTotal(report)})` : ''}`;
     drawTimeline(role(card, 'lanes'), role(card, 'axis'), report);
     timeline.hidden = false;
   });
 
   return {
+    /**
+     * The signal for a run the card is about to start: it stops the card's
+     * run in progress first, and the Stop button stops it.
+     */
+    begin() {
+      running?.abort();
+      running = new AbortController();
+      stop.disabled = false;
+      return running.signal;
+    },
     /** Shows an error from a run the card started (a rejected Promise). @param {unknown} reason */
     showError(reason) {
       cancelAnimationFrame(ticker);
       card.removeAttribute('aria-busy');
-      error.textContent = reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason);
+      stop.disabled = true;
+      const name = reason instanceof Error || reason instanceof DOMException ? reason.name : '';
+      error.textContent = name === 'AbortError'
+        ? 'Stopped: the run\'s future was dropped, so its timers and requests were cancelled (the trace shows the drops).'
+        : reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason);
       error.hidden = false;
     },
   };

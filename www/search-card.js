@@ -81,7 +81,7 @@ export function mountSearchCard(card, lab) {
     const mode = button instanceof HTMLButtonElement ? button.value : 'race';
     if (!MODES.includes(mode)) return;
     try {
-      showFigures(await lab.searchStats(mode, { slowMs: readNumber(slowMs), timeoutMs: readNumber(timeoutMs) }));
+      showFigures(await lab.searchStats(mode, { slowMs: readNumber(slowMs), timeoutMs: readNumber(timeoutMs), signal: view.begin() }));
     } catch (reason) {
       view.showError(reason);
     }

@@ -31,7 +31,7 @@ export function mountSequenceCard(card, lab) {
     const mode = button instanceof HTMLButtonElement ? button.value : 'concurrent';
     if (mode !== 'sequential' && mode !== 'concurrent' && mode !== 'race') return;
     try {
-      await lab[mode](readNumber(oneMs), readNumber(twoMs));
+      await lab[mode](readNumber(oneMs), readNumber(twoMs), { signal: view.begin() });
     } catch (reason) {
       view.showError(reason);
     }

@@ -107,7 +107,7 @@ export function mountThreadsCard(card, lab) {
     const mode = button instanceof HTMLButtonElement ? button.value : 'threads';
     if (mode !== 'threads' && mode !== 'concurrent') return;
     try {
-      await lab[mode](readNumber(oneMs), readNumber(twoMs));
+      await lab[mode](readNumber(oneMs), readNumber(twoMs), { signal: view.begin() });
     } catch (reason) {
       view.showError(reason);
     }
@@ -137,7 +137,7 @@ export function mountThreadsCard(card, lab) {
     card.setAttribute('aria-busy', 'true');
     try {
       /** @type {ThreadCost} */
-      const cost = await lab.threadCost(readNumber(workers), readNumber(tasks), { askBrowser: askBrowser.checked });
+      const cost = await lab.threadCost(readNumber(workers), readNumber(tasks), { askBrowser: askBrowser.checked, signal: view.begin() });
       role(card, 'cost-rows').replaceChildren(...[['threads (Web Workers)', cost.threads], ['async tasks', cost.tasks]].map(([label, side]) => {
         const s = /** @type {CostSide} */ (side);
         return el('tr', {},

@@ -3,6 +3,8 @@
 
 use js_sys::{RangeError, TypeError};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::AbortSignal;
 
 use crate::runtime::args::{ArgError, ArgErrorKind, ArgValue};
 
@@ -48,8 +50,14 @@ pub fn arg_value(value: Option<&impl AsRef<JsValue>>) -> ArgValue {
 /// throws: the error names `param.field`, and the caller's exception never
 /// escapes as something else.
 pub fn option_field(options: &JsValue, param: &str, field: &str) -> Result<ArgValue, JsValue> {
+    read_option(options, param, field).map(|value| arg_value(Some(&value)))
+}
+
+/// Reads `options[field]` as it is (`undefined` when `options` is `undefined` or
+/// `null`), with the same errors as [`option_field`].
+fn read_option(options: &JsValue, param: &str, field: &str) -> Result<JsValue, JsValue> {
     if options.is_undefined() || options.is_null() {
-        return Ok(ArgValue::Undefined);
+        return Ok(JsValue::UNDEFINED);
     }
     if !options.is_object() {
         let got = arg_value(Some(options));
@@ -65,7 +73,7 @@ pub fn option_field(options: &JsValue, param: &str, field: &str) -> Result<ArgVa
         .into());
     }
     match js_sys::Reflect::get(options, &JsValue::from_str(field)) {
-        Ok(value) => Ok(arg_value(Some(&value))),
+        Ok(value) => Ok(value),
         Err(_) => Err(TypeError::new(&format!(
             "{param}.{field} could not be read: its getter threw"
         ))
@@ -93,4 +101,52 @@ pub fn to_js_error(error: ArgError) -> JsValue {
         ArgErrorKind::Type => TypeError::new(&error.message).into(),
         ArgErrorKind::Range => RangeError::new(&error.message).into(),
     }
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The options every lesson takes last, `{ signal?: AbortSignal }`: any JS
+    /// value at run time, checked by [`signal_option`].
+    #[wasm_bindgen(typescript_type = "RunOptions")]
+    pub type RunOptions;
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const RUN_OPTIONS: &str = r#"
+/** The options every lesson takes last. */
+export interface RunOptions {
+  /**
+   * Aborting it stops the run at once: the lesson's future is dropped (its
+   * timers cleared, its fetches aborted, the trace shows the drops) and the
+   * Promise rejects with the signal's reason, by default an AbortError.
+   */
+  signal?: AbortSignal;
+}
+"#;
+
+/// Reads `options.signal`: `undefined` (or no options) means the run cannot be
+/// stopped; anything but an `AbortSignal` is a `TypeError` naming `param.signal`.
+pub fn signal_option(
+    options: Option<&impl AsRef<JsValue>>,
+    param: &str,
+) -> Result<Option<AbortSignal>, JsValue> {
+    let options = options.map_or(JsValue::UNDEFINED, |o| o.as_ref().clone());
+    let value = read_option(&options, param, "signal")?;
+    if value.is_undefined() {
+        return Ok(None);
+    }
+    value.dyn_into::<AbortSignal>().map(Some).map_err(|other| {
+        let got = match arg_value(Some(&other)) {
+            ArgValue::Null => "null".to_owned(),
+            ArgValue::Number(_) => "a number".to_owned(),
+            ArgValue::Text(_) => "a string".to_owned(),
+            ArgValue::Bool(_) => "a boolean".to_owned(),
+            ArgValue::Other(name) => format!("a {name}"),
+            ArgValue::Undefined => "undefined".to_owned(),
+        };
+        TypeError::new(&format!(
+            "{param}.signal must be an AbortSignal, e.g. new AbortController().signal (got {got})"
+        ))
+        .into()
+    })
 }

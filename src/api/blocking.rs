@@ -3,10 +3,11 @@
 use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 
-use super::args::{arg_value, to_js_error, Millis};
+use super::args::{arg_value, signal_option, to_js_error, Millis, RunOptions};
 use super::report::{finish_run, set, start_run};
 use super::threads::worker_error;
 use crate::lessons::blocking::{self, DEFAULT_BELOW};
+use crate::runtime::abort::abortable;
 use crate::runtime::args::{OneOf, WholeNumber};
 
 #[wasm_bindgen]
@@ -45,15 +46,20 @@ pub async fn blocking(
         param_description = "count the primes below this, 2 to 20000000 (default 3000000)"
     )]
     below: Option<Millis>,
+    #[wasm_bindgen(
+        param_description = "{ signal }: an AbortSignal that stops the run (between chunks, or the worker; an \"async\" job cannot be interrupted: that is its lesson)"
+    )]
+    options: Option<RunOptions>,
 ) -> Result<JsValue, JsValue> {
     let mode = MODE.check(arg_value(mode.as_ref())).map_err(to_js_error)?;
     let below = BELOW
         .check(arg_value(below.as_ref()))
         .map_err(to_js_error)?;
+    let signal = signal_option(options.as_ref(), "options")?;
     let run = start_run("blocking", mode, vec![(BELOW.name, below.into())]);
-    let outcome = blocking::count(&run, mode, below).await;
+    let outcome = abortable(signal, blocking::count(&run, mode, below)).await;
     let report = finish_run(run);
-    let outcome = outcome.map_err(|e| worker_error(&e))?;
+    let outcome = outcome?.map_err(|e| worker_error(&e))?;
     let object = Object::new();
     set(&object, "mode", &mode.into());
     set(&object, "below", &below.into());

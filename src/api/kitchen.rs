@@ -3,9 +3,10 @@
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
-use super::args::{arg_value, option_field, to_js_error};
+use super::args::{arg_value, option_field, signal_option, to_js_error};
 use super::report::{finish_run, object, start_run};
 use crate::lessons::kitchen::{self, DEFAULT_CALL_MS, DEFAULT_COOK_MS};
+use crate::runtime::abort::abortable;
 use crate::runtime::args::{OneOf, WholeNumber};
 
 #[wasm_bindgen]
@@ -61,19 +62,24 @@ pub async fn kitchen(
     let call_ms = CALL_MS
         .check(option_field(&options, "options", "callMs")?)
         .map_err(to_js_error)?;
+    let signal = signal_option(Some(&options), "options")?;
 
     let run = start_run(
         "kitchen",
         mode,
         vec![("cookMs", cook_ms.into()), ("callMs", call_ms.into())],
     );
-    let outcome = if mode == "sync" {
-        kitchen::sync(&run, cook_ms, call_ms).await
-    } else {
-        kitchen::asynchronous(&run, cook_ms, call_ms).await
-    };
+    let outcome = abortable(signal, async {
+        if mode == "sync" {
+            kitchen::sync(&run, cook_ms, call_ms).await
+        } else {
+            kitchen::asynchronous(&run, cook_ms, call_ms).await
+        }
+    })
+    .await;
     let total_ms = run.elapsed_ms();
     finish_run(run);
+    let outcome = outcome?;
 
     let lines: Array = outcome.lines.iter().map(|l| JsValue::from_str(l)).collect();
     Ok(object([
@@ -92,6 +98,8 @@ export interface KitchenOptions {
   cookMs?: number;
   /** The call once picked up, whole ms from 0 to 60000 (default 600). */
   callMs?: number;
+  /** Aborting it stops the run (see RunOptions). */
+  signal?: AbortSignal;
 }
 
 /** What `lab.kitchen()` resolves to. */

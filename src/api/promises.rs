@@ -10,10 +10,11 @@ use js_sys::{Array, Error, TypeError};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use super::args::{arg_value, option_field, to_js_error, Millis};
+use super::args::{arg_value, option_field, signal_option, to_js_error, Millis, RunOptions};
 use super::report::{finish_run, object, start_run};
 use crate::lessons::handmade::{self, ticker_source};
 use crate::lessons::promises::{self, DEFAULT_COOK_MS, DEFAULT_WAIT_MS, DISHES};
+use crate::runtime::abort::abortable;
 use crate::runtime::args::{Flag, OneOf, WholeNumber};
 use crate::runtime::bridge::settle;
 
@@ -29,8 +30,11 @@ pub async fn await_promise(
         param_description = "a Promise, a thenable, or any other value"
     )]
     value: JsValue,
+    #[wasm_bindgen(param_description = "{ signal }: an AbortSignal that stops the wait")]
+    options: Option<RunOptions>,
 ) -> Result<JsValue, JsValue> {
-    settle(&value).await
+    let signal = signal_option(options.as_ref(), "options")?;
+    abortable(signal, settle(&value)).await?
 }
 
 /// What `send` or `fail` asked for, carried from JS to the waiting Rust future.
@@ -124,7 +128,7 @@ extern "C" {
     pub type Dish;
 
     /// `cook`'s options object as the caller passed it, checked by Rust.
-    #[wasm_bindgen(typescript_type = "{ burn?: boolean; cookMs?: number }")]
+    #[wasm_bindgen(typescript_type = "{ burn?: boolean; cookMs?: number; signal?: AbortSignal }")]
     pub type CookOptions;
 
     /// A whole number (of wakes) as the caller passed it, checked by Rust.
@@ -172,6 +176,7 @@ pub async fn cook(
     let burn = BURN
         .check(option_field(&options, "options", "burn")?)
         .map_err(to_js_error)?;
+    let signal = signal_option(Some(&options), "options")?;
     let run = start_run(
         "promises",
         "cook",
@@ -180,9 +185,9 @@ pub async fn cook(
             ("burn", f64::from(u8::from(burn))),
         ],
     );
-    let cooked = promises::cook(&run, dish, cook_ms, burn).await;
+    let cooked = abortable(signal, promises::cook(&run, dish, cook_ms, burn)).await;
     finish_run(run);
-    match cooked {
+    match cooked? {
         Ok(line) => Ok(line.into()),
         Err(burned) => Err(Error::new(&burned.to_string()).into()),
     }
@@ -205,14 +210,17 @@ pub async fn lazy(
         param_description = "how long to wait before awaiting B, whole ms from 0 to 10000 (default 300)"
     )]
     wait_ms: Option<Millis>,
+    #[wasm_bindgen(param_description = "{ signal }: an AbortSignal that stops the run")]
+    options: Option<RunOptions>,
 ) -> Result<JsValue, JsValue> {
     let wait = WAIT_MS
         .check(arg_value(wait_ms.as_ref()))
         .map_err(to_js_error)?;
+    let signal = signal_option(options.as_ref(), "options")?;
     let run = start_run("lazy", "lazy", vec![(WAIT_MS.name, wait.into())]);
-    let lines = promises::lazy(&run, wait).await;
+    let lines = abortable(signal, promises::lazy(&run, wait)).await;
     finish_run(run);
-    Ok(lines
+    Ok(lines?
         .into_iter()
         .map(JsValue::from)
         .collect::<Array>()
@@ -248,6 +256,8 @@ pub async fn handmade(
         param_description = "the timer's delay, whole ms from 0 to 5000 (default 250)"
     )]
     every_ms: Option<Millis>,
+    #[wasm_bindgen(param_description = "{ signal }: an AbortSignal that stops the run")]
+    options: Option<RunOptions>,
 ) -> Result<JsValue, JsValue> {
     let ticks = TICKS
         .check(arg_value(ticks.as_ref()))
@@ -255,18 +265,19 @@ pub async fn handmade(
     let every = EVERY_MS
         .check(arg_value(every_ms.as_ref()))
         .map_err(to_js_error)?;
+    let signal = signal_option(options.as_ref(), "options")?;
     let run = Rc::new(start_run(
         "handmade",
         "handmade",
         vec![(TICKS.name, ticks.into()), (EVERY_MS.name, every.into())],
     ));
-    let polls = handmade::tick(run.clone(), ticks, every).await;
+    let polls = abortable(signal, handmade::tick(run.clone(), ticks, every)).await;
     // The ticker and its timer, which held clones of the run, are dropped by
     // now; if one were not, the run could not end, and that must show.
     let run =
         Rc::try_unwrap(run).map_err(|_| Error::new("handmade: the ticker outlived its run"))?;
     finish_run(run);
-    Ok(polls.into())
+    Ok(polls?.into())
 }
 
 /// The Rust source of the hand-written future `handmade` polls, as the page shows it.
@@ -279,10 +290,15 @@ pub fn handmade_source() -> String {
 /// `sleep(0)`, printing after each. Call it between your own
 /// `queueMicrotask` and `setTimeout(0)` steps to see where each `.await` lands.
 #[wasm_bindgen(js_name = awaitOrder, unchecked_return_type = "undefined")]
-pub async fn await_order() -> Result<JsValue, JsValue> {
+pub async fn await_order(
+    #[wasm_bindgen(param_description = "{ signal }: an AbortSignal that stops the run")]
+    options: Option<RunOptions>,
+) -> Result<JsValue, JsValue> {
+    let signal = signal_option(options.as_ref(), "options")?;
     let run = start_run("await-order", "awaitOrder", vec![]);
-    promises::await_order(&run).await;
+    let done = abortable(signal, promises::await_order(&run)).await;
     finish_run(run);
+    done?;
     Ok(JsValue::UNDEFINED)
 }
 

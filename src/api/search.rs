@@ -5,11 +5,12 @@ use futures::FutureExt;
 use js_sys::{Array, Object, JSON};
 use wasm_bindgen::prelude::*;
 
-use super::args::{arg_value, option_field, to_js_error};
+use super::args::{arg_value, option_field, signal_option, to_js_error};
 use super::report::{finish_run, set, start_run};
 use crate::lessons::search::{
     self, Asked, Found, Mode, SearchError, DEFAULT_SLOW_MS, DEFAULT_TIMEOUT_MS,
 };
+use crate::runtime::abort::abortable;
 use crate::runtime::args::{OneOf, WholeNumber};
 use crate::runtime::fetch::{service_worker_control, service_worker_controls_page};
 use crate::runtime::time::sleep;
@@ -77,6 +78,7 @@ pub async fn search_stats(
     let slow_ms = SLOW_MS
         .check(option_field(&options, "options", "slowMs")?)
         .map_err(to_js_error)?;
+    let signal = signal_option(Some(&options), "options")?;
 
     let run = start_run(
         "search",
@@ -108,9 +110,15 @@ pub async fn search_stats(
         }
     }
     let left_ms = timeout_ms.saturating_sub(run.elapsed_ms().ceil() as u32);
-    let outcome = search::search(&run, mode_of(mode), &search::sources(slow_ms), left_ms).await;
+    let sources = search::sources(slow_ms);
+    let outcome = abortable(
+        signal,
+        search::search(&run, mode_of(mode), &sources, left_ms),
+    )
+    .await;
     let took_ms = run.elapsed_ms();
     finish_run(run);
+    let outcome = outcome?;
     match outcome {
         Ok(found) => Ok(found_to_js(mode, took_ms, &found)),
         Err(SearchError::TimedOut { asked, .. }) => Err(timeout_error(
@@ -180,6 +188,8 @@ export interface SearchOptions {
   timeoutMs?: number;
   /** How long the slowpoke source takes, whole ms from 0 to 60000 (default 1200). */
   slowMs?: number;
+  /** Aborting it stops the run (see RunOptions). */
+  signal?: AbortSignal;
 }
 
 /** One country's totals on the dataset's date. */

@@ -3,9 +3,10 @@
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
-use super::args::{arg_value, to_js_error, Millis};
+use super::args::{arg_value, signal_option, to_js_error, Millis, RunOptions};
 use super::report::{finish_run, start_run};
 use crate::lessons::sequence::{self, DEFAULT_ONE_MS, DEFAULT_TWO_MS};
+use crate::runtime::abort::abortable;
 use crate::runtime::args::WholeNumber;
 
 /// The longest sleep a caller may ask for: a minute is plenty to watch.
@@ -68,11 +69,15 @@ pub async fn sequential(
         param_description = "thread_two's sleep, whole ms from 0 to 60000 (default 300)"
     )]
     two_ms: Option<Millis>,
+    #[wasm_bindgen(param_description = "{ signal }: an AbortSignal that stops the run")]
+    options: Option<RunOptions>,
 ) -> Result<JsValue, JsValue> {
     let (one, two) = sleeps(one_ms, two_ms)?;
+    let signal = signal_option(options.as_ref(), "options")?;
     let run = start_run("sequence", "sequential", args(one, two));
-    let lines = sequence::sequential(&run, one, two).await;
+    let lines = abortable(signal, sequence::sequential(&run, one, two)).await;
     finish_run(run);
+    let lines = lines?;
     Ok(strings(&lines))
 }
 
@@ -91,11 +96,15 @@ pub async fn concurrent(
         param_description = "thread_two's sleep, whole ms from 0 to 60000 (default 300)"
     )]
     two_ms: Option<Millis>,
+    #[wasm_bindgen(param_description = "{ signal }: an AbortSignal that stops the run")]
+    options: Option<RunOptions>,
 ) -> Result<JsValue, JsValue> {
     let (one, two) = sleeps(one_ms, two_ms)?;
+    let signal = signal_option(options.as_ref(), "options")?;
     let run = start_run("sequence", "concurrent", args(one, two));
-    let lines = sequence::concurrent(&run, one, two).await;
+    let lines = abortable(signal, sequence::concurrent(&run, one, two)).await;
     finish_run(run);
+    let lines = lines?;
     Ok(strings(&lines))
 }
 
@@ -114,10 +123,14 @@ pub async fn race(
         param_description = "thread_two's sleep, whole ms from 0 to 60000 (default 300)"
     )]
     two_ms: Option<Millis>,
+    #[wasm_bindgen(param_description = "{ signal }: an AbortSignal that stops the run")]
+    options: Option<RunOptions>,
 ) -> Result<JsValue, JsValue> {
     let (one, two) = sleeps(one_ms, two_ms)?;
+    let signal = signal_option(options.as_ref(), "options")?;
     let run = start_run("sequence", "race", args(one, two));
-    let line = sequence::race(&run, one, two).await;
+    let line = abortable(signal, sequence::race(&run, one, two)).await;
     finish_run(run);
+    let line = line?;
     Ok(JsValue::from_str(&line))
 }

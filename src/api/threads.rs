@@ -4,11 +4,12 @@
 use js_sys::Object;
 use wasm_bindgen::prelude::*;
 
-use super::args::{arg_value, option_field, to_js_error, Millis};
+use super::args::{arg_value, option_field, signal_option, to_js_error, Millis, RunOptions};
 use super::report::{finish_run, set, start_run};
 use super::sequence::{args, sleeps, strings};
 use crate::lessons::blocking::count_primes;
 use crate::lessons::threads::{self, Cost};
+use crate::runtime::abort::abortable;
 use crate::runtime::args::{Flag, OneOf, WholeNumber};
 use crate::runtime::thread::{block_for, current_thread, wasm_memory_bytes};
 use crate::runtime::worker::WorkerError;
@@ -72,12 +73,16 @@ pub async fn threads(
         param_description = "thread_two's blocking sleep, whole ms from 0 to 60000 (default 300)"
     )]
     two_ms: Option<Millis>,
+    #[wasm_bindgen(param_description = "{ signal }: an AbortSignal that stops the run")]
+    options: Option<RunOptions>,
 ) -> Result<JsValue, JsValue> {
     let (one, two) = sleeps(one_ms, two_ms)?;
+    let signal = signal_option(options.as_ref(), "options")?;
     let run = start_run("threads", "threads", args(one, two));
-    let result = threads::threads(&run, one, two).await;
+    // Aborting drops the worker handles, which terminates both workers.
+    let result = abortable(signal, threads::threads(&run, one, two)).await;
     finish_run(run);
-    let lines = result.map_err(|e| worker_error(&e))?;
+    let lines = result?.map_err(|e| worker_error(&e))?;
     Ok(strings(&lines))
 }
 
@@ -109,7 +114,7 @@ pub async fn thread_cost(
     #[wasm_bindgen(param_description = "how many async tasks, 1 to 100000 (default 10000)")]
     tasks: Option<Millis>,
     #[wasm_bindgen(
-        unchecked_param_type = "{ askBrowser?: boolean }",
+        unchecked_param_type = "{ askBrowser?: boolean; signal?: AbortSignal }",
         param_description = "askBrowser: also ask the browser what memory it attributes to the workers (cross-origin isolated pages only; takes 10 to 20 s)"
     )]
     options: Option<JsValue>,
@@ -120,29 +125,36 @@ pub async fn thread_cost(
     let tasks = TASKS
         .check(arg_value(tasks.as_ref()))
         .map_err(to_js_error)?;
-    let ask_browser = ask_browser(&options.unwrap_or(JsValue::UNDEFINED))?;
+    let options = options.unwrap_or(JsValue::UNDEFINED);
+    let ask_browser = ask_browser(&options)?;
+    let signal = signal_option(Some(&options), "options")?;
     let run = start_run(
         "threads",
         "threadCost",
         vec![(WORKERS.name, workers.into()), (TASKS.name, tasks.into())],
     );
-    let on_threads = run
-        .task(
-            "threads",
-            threads::cost_of_threads(&run, workers, ask_browser),
-        )
-        .await;
-    let on_tasks = match on_threads {
-        Ok(_) => Some(
-            run.task(
-                "tasks",
-                threads::cost_of_tasks(&run, tasks, wasm_memory_bytes),
+    let measured = abortable(signal, async {
+        let on_threads = run
+            .task(
+                "threads",
+                threads::cost_of_threads(&run, workers, ask_browser),
             )
-            .await,
-        ),
-        Err(_) => None,
-    };
+            .await;
+        let on_tasks = match on_threads {
+            Ok(_) => Some(
+                run.task(
+                    "tasks",
+                    threads::cost_of_tasks(&run, tasks, wasm_memory_bytes),
+                )
+                .await,
+            ),
+            Err(_) => None,
+        };
+        (on_threads, on_tasks)
+    })
+    .await;
     finish_run(run);
+    let (on_threads, on_tasks) = measured?;
     let on_threads = on_threads.map_err(|e| worker_error(&e))?;
     let object = Object::new();
     set(&object, "threads", &cost_to_js(&on_threads));

@@ -13,7 +13,6 @@ use std::pin::{pin, Pin};
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
-use futures::future::{self, Either};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{AbortSignal, AddEventListenerOptions};
@@ -103,12 +102,18 @@ pub async fn abortable<F: Future>(
     if signal.aborted() {
         return Err(signal.reason());
     }
-    let work = pin!(future);
-    let aborted = pin!(Aborted::new(signal));
-    match future::select(work, aborted).await {
-        Either::Left((output, _)) => Ok(output),
-        // The work, pinned in this frame, is dropped as this returns: its timers
-        // are cleared and its fetches aborted before the caller hears of the abort.
-        Either::Right((reason, _work)) => Err(reason),
-    }
+    let mut work = pin!(future);
+    let mut aborted = pin!(Aborted::new(signal));
+    // The signal is polled first. `future::select` would poll the work first,
+    // and the wake that announces the abort would then poll the work one more
+    // time, letting it run on (and print) after the abort.
+    std::future::poll_fn(|cx| {
+        if let Poll::Ready(reason) = aborted.as_mut().poll(cx) {
+            return Poll::Ready(Err(reason));
+        }
+        work.as_mut().poll(cx).map(Ok)
+    })
+    .await
+    // The work, pinned in this frame, is dropped as this returns: its timers
+    // are cleared and its fetches aborted before the caller hears of the abort.
 }

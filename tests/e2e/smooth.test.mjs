@@ -18,20 +18,33 @@ const cards = (await page.$$eval('main > section.card', (sections) => sections.m
   // The blocking card freezes the page on purpose; that is its lesson.
   .filter((id) => id !== 'blocking');
 
+/** Clicks every Run button of a card in turn, each run to its end; returns the long tasks seen. */
+async function runEveryButton(id) {
+  const buttons = page.locator(`#${id} button:not([disabled]):not(.stop):not(.trace-controls button)`);
+  const count = await buttons.count();
+  const before = await page.evaluate(() => window.longTasks.length);
+  for (let i = 0; i < count; i++) {
+    const button = buttons.nth(i);
+    if (!(await button.isVisible())) continue;
+    await button.click();
+    await page.waitForTimeout(300);
+    await page.waitForFunction((cardId) => !document.getElementById(cardId).hasAttribute('aria-busy'), id, { timeout: 20_000 });
+  }
+  return page.evaluate((from) => window.longTasks.slice(from), before);
+}
+
 for (const id of cards) {
   test(`the ${id} card runs every button with no task of 50 ms or more`, async () => {
-    const buttons = page.locator(`#${id} button:not([disabled]):not(.trace-controls button)`);
-    const count = await buttons.count();
-    const before = await page.evaluate(() => window.longTasks.length);
-    for (let i = 0; i < count; i++) {
-      const button = buttons.nth(i);
-      if (!(await button.isVisible())) continue;
-      await button.click();
-      await page.waitForTimeout(300);
-      await page.waitForFunction((cardId) => !document.getElementById(cardId).hasAttribute('aria-busy'), id, { timeout: 20_000 });
+    // A long task the code causes comes back every time; one the shared machine
+    // causes (another process took the core) does not. So a card gets a second
+    // try, and fails only if both show long tasks.
+    const seen = [];
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const long = await runEveryButton(id);
+      if (long.length === 0) return;
+      seen.push(long);
     }
-    const long = await page.evaluate((from) => window.longTasks.slice(from), before);
-    assert.deepEqual(long, [], `long tasks while the ${id} card ran: ${JSON.stringify(long)}`);
+    assert.fail(`long tasks while the ${id} card ran, twice: ${JSON.stringify(seen)}`);
   });
 }
 
