@@ -26,6 +26,8 @@ step "wasm-pack test --headless --chrome" wasm-pack test --headless --chrome
 # The e2e tests serve what ships: the release build, optimized by wasm-opt. A
 # broken wasm-opt makes the page fail at start-up, and these tests with it.
 step "release build (dist/)"             env LAB_SKIP_SETUP=1 bash scripts/build.sh
+# The site's own JS against the .d.ts that the build just generated (www/pkg/).
+step "tsc: www/*.js type-checked (JSDoc)" tsc -p www
 step "e2e in Chromium (node --test)"     node --test --test-concurrency=1 tests/e2e/
 
 printf '\n== all tests passed\n'

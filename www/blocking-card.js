@@ -39,7 +39,7 @@ function animate(card) {
 
 /**
  * @param {HTMLElement} card
- * @param {{ blocking: (mode: string, below?: number) => Promise<BlockingRun> }} lab
+ * @param {Pick<import('./lab.js').Lab, 'blocking'>} lab
  */
 export function mountBlockingCard(card, lab) {
   animate(card);
