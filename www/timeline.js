@@ -316,6 +316,13 @@ function createTimeline(lanes, axis, report) {
   next.addEventListener('click', () => { pause(); step(1); });
   play.addEventListener('click', () => {
     if (playing) return pause();
+    // Reduced motion: no stepping animation; Play jumps to the end, whose
+    // caption and cursor say where the run finished. Previous/Next still step.
+    if (globalThis.matchMedia?.('(prefers-reduced-motion: reduce)').matches) {
+      current = events.length - 1;
+      show(current);
+      return;
+    }
     if (current >= events.length - 1) current = -1;
     play.textContent = '❚❚ Pause';
     play.setAttribute('aria-label', 'Pause the replay');
