@@ -3,7 +3,7 @@
 // and after every card has run; the keyboard alone reaches and works every
 // control, with a visible focus ring; reduced motion stops the animations; the
 // page fits a 375 px phone. Screenshots at 375 and 1440 px go to docs/.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -11,7 +11,6 @@ import { openLab, unexpectedProblems } from './harness.mjs';
 import { runEveryCard } from './cards.mjs';
 
 const lab = await openLab();
-const { after } = await import('node:test');
 after(() => lab.close());
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
