@@ -18,6 +18,8 @@ mkdir -p dist
 # glue and the .d.ts that lab.help() reads.
 cp -R www/. dist/
 rm -f dist/pkg/.gitignore
+# The type-check settings of www/ (scripts/test.sh) are not part of the site.
+rm -f dist/tsconfig.json
 
 wasm=dist/pkg/async_rust_lab_bg.wasm
 glue=dist/pkg/async_rust_lab.js

@@ -1,5 +1,7 @@
 // Serves a folder of the static site on localhost with serve-handler (the static
-// server behind npm's `serve`). Usage: node scripts/serve.mjs [dir] [--port N]
+// server behind npm's `serve`). Usage: node scripts/serve.mjs [dir] [--port N] [--base /sub/path/]
+// With --base the site is served only under that sub-path, as a host serving
+// it from e.g. https://example.org/async-rust-lab/ would: anything outside it is a 404.
 // Also imported by the e2e tests, which serve the release build the same way.
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
@@ -35,32 +37,61 @@ const headers = [
 ];
 
 /**
- * Starts a server for `dir` on `port` (0: any free port) and resolves to its URL.
- * @param {{ dir?: string, port?: number, host?: string }} [options]
+ * The sub-path normalized to `/name/` form ('/' when there is none): with a
+ * slash at both ends, so that it is both a prefix test and the base of the URL.
+ * @param {string} base
  */
-export async function serve({ dir = 'dist', port = 0, host = '127.0.0.1' } = {}) {
+export function normalizeBase(base) {
+  const trimmed = base.split('/').filter(Boolean).join('/');
+  return trimmed ? `/${trimmed}/` : '/';
+}
+
+/**
+ * Starts a server for `dir` on `port` (0: any free port) and resolves to its URL,
+ * which ends with `base` (`/` by default; `/async-rust-lab/` serves the site
+ * under that sub-path and nothing outside it).
+ * @param {{ dir?: string, port?: number, host?: string, base?: string }} [options]
+ */
+export async function serve({ dir = 'dist', port = 0, host = '127.0.0.1', base = '/' } = {}) {
   const publicDir = path.resolve(root, dir);
-  const server = http.createServer((request, response) =>
+  const prefix = normalizeBase(base);
+  const server = http.createServer((request, response) => {
+    const target = request.url ?? '/';
+    if (prefix !== '/') {
+      // The sub-path without its slash: redirect, as static hosts do, so that the
+      // page's relative URLs resolve inside the sub-path and not next to it.
+      if (target === prefix.slice(0, -1) || target.startsWith(`${prefix.slice(0, -1)}?`)) {
+        response.writeHead(301, { Location: prefix + target.slice(prefix.length - 1) }).end();
+        return;
+      }
+      if (!target.startsWith(prefix)) {
+        response.writeHead(404, { 'Content-Type': 'text/plain' }).end(`Not found: the site is served under ${prefix}\n`);
+        return;
+      }
+      request.url = target.slice(prefix.length - 1);
+    }
     // cleanUrls only for directories: `/` serves index.html, while `bench.html?x`
     // is served as is (a clean-URL redirect would drop its query string).
-    handler(request, response, { public: publicDir, headers, directoryListing: false, cleanUrls: ['/', '**/'] }),
-  );
+    handler(request, response, { public: publicDir, headers, directoryListing: false, cleanUrls: ['/', '**/'] });
+  });
   await new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve(undefined));
   });
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
-  return { server, url: `http://${host === '127.0.0.1' ? 'localhost' : host}:${actualPort}/` };
+  return { server, url: `http://${host === '127.0.0.1' ? 'localhost' : host}:${actualPort}${prefix}` };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const portFlag = args.indexOf('--port');
   const port = portFlag === -1 ? Number(process.env.PORT ?? 8080) : Number(args[portFlag + 1]);
-  const dir = args.find((arg, i) => !arg.startsWith('--') && args[i - 1] !== '--port') ?? 'dist';
+  const baseFlag = args.indexOf('--base');
+  const base = baseFlag === -1 ? '/' : args[baseFlag + 1];
+  const dir = args.find((arg, i) => !arg.startsWith('--') && !['--port', '--base'].includes(args[i - 1])) ?? 'dist';
   try {
-    const { url } = await serve({ dir, port });
+    const { url } = await serve({ dir, port, base });
     console.log(`Async Rust Lab is served from ${dir}/ at ${url}  (Ctrl+C stops it)`);
   } catch (error) {
     const code = /** @type {{ code?: string }} */ (error).code;

@@ -36,6 +36,12 @@ no_float_formatting() {
   fi
 }
 step "no float formatting in the wasm"  no_float_formatting
+# The site's own JS against the .d.ts that the build just generated (www/pkg/).
+step "tsc: www/*.js type-checked (JSDoc)" tsc -p www
+# The lessons that need no DOM, from a Node build of the same crate (pkg-node/,
+# a CommonJS package; the cargo build is the release one above, already cached).
+step "Node build (wasm-pack --target nodejs)" npm run --silent build:node
+step "lessons in Node (node --test)"    npm run --silent test:node
 step "e2e in Chromium (node --test)"     node --test --test-concurrency=1 tests/e2e/
 
 printf '\n== all tests passed\n'

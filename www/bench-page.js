@@ -49,7 +49,7 @@ async function run() {
   stopButton.disabled = false;
   document.documentElement.dataset.benchDone = '';
   try {
-    const rows = await runBenchmarks(/** @type {any} */ (wasm), {
+    const rows = await runBenchmarks(wasm, {
       runs: smoke ? 1 : Number(data.get('runs')) || 5,
       sleepers: smoke ? 1000 : Number(data.get('sleepers')) || 1_000_000,
       maxSleepMs: smoke ? 20 : 1000,
@@ -64,7 +64,7 @@ async function run() {
       },
     });
     show(rows);
-    /** @type {any} */ (window).benchResults = { userAgent: navigator.userAgent, rows };
+    /** @type {Window & { benchResults?: unknown }} */ (window).benchResults = { userAgent: navigator.userAgent, rows };
     document.documentElement.dataset.benchDone = 'true';
   } catch (error) {
     status.textContent = error instanceof Error ? `${error.name}: ${error.message}` : String(error);

@@ -20,7 +20,8 @@ export function median(xs) {
 const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /**
- * @param {any} lab the console API (window.lab)
+ * @param {Pick<import('./lab.js').Lab, 'benchAwaitPromise' | 'benchReturnAsync' | 'benchReturnEager' | 'benchSleepers' | 'benchSpawn' | 'benchTraceEvent'>} lab
+ *   the console API (window.lab), or the wasm module itself
  * @param {{ runs?: number, awaits?: number, sleepers?: number, maxSleepMs?: number, spawns?: number, traceEvents?: number,
  *           onProgress?: (done: number, total: number, label: string) => void, signal?: AbortSignal }} [options]
  * @returns {Promise<Row[]>}
@@ -37,7 +38,7 @@ export async function runBenchmarks(lab, options = {}) {
   const rows = [];
   /**
    * @param {Omit<Row, 'variants'>} row
-   * @param {Record<string, () => Promise<any>>} variants
+   * @param {Record<string, () => Promise<number | { ms: number, extra: Record<string, number> }>>} variants
    */
   const add = (row, variants) => {
     const full = { ...row, variants: Object.keys(variants).map((variant) => ({ variant, samples: /** @type {number[]} */ ([]) })) };

@@ -26,11 +26,11 @@ function animate(card) {
   /** @param {number} now */
   const frame = (now) => {
     frames += 1;
-    // A 2-second round trip; with reduced motion the ball blinks in place instead.
+    // A 2-second round trip. With reduced motion the ball stays still and the
+    // frame counter alone shows whether the page is drawing or frozen.
     const phase = (now % 2000) / 2000;
     const x = phase < 0.5 ? phase * 2 : 2 - phase * 2;
-    if (reduced) ball.style.opacity = String(0.4 + x * 0.6);
-    else ball.style.left = `calc(${(x * 100).toFixed(2)}% - ${(x * 1.5).toFixed(3)}rem)`;
+    if (!reduced) ball.style.left = `calc(${(x * 100).toFixed(2)}% - ${(x * 1.5).toFixed(3)}rem)`;
     if (frames % 10 === 0) counter.textContent = `frames drawn: ${frames}`;
     requestAnimationFrame(frame);
   };
@@ -39,7 +39,7 @@ function animate(card) {
 
 /**
  * @param {HTMLElement} card
- * @param {{ blocking: (mode: string, below?: number) => Promise<BlockingRun> }} lab
+ * @param {Pick<import('./lab.js').Lab, 'blocking'>} lab
  */
 export function mountBlockingCard(card, lab) {
   animate(card);

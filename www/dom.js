@@ -45,3 +45,19 @@ export function formatMs(ms) {
 export function readNumber(input) {
   return input.value.trim() === '' ? undefined : input.valueAsNumber;
 }
+
+/**
+ * The mode a form's submit button asks for (its `value`), if it is one of
+ * `modes`; `fallback` when no button submitted it. Typed as the union of
+ * `modes`, so the call it feeds is checked against the API's mode strings.
+ * @template {string} M
+ * @param {Event} event a form's submit event
+ * @param {readonly M[]} modes
+ * @param {M} fallback
+ * @returns {M | undefined}
+ */
+export function submittedMode(event, modes, fallback) {
+  const button = /** @type {SubmitEvent} */ (event).submitter;
+  const value = button instanceof HTMLButtonElement ? button.value : fallback;
+  return modes.find((mode) => mode === value);
+}

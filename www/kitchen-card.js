@@ -1,6 +1,6 @@
 // @ts-check
 /** The kitchen lesson's card: cooking while the phone rings, sync and async. */
-import { formatMs, role, readNumber } from './dom.js';
+import { formatMs, role, readNumber, submittedMode } from './dom.js';
 import { createRunView } from './run-view.js';
 
 /** @typedef {import('./pkg/async_rust_lab.js').RunReport} RunReport */
@@ -26,7 +26,7 @@ function consoleCall({ mode, args }) {
 
 /**
  * @param {HTMLElement} card
- * @param {{ kitchen: Function }} lab
+ * @param {Pick<import('./lab.js').Lab, 'kitchen'>} lab
  */
 export function mountKitchenCard(card, lab) {
   const form = /** @type {HTMLFormElement} */ (card.querySelector('form'));
@@ -48,8 +48,8 @@ export function mountKitchenCard(card, lab) {
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const button = /** @type {SubmitEvent} */ (event).submitter;
-    const mode = button instanceof HTMLButtonElement ? button.value : 'async';
+    const mode = submittedMode(event, /** @type {const} */ (['sync', 'async']), 'async');
+    if (!mode) return;
     try {
       await lab.kitchen(mode, { cookMs: readNumber(cookMs), callMs: readNumber(callMs), signal: view.begin() });
     } catch (reason) {

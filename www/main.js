@@ -29,12 +29,12 @@ try {
   const [, dts] = await Promise.all([init(), readDeclarations()]);
   const lab = createLab(wasm, dts);
   Object.defineProperty(window, 'lab', { value: lab, enumerable: true });
-  mountSequenceCard(/** @type {HTMLElement} */ (document.getElementById('sequence')), /** @type {any} */ (lab));
-  mountPromiseCards(document, /** @type {any} */ (lab));
-  mountKitchenCard(/** @type {HTMLElement} */ (document.getElementById('kitchen')), /** @type {any} */ (lab));
-  mountSearchCard(/** @type {HTMLElement} */ (document.getElementById('search')), /** @type {any} */ (lab));
-  mountThreadsCard(/** @type {HTMLElement} */ (document.getElementById('threads')), /** @type {any} */ (lab));
-  mountBlockingCard(/** @type {HTMLElement} */ (document.getElementById('blocking')), /** @type {any} */ (lab));
+  mountSequenceCard(/** @type {HTMLElement} */ (document.getElementById('sequence')), lab);
+  mountPromiseCards(document, lab);
+  mountKitchenCard(/** @type {HTMLElement} */ (document.getElementById('kitchen')), lab);
+  mountSearchCard(/** @type {HTMLElement} */ (document.getElementById('search')), lab);
+  mountThreadsCard(/** @type {HTMLElement} */ (document.getElementById('threads')), lab);
+  mountBlockingCard(/** @type {HTMLElement} */ (document.getElementById('blocking')), lab);
   status.textContent = `Ready in ${Math.round(performance.now() - started)} ms. Open the devtools console and type lab.help() to see the API.`;
   // The benchmark reads this mark: navigation start to a usable `lab`.
   performance.mark('lab-ready');

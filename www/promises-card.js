@@ -8,15 +8,8 @@ import { el, formatMs, role } from './dom.js';
 import { createRunView } from './run-view.js';
 
 /**
- * @typedef {{
- *   cook: (dish?: string, options?: { burn?: boolean, cookMs?: number }) => Promise<string>,
- *   awaitPromise: (value: unknown) => Promise<unknown>,
- *   channel: () => { promise: Promise<unknown>, send: (value?: unknown) => boolean, fail: (reason?: unknown) => boolean },
- *   lazy: (waitMs?: number) => Promise<string[]>,
- *   handmade: (ticks?: number, everyMs?: number) => Promise<number>,
- *   handmadeSource: () => string,
- *   awaitOrder: () => Promise<undefined>,
- * }} PromiseLab
+ * What the promise cards call: the API's own types, from the generated .d.ts.
+ * @typedef {Pick<import('./lab.js').Lab, 'cook' | 'awaitPromise' | 'channel' | 'lazy' | 'handmade' | 'handmadeSource' | 'awaitOrder'>} PromiseLab
  */
 
 /** @param {HTMLInputElement} input empty means "use the default" */
@@ -83,7 +76,9 @@ export function mountPromisesCard(card, lab) {
     const button = /** @type {SubmitEvent} */ (event).submitter;
     const burn = button instanceof HTMLButtonElement && button.value === 'true';
     try {
-      const value = await lab.cook(dish.value, { burn, cookMs: readNumber(cookMs), signal: view.begin() });
+      // The <select>'s options are the API's dishes; a value it does not know
+      // would be the API's own TypeError, shown like any other.
+      const value = await lab.cook(/** @type {Parameters<PromiseLab['cook']>[0]} */ (dish.value), { burn, cookMs: readNumber(cookMs), signal: view.begin() });
       outcome.textContent = `The Promise resolved with ${show(value)}.`;
       outcome.className = 'outcome resolved';
     } catch (reason) {

@@ -4,13 +4,13 @@
  * a race or all at once. It registers the service worker that serves the
  * sources; Rust waits until that worker controls the page before its first fetch.
  */
-import { el, role, readNumber } from './dom.js';
+import { el, role, readNumber, submittedMode } from './dom.js';
 import { createRunView } from './run-view.js';
 
 /** @typedef {import('./pkg/async_rust_lab.js').RunReport} RunReport */
 /** @typedef {import('./pkg/async_rust_lab.js').SearchResult} SearchResult */
 
-const MODES = ['sequential', 'fallback', 'race', 'all'];
+const MODES = /** @type {const} */ (['sequential', 'fallback', 'race', 'all']);
 
 /** @param {RunReport} report */
 function describeTotal(report) {
@@ -39,7 +39,7 @@ function registerSources(onError) {
 
 /**
  * @param {HTMLElement} card
- * @param {{ searchStats: Function }} lab
+ * @param {Pick<import('./lab.js').Lab, 'searchStats'>} lab
  */
 export function mountSearchCard(card, lab) {
   const form = /** @type {HTMLFormElement} */ (card.querySelector('form'));
@@ -77,9 +77,8 @@ export function mountSearchCard(card, lab) {
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const button = /** @type {SubmitEvent} */ (event).submitter;
-    const mode = button instanceof HTMLButtonElement ? button.value : 'race';
-    if (!MODES.includes(mode)) return;
+    const mode = submittedMode(event, MODES, 'race');
+    if (!mode) return;
     try {
       showFigures(await lab.searchStats(mode, { slowMs: readNumber(slowMs), timeoutMs: readNumber(timeoutMs), signal: view.begin() }));
     } catch (reason) {

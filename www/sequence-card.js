@@ -1,6 +1,6 @@
 // @ts-check
 /** The sequence lesson's card: sequential, concurrent (join) and race (select). */
-import { readNumber } from './dom.js';
+import { readNumber, submittedMode } from './dom.js';
 import { createRunView } from './run-view.js';
 
 /** @typedef {import('./pkg/async_rust_lab.js').RunReport} RunReport */
@@ -17,7 +17,7 @@ function describeTotal(report) {
 
 /**
  * @param {HTMLElement} card
- * @param {{ sequential: Function, concurrent: Function, race: Function }} lab
+ * @param {Pick<import('./lab.js').Lab, 'sequential' | 'concurrent' | 'race'>} lab
  */
 export function mountSequenceCard(card, lab) {
   const form = /** @type {HTMLFormElement} */ (card.querySelector('form'));
@@ -27,9 +27,8 @@ export function mountSequenceCard(card, lab) {
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const button = /** @type {SubmitEvent} */ (event).submitter;
-    const mode = button instanceof HTMLButtonElement ? button.value : 'concurrent';
-    if (mode !== 'sequential' && mode !== 'concurrent' && mode !== 'race') return;
+    const mode = submittedMode(event, /** @type {const} */ (['sequential', 'concurrent', 'race']), 'concurrent');
+    if (!mode) return;
     try {
       await lab[mode](readNumber(oneMs), readNumber(twoMs), { signal: view.begin() });
     } catch (reason) {

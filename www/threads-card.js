@@ -4,7 +4,7 @@
  * table of which thread printed each line (threads versus concurrent), and the
  * cost of a thread next to an async task.
  */
-import { el, formatMs, role } from './dom.js';
+import { el, formatMs, role, submittedMode } from './dom.js';
 import { createRunView } from './run-view.js';
 
 /** @typedef {import('./pkg/async_rust_lab.js').RunReport} RunReport */
@@ -91,7 +91,7 @@ function drawCostBars(bars, cost) {
 
 /**
  * @param {HTMLElement} card
- * @param {{ threads: Function, concurrent: Function, threadCost: Function }} lab
+ * @param {Pick<import('./lab.js').Lab, 'threads' | 'concurrent' | 'threadCost'>} lab
  */
 export function mountThreadsCard(card, lab) {
   showIsolation(card);
@@ -103,9 +103,8 @@ export function mountThreadsCard(card, lab) {
   const twoMs = /** @type {HTMLInputElement} */ (form.elements.namedItem('twoMs'));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const button = /** @type {SubmitEvent} */ (event).submitter;
-    const mode = button instanceof HTMLButtonElement ? button.value : 'threads';
-    if (mode !== 'threads' && mode !== 'concurrent') return;
+    const mode = submittedMode(event, /** @type {const} */ (['threads', 'concurrent']), 'threads');
+    if (!mode) return;
     try {
       await lab[mode](readNumber(oneMs), readNumber(twoMs), { signal: view.begin() });
     } catch (reason) {

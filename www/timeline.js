@@ -107,12 +107,18 @@ function findUnwokenPolls(events) {
  * @param {RunReport} report
  */
 export function drawTimeline(lanes, axis, report) {
-  const previous = /** @type {any} */ (lanes).labTimeline;
-  previous?.dispose();
+  drawn.get(lanes)?.dispose();
   const timeline = createTimeline(lanes, axis, report);
-  /** @type {any} */ (lanes).labTimeline = timeline;
+  drawn.set(lanes, timeline);
   return timeline;
 }
+
+/**
+ * The timeline drawn in each lanes element, disposed of when the next run's
+ * replaces it (a WeakMap: a removed card takes its timeline with it).
+ * @type {WeakMap<HTMLElement, ReturnType<typeof createTimeline>>}
+ */
+const drawn = new WeakMap();
 
 /**
  * @param {HTMLElement} lanes
@@ -206,7 +212,10 @@ function createTimeline(lanes, axis, report) {
         const w = Math.max(x(event.t) - x(start), 3);
         const poll = svg('rect', { x: x(start) - 1.5, y: y + 5, width: w, height: LANE - 10, rx: 2, class: `poll ${colour} ${event.result}` });
         root.append(mark(index, poll));
-        const depth = /** @type {any} */ (events.findLast((e, i) => i < index && e.task === event.task && e.kind === 'poll-start'))?.depth ?? 0;
+        const depth = events.findLast(
+          /** @type {(e: TraceEvent, i: number) => e is Extract<TraceEvent, { kind: 'poll-start' }>} */
+          (e, i) => i < index && e.task === event.task && e.kind === 'poll-start',
+        )?.depth ?? 0;
         if (depth === 0) {
           root.append(svg('rect', { x: x(start) - 1.5, y: laneY(0) + 5, width: w, height: LANE - 10, rx: 2, class: `poll thread-poll ${colour}` }));
         }
@@ -307,6 +316,13 @@ function createTimeline(lanes, axis, report) {
   next.addEventListener('click', () => { pause(); step(1); });
   play.addEventListener('click', () => {
     if (playing) return pause();
+    // Reduced motion: no stepping animation; Play jumps to the end, whose
+    // caption and cursor say where the run finished. Previous/Next still step.
+    if (globalThis.matchMedia?.('(prefers-reduced-motion: reduce)').matches) {
+      current = events.length - 1;
+      show(current);
+      return;
+    }
     if (current >= events.length - 1) current = -1;
     play.textContent = '❚❚ Pause';
     play.setAttribute('aria-label', 'Pause the replay');

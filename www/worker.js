@@ -9,8 +9,13 @@ import init, { workerJob } from './pkg/async_rust_lab.js';
 
 // Started at once, awaited per message: a job posted while the wasm is still
 // loading waits for it instead of being lost.
-/** This module runs as a dedicated worker, not a page. */
-const scope = /** @type {DedicatedWorkerGlobalScope} */ (/** @type {unknown} */ (self));
+/**
+ * This module runs as a dedicated worker, not a page: the two members it uses of
+ * its global scope (the WebWorker lib would clash with the DOM lib the rest of
+ * www/ is checked with).
+ * @typedef {{ postMessage(message: unknown): void, onmessage: ((event: MessageEvent) => void) | null }} WorkerScope
+ */
+const scope = /** @type {WorkerScope} */ (/** @type {unknown} */ (self));
 
 const ready = init();
 // A failed start is reported to the page by each job below, not as unhandled.

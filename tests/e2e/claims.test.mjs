@@ -1,0 +1,207 @@
+// The landing section: every claim of the article has a verdict and a link to
+// the experiment that shows it. This test follows each link, as a reader
+// would, runs that experiment from its card, and checks that what the page
+// shows supports the verdict. A verdict changed without its evidence, or
+// evidence that stops supporting it, fails here.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openLabPage, unexpectedProblems } from './harness.mjs';
+
+const { lab, page } = await openLabPage();
+
+/** @param {string} text e.g. "Total: 612 ms" or "12.3 ms" or "4.20 µs" or "1.2 s" */
+function millis(text) {
+  const match = /([\d.]+) (µs|ms|s)\b/.exec(text ?? '');
+  assert.ok(match, `not a time: ${text}`);
+  return Number(match[1]) * { µs: 0.001, ms: 1, s: 1000 }[/** @type {'µs' | 'ms' | 's'} */ (match[2])];
+}
+
+/**
+ * Clicks a button of a card and waits for the card's timeline of that run.
+ * @param {string} card the card's id
+ * @param {string} name the button's accessible name
+ */
+async function run(card, name) {
+  await page.waitForFunction((id) => !document.getElementById(id)?.hasAttribute('aria-busy'), card);
+  const before = await page.evaluate(() => /** @type {any} */ (window).lab.lastRun()?.id ?? 0);
+  await page.locator(`#${card}`).getByRole('button', { name, exact: true }).click();
+  await page.waitForFunction(([id, last]) => {
+    const report = /** @type {any} */ (window).lab.lastRun();
+    return report && report.id > last && !document.getElementById(/** @type {string} */ (id))?.hasAttribute('aria-busy');
+  }, /** @type {const} */ ([card, before]), { timeout: 30_000 });
+}
+
+/** The printed lines a card shows, as [text, thread] pairs. @param {string} card */
+const lines = (card) => page.locator(`#${card} [data-role="lines"] .line`).evaluateAll((items) =>
+  items.map((li) => [li.querySelector('.text')?.textContent, li.querySelector('.thread')?.textContent?.replace(/^on thread /, '')]));
+
+/** @param {string} card */
+const total = async (card) => millis(await page.locator(`#${card} [data-role="total"]`).textContent() ?? '');
+
+/**
+ * Each claim's experiment, by its data-claim key: the card it must link to,
+ * the verdict its result supports, and the run that shows it.
+ * @type {Record<string, { card: string, verdict: 'holds' | 'loose' | 'wrong', check: () => Promise<void> }>}
+ */
+const EXPERIMENTS = {
+  simultaneous: {
+    card: 'sequence', verdict: 'loose',
+    async check() {
+      await run('sequence', 'Run concurrent (join)');
+      const printed = await lines('sequence');
+      // Together, in less than the sum of the sleeps: concurrency...
+      assert.deepEqual(printed.map(([text]) => text), ['thread two', 'thread one']);
+      assert.ok(await total('sequence') < 880, 'not concurrent: took the sum of both sleeps');
+      // ...on one thread: not parallelism.
+      assert.deepEqual(printed.map(([, thread]) => thread), ['main', 'main']);
+    },
+  },
+  'threads-cost': {
+    card: 'threads', verdict: 'holds',
+    async check() {
+      const card = page.locator('#threads');
+      await card.locator('input[name="workers"]').fill('2');
+      await card.locator('input[name="tasks"]').fill('2000');
+      await card.getByRole('button', { name: 'Measure the cost' }).click();
+      await card.locator('[data-role="cost-table"]').waitFor({ state: 'visible', timeout: 30_000 });
+      const each = await card.locator('[data-role="cost-rows"] tr').evaluateAll((rows) => rows.map((r) => r.children[4].textContent ?? ''));
+      const [thread, task] = each.map(millis);
+      assert.ok(thread > 20 * task, `a thread ${thread} ms, a task ${task} ms each`);
+    },
+  },
+  'thread-order': {
+    card: 'threads', verdict: 'holds',
+    async check() {
+      await run('threads', 'Run threads');
+      const printed = await lines('threads');
+      assert.deepEqual(printed.map(([text]) => text), ['thread two', 'thread one']);
+      assert.ok(printed.every(([, thread]) => /^worker \d+$/.test(thread ?? '')), JSON.stringify(printed));
+    },
+  },
+  'block-on-order': {
+    card: 'sequence', verdict: 'holds',
+    async check() {
+      await run('sequence', 'Run sequential');
+      assert.deepEqual((await lines('sequence')).map(([text]) => text), ['thread one', 'thread two']);
+      assert.ok(await total('sequence') >= 899, 'sequential took less than both sleeps added up');
+    },
+  },
+  'async-thread': {
+    card: 'threads', verdict: 'wrong',
+    async check() {
+      await run('threads', 'Run concurrent (async, for comparison)');
+      const threads = await page.locator('#threads tr[data-mode="concurrent"] td:last-child').allTextContents();
+      assert.deepEqual(threads, ['main', 'main'], 'an async function ran somewhere else than the thread that awaited it');
+    },
+  },
+  'returns-future': {
+    card: 'promises', verdict: 'holds',
+    async check() {
+      await run('promises', 'Cook it (resolves)');
+      assert.match(await page.locator('#promises [data-role="outcome"]').textContent() ?? '', /^The Promise resolved with /);
+      // The Promise exists before any of the body ran: it has printed nothing yet.
+      const atOnce = await page.evaluate(() => {
+        const lab = /** @type {any} */ (window).lab;
+        const before = lab.lastRun()?.id;
+        const promise = lab.cook('rice', { cookMs: 10 });
+        return { isPromise: promise instanceof Promise, sameRun: lab.lastRun()?.id === before };
+      });
+      assert.deepEqual(atOnce, { isPromise: true, sameRun: true });
+    },
+  },
+  'done-or-fail': {
+    card: 'promises', verdict: 'loose',
+    async check() {
+      await run('promises', 'Burn it (rejects)');
+      assert.match(await page.locator('#promises [data-role="outcome"]').textContent() ?? '', /^The Promise rejected with .*\(an Error\)\.$/);
+    },
+  },
+  lazy: {
+    card: 'lazy', verdict: 'wrong',
+    async check() {
+      await run('lazy', 'Run both sides');
+      await page.waitForFunction(() => document.querySelectorAll('#lazy [data-role="js-lines"] li').length === 6);
+      const rust = (await lines('lazy')).map(([text]) => text ?? '');
+      // B's body ran only once it was awaited; A, never awaited, never ran.
+      const awaitB = rust.findIndex((l) => /await B$/.test(l));
+      assert.ok(awaitB >= 0 && rust.indexOf('B: body runs') > awaitB, rust.join(' / '));
+      assert.ok(!rust.includes('A: body runs'), rust.join(' / '));
+      assert.equal(rust.at(-1), 'A dropped: its body never ran');
+    },
+  },
+  kitchen: {
+    card: 'kitchen', verdict: 'loose',
+    async check() {
+      await run('kitchen', 'Run async');
+      const printed = (await lines('kitchen')).map(([text, thread]) => { assert.equal(thread, 'main'); return text ?? ''; });
+      const pickUp = printed.findIndex((l) => l.startsWith('pick up the phone'));
+      // The call is taken while the pot boils, by the one cook, on one thread.
+      assert.ok(pickUp > printed.indexOf('wait for the water to boil'), printed.join(' / '));
+      assert.ok(pickUp < printed.indexOf('the water boils: cook the pasta'), printed.join(' / '));
+    },
+  },
+  search: {
+    card: 'search', verdict: 'loose',
+    async check() {
+      await run('search', 'Run race');
+      const race = await page.evaluate(() => /** @type {any} */ (window).lab.lastRun().tasks.map((/** @type {any} */ t) => t.outcome));
+      assert.ok(race.includes('dropped'), `race dropped no request: ${race}`);
+      await run('search', 'Run fallback');
+      const fallback = await page.evaluate(() => /** @type {any} */ (window).lab.lastRun().tasks.map((/** @type {any} */ t) => t.outcome));
+      assert.ok(!fallback.includes('dropped'), `fallback dropped a request: ${fallback}`);
+    },
+  },
+  'not-always': {
+    card: 'blocking', verdict: 'holds',
+    async check() {
+      const card = page.locator('#blocking');
+      await card.locator('input[name="below"]').fill('3000000');
+      await card.getByRole('button', { name: 'Run all three' }).click();
+      await page.waitForFunction(() => document.querySelectorAll('#blocking tr[data-mode]').length === 3
+        && !document.getElementById('blocking')?.hasAttribute('aria-busy'), null, { timeout: 60_000 });
+      const table = await card.locator('tr[data-mode]').evaluateAll((trs) => Object.fromEntries(trs.map((tr) =>
+        [tr.getAttribute('data-mode'), { primes: tr.children[1].textContent, freeze: tr.children[4].textContent ?? '', thread: tr.children[5].textContent }])));
+      assert.deepEqual(Object.keys(table), ['async', 'chunked', 'worker']);
+      // The same answer every way; async alone buys nothing: in an async fn the
+      // page froze for most of the job, on a worker it kept drawing.
+      assert.equal(table.async.primes, table.worker.primes);
+      assert.equal(table.async.thread, 'main');
+      assert.ok(millis(table.worker.freeze) * 2 < millis(table.async.freeze), JSON.stringify(table));
+    },
+  },
+};
+
+const claims = await page.locator('#claims li[data-claim]').evaluateAll((items) => items.map((li) => ({
+  key: li.getAttribute('data-claim') ?? '',
+  verdict: li.querySelector('.verdict')?.getAttribute('data-verdict'),
+  verdictText: li.querySelector('.verdict')?.textContent,
+  href: li.querySelector('a[data-role="claim-link"]')?.getAttribute('href'),
+})));
+
+test('the landing section comes before the cards and lists every claim of the article once', async () => {
+  assert.deepEqual(claims.map((c) => c.key).sort(), Object.keys(EXPERIMENTS).sort());
+  const first = await page.evaluate(() => document.querySelector('main > section')?.id);
+  assert.equal(first, 'claims');
+});
+
+for (const claim of claims) {
+  test(`claim "${claim.key}": the link opens its card and the experiment supports "${claim.verdict}"`, async () => {
+    const experiment = EXPERIMENTS[claim.key];
+    assert.ok(experiment, `no experiment for the claim ${claim.key}`);
+    assert.equal(claim.verdict, experiment.verdict);
+    assert.equal(claim.verdictText, experiment.verdict, 'the verdict is written, not only coloured');
+    assert.equal(claim.href, `#${experiment.card}`);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.locator(`#claims li[data-claim="${claim.key}"] a[data-role="claim-link"]`).click();
+    assert.equal(new URL(page.url()).hash, `#${experiment.card}`);
+    await page.waitForFunction((id) => {
+      const top = document.getElementById(id)?.getBoundingClientRect().top ?? -1;
+      return top >= -1 && top < innerHeight / 2;
+    }, experiment.card);
+    await experiment.check();
+  });
+}
+
+test('no errors in the session but the search lesson\'s own 404s and aborts', () => {
+  assert.deepEqual(unexpectedProblems(lab.problems), []);
+});
