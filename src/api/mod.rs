@@ -10,6 +10,7 @@
 pub mod args;
 pub mod bench;
 pub mod blocking;
+pub mod diagnostics;
 pub mod kitchen;
 pub mod promises;
 pub mod report;
