@@ -386,3 +386,48 @@ test('afterwards every lesson still gives its normal result at its defaults', as
     check(outcome.value);
   }
 });
+
+test('listeners of the lab\'s events that call back into lab, mid-run, break nothing', async () => {
+  // lab:run-start and lab:line are dispatched from inside a poll, lab:run-end
+  // as a run ends: a RefCell held across them would panic on re-entry.
+  const outcome = await page.evaluate(async () => {
+    const lab = window.lab;
+    let nested = 0;
+    const reenter = () => {
+      lab.lastRun();
+      lab.trace();
+      lab.traceSummary();
+      lab.memoryUsage();
+      lab.benchReturnEager();
+      lab.benchTraceEvent(1);
+      lab.workerJob({ kind: 'ping' });
+      // A few whole lessons started from inside another's events, not an endless chain.
+      if (nested < 20) {
+        nested += 1;
+        lab.sequential(0, 0).catch(() => {});
+      }
+    };
+    const events = ['lab:run-start', 'lab:line', 'lab:run-end'];
+    for (const e of events) addEventListener(e, reenter);
+    const runs = {
+      sequential: () => lab.sequential(0, 0),
+      race: () => lab.race(1, 0),
+      cook: () => lab.cook('toast', { cookMs: 0 }),
+      handmade: () => lab.handmade(1, 0),
+      kitchen: () => lab.kitchen('async', { cookMs: 0, callMs: 0 }),
+      searchStats: () => lab.searchStats('race', { slowMs: 0 }),
+      threads: () => lab.threads(0, 0),
+      blocking: () => lab.blocking('chunked', 1000),
+    };
+    const results = {};
+    for (const [name, run] of Object.entries(runs)) {
+      results[name] = await run().then(() => 'ok', (e) => `${e.name}: ${e.message}`);
+    }
+    for (const e of events) removeEventListener(e, reenter);
+    return { results, nested, after: await lab.sequential(0, 0) };
+  });
+  assert.deepEqual(Object.values(outcome.results), Array(8).fill('ok'), JSON.stringify(outcome.results));
+  assert.equal(outcome.nested, 20);
+  assert.deepEqual(outcome.after, ['thread one', 'thread two']);
+  assert.deepEqual(lab.problems.filter((p) => !/sources\/|status of 404/.test(p)), []);
+});
