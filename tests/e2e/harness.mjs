@@ -68,3 +68,13 @@ export async function openLabPage(options) {
   after(() => lab.close());
   return { lab, page: await lab.newPage(options) };
 }
+
+/**
+ * What a search lesson run reports on purpose, as `problems` entries: the
+ * "gone" source's 404 and the losers' aborted requests. Every other problem is a bug.
+ */
+export const searchLessonProblems = [
+  /^HTTP 404: .*\/sources\/gone\.json\?/,
+  /^console error: Failed to load resource: the server responded with a status of 404 \(Not Found\)$/,
+  /^request failed: .*\/sources\/(slowpoke|quick|gone)\.json\?\S* net::ERR_ABORTED$/,
+];

@@ -10,7 +10,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { openLabPage } from './harness.mjs';
+import { openLabPage, searchLessonProblems } from './harness.mjs';
 
 const { lab, page } = await openLabPage();
 const dts = await readFile(new URL('../../dist/pkg/async_rust_lab.d.ts', import.meta.url), 'utf8');
@@ -354,13 +354,8 @@ test('at least 2,000 hostile calls, every one a success or a TypeError/RangeErro
 
 test('no unhandled rejection and no page error during the fuzz', () => {
   assert.deepEqual(result.unhandled, []);
-  // The search lesson's 404 and aborted losers are what it teaches (see search.test.mjs).
-  const expected = [
-    /^HTTP 404: .*\/sources\/gone\.json\?/,
-    /^console error: Failed to load resource: the server responded with a status of 404 \(Not Found\)$/,
-    /^request failed: .*\/sources\/(slowpoke|quick|gone)\.json\?\S* net::ERR_ABORTED$/,
-  ];
-  assert.deepEqual(lab.problems.filter((p) => !expected.some((re) => re.test(p))), []);
+  // The search lesson's 404 and aborted losers are what it teaches.
+  assert.deepEqual(lab.problems.filter((p) => !searchLessonProblems.some((re) => re.test(p))), []);
 });
 
 /** Each lesson at its defaults, and what a learner sees it give. */
@@ -433,5 +428,5 @@ test('listeners of the lab\'s events that call back into lab, mid-run, break not
   assert.deepEqual(Object.values(outcome.results), Array(8).fill('ok'), JSON.stringify(outcome.results));
   assert.equal(outcome.nested, 20);
   assert.deepEqual(outcome.after, ['thread one', 'thread two']);
-  assert.deepEqual(lab.problems.filter((p) => !/sources\/|status of 404/.test(p)), []);
+  assert.deepEqual(lab.problems.filter((p) => !searchLessonProblems.some((re) => re.test(p))), []);
 });
