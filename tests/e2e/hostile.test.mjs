@@ -172,10 +172,19 @@ async function fuzzInPage(specs) {
   const startedBy = new Set();
   let calls = 0;
   let traps = 0;
+  // A trap inside an async export happens in a task of wasm-bindgen-futures'
+  // queue, not in the call: its Promise never settles and the RuntimeError
+  // reaches the page as an uncaught error. Count those too.
+  addEventListener('error', (event) => {
+    if (event.error instanceof WebAssembly.RuntimeError) {
+      traps += 1;
+      failures.push(`uncaught wasm trap: ${event.error.message}`);
+    }
+  });
 
   /**
    * Judges one outcome. `names`: the parameter names its error may name
-   * (`options.cookMs` for a field); `unknownValue`: set when the export takes
+   * (`options.cookMs` for a field); `unknownParam`: set when the export takes
    * `unknown` there, so it must settle as `await value` would.
    */
   async function judge(spec, label, outcome, names, args, unknownParam) {
