@@ -8,13 +8,33 @@ const PLUMBING = new Set(['default', 'initSync']);
 /**
  * @param {Record<string, unknown>} module the generated module's namespace object
  * @param {string} dts the generated .d.ts text ('' if it could not be read)
+ * @param {{ onTrap?: (error: WebAssembly.RuntimeError) => void }} [options]
+ *   `onTrap` hears of a wasm trap thrown straight out of a call
+ * @returns {{ lab: Readonly<Record<string, Function>>, useInstance: (module: Record<string, unknown>) => void }}
+ *   `lab`, and `useInstance` to point it at a fresh instance of the module after a trap
  */
-export function createLab(module, dts) {
+export function createLab(module, dts, { onTrap } = {}) {
   const docs = parseExportDocs(dts);
+  // A trapped instance cannot be trusted again, so each function of `lab`
+  // calls whichever instance is current: the page swaps in a fresh one and
+  // `lab`, and every card holding it, keeps working.
+  let current = module;
   /** @type {Record<string, Function>} */
   const exports = {};
   for (const [name, value] of Object.entries(module)) {
-    if (typeof value === 'function' && !PLUMBING.has(name)) exports[name] = value;
+    if (typeof value !== 'function' || PLUMBING.has(name)) continue;
+    // A method shorthand keeps the export's name for the console.
+    exports[name] = {
+      /** @param {unknown[]} args */
+      [name](...args) {
+        try {
+          return /** @type {Function} */ (current[name])(...args);
+        } catch (error) {
+          if (error instanceof WebAssembly.RuntimeError) onTrap?.(error);
+          throw error;
+        }
+      },
+    }[name];
   }
   const names = Object.keys(exports).sort();
   const lines = names.map((name) => {
@@ -30,5 +50,9 @@ export function createLab(module, dts) {
     return lines;
   }
 
-  return Object.freeze({ ...exports, help });
+  /** @param {Record<string, unknown>} fresh */
+  const useInstance = (fresh) => {
+    current = fresh;
+  };
+  return { lab: Object.freeze({ ...exports, help }), useInstance };
 }
