@@ -51,14 +51,19 @@ function recoverFromTraps(useInstance) {
     const why = panic || (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
     banner.hidden = false;
     banner.textContent = `The WebAssembly module trapped (${why}). Starting a fresh instance…`;
-    // Another URL is another module record, with its own instance; the same
-    // .wasm file, from the HTTP cache.
-    const fresh = await import(`./pkg/async_rust_lab.js?instance=${instance}`);
-    await fresh.default();
-    useInstance(fresh);
-    banner.textContent = `The WebAssembly module trapped (${why}): its Promises in flight will never settle. ` +
-      `A fresh instance (number ${instance}) now runs the lab; nothing needs a reload.`;
-    document.documentElement.dataset.labInstance = String(instance);
+    try {
+      // Another URL is another module record, with its own instance; the same
+      // .wasm file, from the HTTP cache.
+      const fresh = await import(`./pkg/async_rust_lab.js?instance=${instance}`);
+      await fresh.default();
+      useInstance(fresh);
+      banner.textContent = `The WebAssembly module trapped (${why}): its Promises in flight will never settle. ` +
+        `A fresh instance (number ${instance}) now runs the lab; nothing needs a reload.`;
+      document.documentElement.dataset.labInstance = String(instance);
+    } catch (failure) {
+      banner.textContent = `The WebAssembly module trapped (${why}), and a fresh instance failed to start ` +
+        `(${failure instanceof Error ? failure.message : String(failure)}): reload the page.`;
+    }
     panic = '';
     recovering = false;
   };
