@@ -15,14 +15,33 @@ const PLUMBING = new Set(['default', 'initSync']);
 /**
  * @param {WasmModule} module the generated module's namespace object
  * @param {string} dts the generated .d.ts text ('' if it could not be read)
- * @returns {Lab}
+ * @param {{ onTrap?: (error: WebAssembly.RuntimeError) => void }} [options]
+ *   `onTrap` hears of a wasm trap thrown straight out of a call
+ * @returns {{ lab: Lab, useInstance: (module: WasmModule) => void }}
+ *   `lab`, and `useInstance` to point it at a fresh instance of the module after a trap
  */
-export function createLab(module, dts) {
+export function createLab(module, dts, { onTrap } = {}) {
   const docs = parseExportDocs(dts);
+  // A trapped instance cannot be trusted again, so each function of `lab`
+  // calls whichever instance is current: the page swaps in a fresh one and
+  // `lab`, and every card holding it, keeps working.
+  let current = module;
   /** @type {Record<string, Function>} */
   const exports = {};
   for (const [name, value] of Object.entries(module)) {
-    if (typeof value === 'function' && !PLUMBING.has(name)) exports[name] = value;
+    if (typeof value !== 'function' || PLUMBING.has(name)) continue;
+    // A method shorthand keeps the export's name for the console.
+    exports[name] = {
+      /** @param {unknown[]} args */
+      [name](...args) {
+        try {
+          return /** @type {Function} */ (/** @type {Record<string, unknown>} */ (current)[name])(...args);
+        } catch (error) {
+          if (error instanceof WebAssembly.RuntimeError) onTrap?.(error);
+          throw error;
+        }
+      },
+    }[name];
   }
   const names = Object.keys(exports).sort();
   const lines = names.map((name) => {
@@ -38,7 +57,12 @@ export function createLab(module, dts) {
     return lines;
   }
 
+  /** @param {WasmModule} fresh */
+  const useInstance = (fresh) => {
+    current = fresh;
+  };
   // Every export the .d.ts declares is copied above, by name: the cast only
   // states what the loop cannot show the checker.
-  return /** @type {Lab} */ (/** @type {unknown} */ (Object.freeze({ ...exports, help })));
+  const lab = /** @type {Lab} */ (/** @type {unknown} */ (Object.freeze({ ...exports, help })));
+  return { lab, useInstance };
 }

@@ -9,7 +9,7 @@ import { createRunView } from './run-view.js';
 
 /**
  * What the promise cards call: the API's own types, from the generated .d.ts.
- * @typedef {Pick<import('./lab.js').Lab, 'cook' | 'awaitPromise' | 'channel' | 'lazy' | 'handmade' | 'handmadeSource' | 'awaitOrder'>} PromiseLab
+ * @typedef {Pick<import('./lab.js').Lab, 'cook' | 'awaitPromise' | 'channel' | 'lazy' | 'handmade' | 'handmadeSource' | 'awaitOrder' | 'panicOnPurpose'>} PromiseLab
  */
 
 /** @param {HTMLInputElement} input empty means "use the default" */
@@ -251,6 +251,33 @@ export function mountAwaitOrderCard(card, lab) {
 }
 
 /**
+ * The experiment that breaks things on purpose: a Rust future panics while JS
+ * awaits it. The page's trap handling (main.js) shows the banner and starts a
+ * fresh instance; this shows what the caller sees: a Promise that never settles.
+ * @param {HTMLElement} card
+ * @param {PromiseLab} lab
+ */
+function mountPanicExperiment(card, lab) {
+  const button = el('button', { text: 'Panic on purpose', attrs: { type: 'button' } });
+  const outcome = el('p', { class: 'outcome', attrs: { 'data-role': 'panic-outcome', 'aria-live': 'polite' } });
+  card.append(el('div', { class: 'experiment', attrs: { 'data-role': 'panic-experiment' } },
+    el('h3', { text: 'Experiment: a future that panics (this breaks the module on purpose)' }),
+    el('p', { text: 'In WebAssembly a Rust panic aborts the whole instance (RuntimeError: unreachable). '
+      + 'The Promise JS awaits never settles, and the instance cannot be trusted again, '
+      + 'so the page starts a fresh one: everything keeps working without a reload.' }),
+    el('p', { class: 'controls' }, button),
+    outcome));
+  button.addEventListener('click', async () => {
+    outcome.textContent = 'await lab.panicOnPurpose() …';
+    const settled = lab.panicOnPurpose().then(() => 'resolved', () => 'rejected');
+    const result = await Promise.race([settled, pause(1000).then(() => 'pending')]);
+    outcome.textContent = result === 'pending'
+      ? 'After 1 s the Promise is still pending: it never settles. The module trapped; see the banner at the top.'
+      : `The Promise ${result}, which a panic should not allow.`;
+  });
+}
+
+/**
  * Mounts the four cards of the Future/Promise lesson.
  * @param {Document} page
  * @param {PromiseLab} lab
@@ -263,6 +290,7 @@ export function mountPromiseCards(page, lab) {
     return node;
   };
   mountPromisesCard(card('promises'), lab);
+  mountPanicExperiment(card('promises'), lab);
   mountLazyCard(card('lazy'), lab);
   mountHandmadeCard(card('handmade'), lab);
   mountAwaitOrderCard(card('await-order'), lab);

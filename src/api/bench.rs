@@ -5,6 +5,7 @@
 
 use std::cell::Cell;
 use std::future::{poll_fn, Future};
+use std::num::NonZeroU32;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
@@ -144,11 +145,13 @@ pub async fn bench_sleepers(
 
     // xorshift32: the same sleeps for both timers, with no dependency.
     let mut state: u32 = 0x9E37_79B9;
+    // 0 to max_ms: a NonZeroU32 divisor, so the remainder cannot divide by zero.
+    let span = NonZeroU32::MIN.saturating_add(max_ms);
     let mut next_ms = move || {
         state ^= state << 13;
         state ^= state >> 17;
         state ^= state << 5;
-        state % (max_ms + 1)
+        state % span
     };
     let clock = performance_clock();
     let before = live_bytes();
@@ -171,11 +174,11 @@ pub async fn bench_sleepers(
 /// beyond `before` once all of them had been polled and were asleep.
 async fn drain<F: Future<Output = ()>>(mut set: FuturesUnordered<F>, before: usize) -> f64 {
     let total = set.len();
-    let mut finished = 0;
+    let mut finished: usize = 0;
     let mut asleep = None;
     poll_fn(|cx: &mut Context<'_>| {
         while let Poll::Ready(Some(())) = set.poll_next_unpin(cx) {
-            finished += 1;
+            finished = finished.saturating_add(1);
         }
         if asleep.is_none() {
             asleep = Some(live_bytes().saturating_sub(before) as f64);
@@ -210,7 +213,7 @@ pub async fn bench_spawn(
         let left = left.clone();
         let done = done.clone();
         spawn_local(async move {
-            left.set(left.get() - 1);
+            left.set(left.get().saturating_sub(1));
             if left.get() == 0 {
                 if let Some(done) = done.take() {
                     let _ = done.send(());

@@ -7,9 +7,23 @@
 //! message names the parameter and its allowed range; nothing on these paths
 //! can panic (clippy denies `unwrap`, `expect` and indexing crate-wide).
 
+// Every value here may come from a caller in the console, so whatever could
+// still panic is denied too: integer arithmetic that can overflow or divide by
+// zero (a trap in debug builds), explicit panics, and string slicing off a
+// char boundary. `as` casts from floats saturate and never panic, so they stay.
+#![deny(
+    clippy::arithmetic_side_effects,
+    clippy::panic,
+    clippy::unreachable,
+    clippy::todo,
+    clippy::unimplemented,
+    clippy::string_slice
+)]
+
 pub mod args;
 pub mod bench;
 pub mod blocking;
+pub mod diagnostics;
 pub mod kitchen;
 pub mod promises;
 pub mod report;

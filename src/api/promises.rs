@@ -302,6 +302,22 @@ pub async fn await_order(
     Ok(JsValue::UNDEFINED)
 }
 
+/// Experiment: panics on purpose. Prints a line, then a Rust future panics
+/// while JS awaits its Promise. In WebAssembly a panic aborts the instance
+/// (`RuntimeError: unreachable`), so the Promise never settles, and nothing
+/// else in that instance can be trusted: the page sees the trap, says so, and
+/// starts a fresh instance of the module.
+#[wasm_bindgen(js_name = panicOnPurpose, unchecked_return_type = "never")]
+#[allow(
+    clippy::panic,
+    reason = "the experiment: what a panic does to a Promise and its instance"
+)]
+pub async fn panic_on_purpose() -> Result<JsValue, JsValue> {
+    let run = start_run("panic", "panicOnPurpose", vec![]);
+    run.print("a Rust future is about to panic");
+    panic!("panicOnPurpose: this Rust future panicked on purpose");
+}
+
 #[wasm_bindgen(typescript_custom_section)]
 const CHANNEL_TYPES: &str = r#"
 /** A oneshot channel: a Rust future on the receiving end, a Promise to JS. */

@@ -3,6 +3,7 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::Once;
 
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
@@ -27,8 +28,7 @@ pub(crate) fn start_run(
     // Every lesson passes here, so this is where a panic hook is installed
     // (once; later calls are a no-op). Not `#[wasm_bindgen(start)]`: that would
     // add a `start()` export to the console API for no user's benefit.
-    #[cfg(feature = "console_error_panic_hook")]
-    console_error_panic_hook::set_once();
+    install_panic_hook();
     Run::start(
         lesson,
         mode,
@@ -36,6 +36,22 @@ pub(crate) fn start_run(
         performance_clock(),
         Some(Rc::new(PageObserver)),
     )
+}
+
+/// Installs, once, a panic hook that logs the panic with its stack (as
+/// `console_error_panic_hook` does) and then dispatches `lab:panic` on
+/// `globalThis` with the message as its detail. A panic aborts the instance (a
+/// `RuntimeError: unreachable` follows at once); the event tells the page why,
+/// so it can say so and start a fresh instance.
+fn install_panic_hook() {
+    static INSTALLED: Once = Once::new();
+    INSTALLED.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            #[cfg(feature = "console_error_panic_hook")]
+            console_error_panic_hook::hook(info);
+            dispatch("lab:panic", &JsValue::from_str(&info.to_string()));
+        }));
+    });
 }
 
 /// Ends `run`, keeps its report for `lastRun()`, announces it to the page, and

@@ -4,6 +4,15 @@
 //! any user code (no `valueOf`, no getters, no Proxy traps), applies a rule from
 //! here, and turns an [`ArgError`] into a JS `TypeError` or `RangeError`.
 
+// Input from the console reaches every rule here: what could panic is denied
+// (see `api`), so a hostile argument cannot trap the module.
+#![deny(
+    clippy::arithmetic_side_effects,
+    clippy::panic,
+    clippy::unreachable,
+    clippy::string_slice
+)]
+
 use std::fmt;
 
 /// What the JS edge saw in one argument position, reduced to what the rules need.
@@ -250,7 +259,7 @@ pub fn js_number(n: f64) -> String {
     let mut mantissa = (a / 10f64.powi(exponent) * 1e14).round() as u64;
     if mantissa >= 1_000_000_000_000_000 {
         mantissa /= 10;
-        exponent += 1;
+        exponent = exponent.saturating_add(1);
     }
     let digits = mantissa.to_string();
     let (first, rest) = digits.split_at(1);
