@@ -64,8 +64,9 @@ fn read_option(options: &JsValue, param: &str, field: &str) -> Result<JsValue, J
         let shown = match got {
             ArgValue::Number(_) => "a number".to_owned(),
             ArgValue::Text(_) => "a string".to_owned(),
+            ArgValue::Bool(_) => "a boolean".to_owned(),
             ArgValue::Other(name) => format!("a {name}"),
-            _ => "something else".to_owned(),
+            ArgValue::Undefined | ArgValue::Null => "nothing".to_owned(),
         };
         return Err(TypeError::new(&format!(
             "{param} must be an object or undefined (got {shown})"

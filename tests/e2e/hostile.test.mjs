@@ -209,6 +209,12 @@ async function fuzzInPage(specs) {
       failures.push(`${where}: wasm trap ${describe(error)}`);
       return;
     }
+    const isArgError = error instanceof TypeError || error instanceof RangeError;
+    const message = isArgError ? String(error.message) : '';
+    const namesAny = (list) => list.some((n) => new RegExp(`(^|[^\\w.])${n.replace('.', '\\.')}([^\\w]|$)`).test(message));
+    // A hostile value in another position (the options of awaitPromise) gets
+    // the usual argument error, naming that position.
+    if (unknownParam && isArgError && namesAny(names.filter((n) => n !== spec.params[unknownParam.index]?.name))) return;
     if (unknownParam) {
       const native = await nativeAwait(args[unknownParam.index]);
       const same = native.how === 'rejected' && (native.error === error
@@ -217,10 +223,8 @@ async function fuzzInPage(specs) {
       return;
     }
     // The arguments were accepted and the lesson itself failed (a burned dish, a timeout): that is its result.
-    if (outcome.started && !(error instanceof TypeError || error instanceof RangeError)) return;
-    const isArgError = error instanceof TypeError || error instanceof RangeError;
-    const message = isArgError ? String(error.message) : '';
-    const named = names.some((n) => new RegExp(`(^|[^\\w.])${n.replace('.', '\\.')}([^\\w]|$)`).test(message));
+    if (outcome.started && !isArgError) return;
+    const named = namesAny(names);
     if (!isArgError || !named) failures.push(`${where}: ${describe(error)} (must be a TypeError or RangeError naming ${names.join(' or ')})`);
   }
 
@@ -353,7 +357,7 @@ test('lab.help() lists the exports with signatures this test can read', () => {
   assert.equal(helpLines.filter(onPurpose).length, 1, 'exactly one export may panic on purpose');
   const kitchen = specs.find((s) => s.name === 'kitchen');
   assert.deepEqual(kitchen.params.map((p) => p.name), ['mode', 'options']);
-  assert.deepEqual(kitchen.params[1].fields.map((f) => f.name), ['cookMs', 'callMs']);
+  assert.deepEqual(kitchen.params[1].fields.map((f) => f.name), ['cookMs', 'callMs', 'signal']);
   assert.deepEqual(specs.find((s) => s.name === 'workerJob').params[0].fields[0].literals, ['ping', 'sleep', 'primes']);
 });
 
