@@ -27,6 +27,9 @@ async function withBrokenWorker(fulfill, body) {
     return await body();
   } finally {
     await page.unroute('**/worker.js');
+    // The browser reports the broken script's failure on its own schedule,
+    // sometimes after the lesson has already rejected: let it arrive first.
+    await page.waitForTimeout(500);
     const expected = lab.problems.splice(seen).filter((p) => !/worker\.js|boom/.test(p));
     lab.problems.push(...expected);
   }
