@@ -119,6 +119,19 @@ export function mountThreadsCard(card, lab) {
   // measureUserAgentSpecificMemory exists only on cross-origin isolated pages.
   askBrowser.disabled = globalThis.crossOriginIsolated !== true;
   const progress = role(card, 'cost-progress');
+  // A bar that counts the workers as they answer, from the lines the run
+  // prints ("worker answered (3 of 8)"), whether it began here or in the console.
+  const answered = /** @type {HTMLProgressElement} */ (el('progress', { class: 'cost-answered', attrs: { 'aria-label': 'Workers that answered' } }));
+  answered.hidden = true;
+  progress.before(answered);
+  globalThis.addEventListener('lab:line', (event) => {
+    const { lesson, mode, line } = /** @type {CustomEvent} */ (event).detail;
+    const count = lesson === 'threads' && mode === 'threadCost' && /answered \((\d+) of (\d+)\)/.exec(line.text);
+    if (!count) return;
+    answered.max = Number(count[2]);
+    answered.value = Number(count[1]);
+    answered.hidden = false;
+  });
   const costError = role(card, 'cost-error');
   const costTable = role(card, 'cost-table');
   const chart = role(card, 'cost-chart');
@@ -132,6 +145,7 @@ export function mountThreadsCard(card, lab) {
     tick();
     const ticker = setInterval(tick, 100);
     progress.hidden = false;
+    answered.value = 0;
     costError.hidden = true;
     card.setAttribute('aria-busy', 'true');
     try {

@@ -14,6 +14,7 @@ use std::task::Poll;
 
 use futures::channel::oneshot;
 use futures::future;
+use futures::stream::{FuturesUnordered, StreamExt};
 
 use crate::runtime::args::js_number;
 use crate::runtime::run::Run;
@@ -88,12 +89,17 @@ pub async fn cost_of_threads(
         threads.push(WorkerThread::spawn()?);
     }
     let start_ms = run.elapsed_ms() - started;
-    let replies = future::try_join_all(
-        threads
-            .iter_mut()
-            .map(|thread| thread.run(Job { kind: "ping", n: 0 }, LOAD_BUDGET_MS)),
-    )
-    .await?;
+    // Each reply is printed as it comes, so a page can show the count rise.
+    let mut answering: FuturesUnordered<_> = threads
+        .iter_mut()
+        .map(|thread| thread.run(Job { kind: "ping", n: 0 }, LOAD_BUDGET_MS))
+        .collect();
+    let mut replies = Vec::with_capacity(answering.len());
+    while let Some(reply) = answering.next().await {
+        replies.push(reply?);
+        run.print(format!("worker answered ({} of {workers})", replies.len()));
+    }
+    drop(answering);
     let all_back_ms = run.elapsed_ms() - started;
     let memory: f64 = replies.iter().map(|reply| reply.wasm_bytes).sum();
     run.print(format!(

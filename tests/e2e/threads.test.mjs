@@ -167,6 +167,9 @@ test('Measure the cost: a thread costs far more to start and hear back from than
   await card.locator('[data-role="cost-table"]').waitFor({ state: 'visible', timeout: 30_000 });
   assert.equal(await card.locator('[data-role="cost-rows"] tr').count(), 2);
   assert.equal(await card.locator('.cost-bar').count(), 2);
+  // The progress bar counted the workers as they answered: all 3 of 3.
+  const answered = card.locator('progress.cost-answered');
+  assert.deepEqual(await answered.evaluate((bar) => [bar.value, bar.max]), [3, 3]);
   const report = await page.evaluate(() => window.lab.lastRun());
   assert.equal(report.mode, 'threadCost');
   const cost = await page.evaluate(() => window.lab.threadCost(2, 10000));
