@@ -23,12 +23,27 @@ const callPerMode = (info) => `await lab.${info.mode}(${Object.values(info.args)
  */
 export function createRunView(card, { lesson, describeTotal, consoleCall = callPerMode }) {
   const title = role(card, 'run-title');
-  const lines = role(card, 'lines');
-  const total = role(card, 'total');
-  const error = role(card, 'error');
-  const timeline = role(card, 'timeline');
-  const hint = role(card, 'console-hint');
-  const call = role(card, 'console-call');
+  // Every card shows a run the same way, so the view builds that part itself,
+  // right after the card's own run title: the printed lines (announced as they
+  // come), the total, an error, the trace, and the console call that repeats it.
+  const lines = el('ol', {
+    class: 'lines',
+    attrs: { 'data-role': 'lines', 'aria-live': 'polite', 'aria-label': title.dataset.linesLabel ?? 'Printed lines' },
+  });
+  const total = el('p', { class: 'total', attrs: { 'data-role': 'total' } });
+  const error = el('p', { class: 'error', attrs: { 'data-role': 'error', role: 'alert' } });
+  const timeline = el('figure', { class: 'timeline', attrs: { 'data-role': 'timeline' } },
+    el('figcaption', {
+      text: 'The trace: each task\'s polls (solid), its waits (light), the wakes (circles, joined to the poll they cause) '
+        + 'and drops (✕). The top lane is the one thread: polls never overlap there. Hover or focus a mark, or replay step by step.',
+    }),
+    el('div', { class: 'lanes', attrs: { 'data-role': 'lanes' } }),
+    el('div', { class: 'axis', attrs: { 'data-role': 'axis', 'aria-hidden': 'true' } }));
+  const call = el('code', { attrs: { 'data-role': 'console-call' } });
+  const hint = el('p', { class: 'console-hint', attrs: { 'data-role': 'console-hint' } },
+    document.createTextNode('From the console: '), call);
+  error.hidden = timeline.hidden = hint.hidden = true;
+  title.after(lines, total, error, timeline, hint);
   /** @type {number | undefined} the run the card shows: the newest one */
   let current;
   /** @type {AbortController | null} stops the run this card started, if it still runs */
