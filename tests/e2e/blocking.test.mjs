@@ -1,22 +1,10 @@
 // The blocking lesson end to end: one CPU-bound job run in an async fn, in
 // chunks and on a worker, with the page's frames watched in real Chromium.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openLab } from './harness.mjs';
+import { openLabPage } from './harness.mjs';
 
-/** @type {Awaited<ReturnType<typeof openLab>>} */
-let lab;
-/** @type {import('playwright-core').Page} */
-let page;
-
-before(async () => {
-  lab = await openLab();
-  page = await lab.newPage();
-});
-
-after(async () => {
-  await lab?.close();
-});
+const { lab, page } = await openLabPage();
 
 test('Run all three: the same count each way; the async fn freezes the page, chunks and the worker do not', async () => {
   const card = page.locator('#blocking');

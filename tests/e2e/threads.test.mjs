@@ -1,23 +1,11 @@
 // The threads lesson end to end: cross-origin isolation, two real threads on
 // Web Workers, which thread printed what, the cost of a thread, and failures.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { openLab } from './harness.mjs';
+import { openLabPage } from './harness.mjs';
 
-/** @type {Awaited<ReturnType<typeof openLab>>} */
-let lab;
-/** @type {import('playwright-core').Page} */
-let page;
-
-before(async () => {
-  lab = await openLab();
-  page = await lab.newPage();
-});
-
-after(async () => {
-  await lab?.close();
-});
+const { lab, page } = await openLabPage();
 
 /** Runs `body` with worker.js answered by `fulfill`, then forgets the problems it was meant to cause. */
 async function withBrokenWorker(fulfill, body) {
