@@ -1,6 +1,7 @@
 // Shared by the e2e tests: serves the release build (dist/) and opens it in the
 // real Chromium from Debian, through Playwright, collecting every page error,
 // console error and failed request so a test can assert there were none.
+import { mkdir } from 'node:fs/promises';
 import { after } from 'node:test';
 import { launchChromium } from '../../scripts/chromium.mjs';
 import { serve } from '../../scripts/serve.mjs';
@@ -92,3 +93,15 @@ export const SEARCH_LESSON_FAILURES = [
  */
 export const unexpectedProblems = (problems) =>
   problems.filter((p) => !SEARCH_LESSON_FAILURES.some((re) => re.test(p)));
+
+/**
+ * Where a screenshot named `name` goes: test-results/ (not committed) on every
+ * run, and docs/ (the README's pictures) only with LAB_UPDATE_DOCS=1, so that
+ * running the tests leaves the work tree clean. Creates the folder.
+ * @param {string} name
+ */
+export async function screenshotPath(name) {
+  const dir = process.env.LAB_UPDATE_DOCS === '1' ? 'docs' : 'test-results';
+  await mkdir(dir, { recursive: true });
+  return `${dir}/${name}`;
+}
