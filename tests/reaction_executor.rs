@@ -14,7 +14,7 @@ use std::rc::Rc;
 use std::task::{Poll, Waker};
 
 use async_rust_lab::runtime::reaction_executor::{
-    awaits_in_use, reaction_await, spawn, spawn_promise, tasks_alive,
+    awaits_in_use, reaction_await, spawn, spawn_promise, tasks_alive, POLL_BUDGET,
 };
 use async_rust_lab::runtime::time::sleep;
 use futures::future::{self, Either};
@@ -237,6 +237,41 @@ fn a_task_that_wakes_itself_is_polled_again_after_its_poll_not_inside_it() {
     // polled again by the same loop before spawn returned.
     assert_eq!(polls.get(), 3);
     assert_eq!(deepest.get(), 1, "a poll ran inside another poll");
+}
+
+#[wasm_bindgen_test]
+async fn a_task_that_keeps_waking_itself_lets_js_run_between_budgets() {
+    let polls = Rc::new(Cell::new(0u32));
+    let counted = polls.clone();
+    let log = Array::new();
+    spawn(poll_fn(move |cx| {
+        counted.set(counted.get() + 1);
+        if counted.get() < 3 * POLL_BUDGET {
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        } else {
+            Poll::Ready(())
+        }
+    }));
+    // One drain polls at most POLL_BUDGET times; the rest waits for later
+    // microtasks, so a JS microtask queued now gets its turn in between.
+    assert_eq!(polls.get(), POLL_BUDGET);
+    queue_mark(&log, "js ran");
+    let seen = polls.clone();
+    let at_mark = Rc::new(Cell::new(0u32));
+    let record = at_mark.clone();
+    let marker = Closure::<dyn Fn()>::new(move || record.set(seen.get()));
+    web_sys::window()
+        .unwrap()
+        .queue_microtask(marker.as_ref().unchecked_ref());
+    sleep(10).await;
+    assert_eq!(polls.get(), 3 * POLL_BUDGET, "it still ran to completion");
+    assert_eq!(strings(&log), ["js ran"]);
+    assert!(
+        at_mark.get() < 3 * POLL_BUDGET,
+        "JS waited for all {} polls",
+        at_mark.get()
+    );
 }
 
 #[wasm_bindgen_test]

@@ -87,31 +87,29 @@ pub fn bench_await_promise(
         Err(error) => return Promise::reject(&error),
     };
     let clock = performance_clock();
-    match bridge {
-        // Not a stock `async fn` export, so the loop can run on the lab's
-        // executor; the other two run where every `async fn` export runs.
-        "executor" => spawn_promise(async move {
+    if bridge == "executor" {
+        // On the lab's executor, which settles the returned Promise itself.
+        return spawn_promise(async move {
             let started = clock();
             for _ in 0..n {
                 reaction_await(&promise).await?;
             }
             Ok((clock() - started).into())
-        }),
-        "lean" => future_to_promise(async move {
-            let started = clock();
-            for _ in 0..n {
+        });
+    }
+    // Where every `async fn` export runs: wasm-bindgen-futures' executor.
+    let lean = bridge == "lean";
+    future_to_promise(async move {
+        let started = clock();
+        for _ in 0..n {
+            if lean {
                 lean_await(promise.clone()).await?;
-            }
-            Ok((clock() - started).into())
-        }),
-        _ => future_to_promise(async move {
-            let started = clock();
-            for _ in 0..n {
+            } else {
                 JsFuture::from(promise.clone()).await?;
             }
-            Ok((clock() - started).into())
-        }),
-    }
+        }
+        Ok((clock() - started).into())
+    })
 }
 
 /// Benchmark: an `async fn` export that returns at once, through the stock

@@ -81,18 +81,20 @@ pub const POLL_BUDGET: u32 = 1024;
 // Rust is rethrown from a fresh microtask so it is reported as an uncaught
 // error (the page's trap recovery listens for those), as it is when
 // wasm-bindgen-futures' queue traps, rather than becoming an unhandled
-// rejection of the Promise that `then` returns. `then` reads
+// rejection of the Promise that `then` returns. The snippet keeps no state:
+// the Rust callbacks come with each call, because the page's trap recovery
+// imports a second copy of the glue (`async_rust_lab.js?instance=2`) that
+// shares this very snippet module; a callback stored here by the fresh
+// instance would receive the old instance's late settles, slot numbers that
+// mean other awaits there. `then` reads
 // `promise.constructor` (for the Promise it returns), a getter that can throw:
 // that exception becomes the await's rejection, one microtask later, so
 // `watch` itself never throws (and needs no `catch` wrapper on the Rust side,
 // which would cost every await a `Function.prototype.apply`).
 #[wasm_bindgen(inline_js = r#"
 const then = Promise.prototype.then;
-let settle = null;
-let drain = null;
 const report = (error) => queueMicrotask(() => { throw error; });
-export function install(settleFn, drainFn) { settle = settleFn; drain = drainFn; }
-export function watch(promise, slot) {
+export function watch(promise, slot, settle) {
   try {
     then.call(promise,
       (value) => { try { settle(slot, true, value); } catch (e) { report(e); } },
@@ -101,13 +103,12 @@ export function watch(promise, slot) {
     queueMicrotask(() => { try { settle(slot, false, error); } catch (e) { report(e); } });
   }
 }
-export function scheduleDrain() { queueMicrotask(drain); }
+export function scheduleDrain(drain) { queueMicrotask(drain); }
 "#)]
 extern "C" {
-    fn install(settle: &JsValue, drain: &JsValue);
-    fn watch(promise: &Promise, slot: u32);
+    fn watch(promise: &Promise, slot: u32, settle: &JsValue);
     #[wasm_bindgen(js_name = scheduleDrain)]
-    fn schedule_drain_js();
+    fn schedule_drain_js(drain: &JsValue);
 }
 
 /// The two Rust callbacks the JS half calls, made once per instance and kept
@@ -115,8 +116,8 @@ extern "C" {
 /// `Fn`, not `FnMut`: wasm-bindgen guards an `FnMut` closure against reentry
 /// with a flag that a trap inside it would leave set for good.
 struct Hooks {
-    _settle: Closure<dyn Fn(u32, bool, JsValue)>,
-    _drain: Closure<dyn Fn()>,
+    settle: Closure<dyn Fn(u32, bool, JsValue)>,
+    drain: Closure<dyn Fn()>,
 }
 
 thread_local! {
@@ -127,19 +128,14 @@ thread_local! {
     };
 }
 
-/// Hands the JS half its two callbacks, on first use.
-fn ensure_installed() {
+/// Calls `f` with the two callbacks, made on first use.
+fn with_hooks<R>(f: impl FnOnce(&Hooks) -> R) -> R {
     HOOKS.with(|hooks| {
-        hooks.get_or_init(|| {
-            let settle = Closure::<dyn Fn(u32, bool, JsValue)>::new(on_settle);
-            let drain = Closure::<dyn Fn()>::new(on_drain);
-            install(settle.as_ref(), drain.as_ref());
-            Hooks {
-                _settle: settle,
-                _drain: drain,
-            }
-        });
-    });
+        f(hooks.get_or_init(|| Hooks {
+            settle: Closure::new(on_settle),
+            drain: Closure::new(on_drain),
+        }))
+    })
 }
 
 type BoxFuture = Pin<Box<dyn Future<Output = ()>>>;
@@ -259,8 +255,7 @@ fn wake_task(id: TaskId) {
 
 fn schedule_drain(ex: &Executor) {
     if !ex.drain_scheduled.replace(true) {
-        ensure_installed();
-        schedule_drain_js();
+        with_hooks(|hooks| schedule_drain_js(hooks.drain.as_ref()));
     }
 }
 
@@ -561,8 +556,7 @@ impl Future for ReactionAwait<'_> {
             let Some(slot) = slot else {
                 return Poll::Ready(Err(js_sys::Error::new("no free await slot").into()));
             };
-            ensure_installed();
-            watch(promise, slot);
+            with_hooks(|hooks| watch(promise, slot, hooks.settle.as_ref()));
             self.slot = Some(slot);
             note_waiting(Cause::Promise);
             return Poll::Pending;
