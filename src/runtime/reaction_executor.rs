@@ -74,66 +74,108 @@ use super::trace::{note_waiting, Cause};
 /// queue to a later microtask.
 pub const POLL_BUDGET: u32 = 1024;
 
-// The JS half. `then` is read once from `Promise.prototype`, as JS `await` uses
-// the built-in reaction machinery and not whatever `then` a Promise object
-// carries. The reactions are two small arrow functions per await; each calls
-// the one Rust settle callback with the await's slot. A trap or exception in
-// Rust is rethrown from a fresh microtask so it is reported as an uncaught
-// error (the page's trap recovery listens for those), as it is when
-// wasm-bindgen-futures' queue traps, rather than becoming an unhandled
-// rejection of the Promise that `then` returns. The snippet keeps no state:
-// the Rust callbacks come with each call, because the page's trap recovery
-// imports a second copy of the glue (`async_rust_lab.js?instance=2`) that
-// shares this very snippet module; a callback stored here by the fresh
-// instance would receive the old instance's late settles, slot numbers that
-// mean other awaits there. `then` reads
-// `promise.constructor` (for the Promise it returns), a getter that can throw:
-// that exception becomes the await's rejection, one microtask later, so
-// `watch` itself never throws (and needs no `catch` wrapper on the Rust side,
-// which would cost every await a `Function.prototype.apply`).
+// The JS half: one "watcher" object per instance (`makeWatcher`), made on
+// first use and kept for the instance's life.
+//
+// - `then` is read once from `Promise.prototype`, as JS `await` uses the
+//   built-in reaction machinery and not whatever `then` a Promise carries.
+//   `then` reads `promise.constructor` (for the Promise it returns), a getter
+//   that can throw: that exception becomes the await's rejection, one
+//   microtask later, so `watch` never throws (and needs no `catch` wrapper on
+//   the Rust side, which would cost every await a `Function.prototype.apply`).
+// - The two reactions of an await are small arrow functions that keep the
+//   value in `values[slot]` and call Rust with only `(slot, ok)`: two plain
+//   integers, so JS calls the raw wasm function [`settle_raw`] straight from
+//   the instance's function table. A wasm-bindgen `Closure` would put its
+//   generic wrapper (rest arguments, spread, a use count, try/finally) and an
+//   externref-table store on every await, about a quarter of its cost. Rust
+//   takes the value with `take(slot)` when the awaiting future is polled.
+// - A trap or exception in Rust is rethrown from a fresh microtask so it is
+//   reported as an uncaught error (the page's trap recovery listens for
+//   those), as when wasm-bindgen-futures' queue traps, rather than becoming an
+//   unhandled rejection of the Promise that `then` returns.
+// - The snippet module keeps no state of its own: the page's trap recovery
+//   imports a second copy of the glue (`async_rust_lab.js?instance=2`) that
+//   shares this very module, and the old instance's late settles must reach
+//   the old instance.
 #[wasm_bindgen(inline_js = r#"
 const then = Promise.prototype.then;
 const report = (error) => queueMicrotask(() => { throw error; });
-export function watch(promise, slot, settle) {
-  try {
-    then.call(promise,
-      (value) => { try { settle(slot, true, value); } catch (e) { report(e); } },
-      (reason) => { try { settle(slot, false, reason); } catch (e) { report(e); } });
-  } catch (error) {
-    queueMicrotask(() => { try { settle(slot, false, error); } catch (e) { report(e); } });
-  }
+export function makeWatcher(table, settleIndex, drainIndex) {
+  const settle = table.get(settleIndex);
+  const drain = table.get(drainIndex);
+  const values = [];
+  const react = (slot, ok, value) => {
+    values[slot] = value;
+    try { settle(slot, ok); } catch (e) { report(e); }
+  };
+  return {
+    watch(promise, slot) {
+      try {
+        then.call(promise, (value) => react(slot, 1, value), (reason) => react(slot, 0, reason));
+      } catch (error) {
+        queueMicrotask(() => react(slot, 0, error));
+      }
+    },
+    take(slot) {
+      const value = values[slot];
+      values[slot] = undefined;
+      return value;
+    },
+    scheduleDrain() { queueMicrotask(drain); },
+  };
 }
-export function scheduleDrain(drain) { queueMicrotask(drain); }
 "#)]
 extern "C" {
-    fn watch(promise: &Promise, slot: u32, settle: &JsValue);
-    #[wasm_bindgen(js_name = scheduleDrain)]
-    fn schedule_drain_js(drain: &JsValue);
+    /// One instance's JS half: `watch(promise, slot)`, `take(slot)`, `scheduleDrain()`.
+    type Watcher;
+    #[wasm_bindgen(js_name = makeWatcher)]
+    fn make_watcher(table: &JsValue, settle_index: u32, drain_index: u32) -> Watcher;
+    #[wasm_bindgen(method)]
+    fn watch(this: &Watcher, promise: &Promise, slot: u32);
+    #[wasm_bindgen(method)]
+    fn take(this: &Watcher, slot: u32) -> JsValue;
+    #[wasm_bindgen(method, js_name = scheduleDrain)]
+    fn schedule_drain_js(this: &Watcher);
 }
 
-/// The two Rust callbacks the JS half calls, made once per instance and kept
-/// for its whole life (so never freed while a reaction may still call them).
-/// `Fn`, not `FnMut`: wasm-bindgen guards an `FnMut` closure against reentry
-/// with a flag that a trap inside it would leave set for good.
-struct Hooks {
-    settle: Closure<dyn Fn(u32, bool, JsValue)>,
-    drain: Closure<dyn Fn()>,
+/// What JS calls when an await's Promise settles: a raw wasm function (no
+/// wasm-bindgen shim), found by JS in the function table by its address.
+/// `ok` is 1 for fulfilled, 0 for rejected; the value waits in the watcher.
+extern "C" fn settle_raw(slot: u32, ok: u32) {
+    on_settle(slot, ok != 0);
+}
+
+/// What the drain microtask calls, the same way.
+extern "C" fn drain_raw() {
+    on_drain();
+}
+
+/// A function's index in the instance's function table: on wasm32 a function
+/// pointer is that index.
+fn table_index(f: usize) -> u32 {
+    u32::try_from(f).unwrap_or(u32::MAX)
 }
 
 thread_local! {
-    static HOOKS: OnceCell<Hooks> = const { OnceCell::new() };
+    static WATCHER: OnceCell<Watcher> = const { OnceCell::new() };
     static EXECUTOR: Executor = const { Executor::new() };
     static AWAITS: RefCell<AwaitSlots> = const {
         RefCell::new(AwaitSlots { slots: Vec::new(), free: Vec::new() })
     };
 }
 
-/// Calls `f` with the two callbacks, made on first use.
-fn with_hooks<R>(f: impl FnOnce(&Hooks) -> R) -> R {
-    HOOKS.with(|hooks| {
-        f(hooks.get_or_init(|| Hooks {
-            settle: Closure::new(on_settle),
-            drain: Closure::new(on_drain),
+/// Calls `f` with this instance's watcher, made on first use.
+fn with_watcher<R>(f: impl FnOnce(&Watcher) -> R) -> R {
+    WATCHER.with(|watcher| {
+        f(watcher.get_or_init(|| {
+            let settle: extern "C" fn(u32, u32) = settle_raw;
+            let drain: extern "C" fn() = drain_raw;
+            make_watcher(
+                &wasm_bindgen::function_table(),
+                table_index(settle as usize),
+                table_index(drain as usize),
+            )
         }))
     })
 }
@@ -255,7 +297,7 @@ fn wake_task(id: TaskId) {
 
 fn schedule_drain(ex: &Executor) {
     if !ex.drain_scheduled.replace(true) {
-        with_hooks(|hooks| schedule_drain_js(hooks.drain.as_ref()));
+        with_watcher(|watcher| watcher.schedule_drain_js());
     }
 }
 
@@ -458,8 +500,9 @@ where
 enum AwaitSlot {
     /// Waiting for the Promise; the waker of the latest poll.
     Waiting(Waker),
-    /// Settled: `Ok(value)` or `Err(reason)`, not yet taken.
-    Settled(Result<JsValue, JsValue>),
+    /// Settled (fulfilled if `true`); the value waits in the watcher's
+    /// `values[slot]` until taken.
+    Settled(bool),
     /// Its future was dropped first; freed when the Promise settles.
     Abandoned,
     /// Free for reuse.
@@ -472,26 +515,34 @@ struct AwaitSlots {
 }
 
 /// The settle callback: JS calls it from the Promise's reaction job.
-fn on_settle(slot: u32, ok: bool, value: JsValue) {
-    let waker = AWAITS.with(|awaits| {
-        let mut awaits = awaits.try_borrow_mut().ok()?;
+fn on_settle(slot: u32, ok: bool) {
+    let (waker, abandoned) = AWAITS.with(|awaits| {
+        let Ok(mut awaits) = awaits.try_borrow_mut() else {
+            return (None, false);
+        };
         let awaits = &mut *awaits;
-        let entry = awaits.slots.get_mut(slot as usize)?;
+        let Some(entry) = awaits.slots.get_mut(slot as usize) else {
+            return (None, false);
+        };
         match std::mem::replace(entry, AwaitSlot::Free) {
             AwaitSlot::Waiting(waker) => {
-                *entry = AwaitSlot::Settled(if ok { Ok(value) } else { Err(value) });
-                Some(waker)
+                *entry = AwaitSlot::Settled(ok);
+                (Some(waker), false)
             }
             AwaitSlot::Abandoned => {
                 awaits.free.push(slot);
-                None
+                (None, true)
             }
             other => {
                 *entry = other;
-                None
+                (None, false)
             }
         }
     });
+    if abandoned {
+        // Nobody will take the value: let JS forget it now.
+        drop(take_value(slot));
+    }
     let Some(waker) = waker else {
         return;
     };
@@ -504,6 +555,15 @@ fn on_settle(slot: u32, ok: bool, value: JsValue) {
         ex.settling.set(false);
         drain(ex);
     });
+}
+
+/// Takes the value a settled await left in the watcher.
+fn take_value(slot: u32) -> JsValue {
+    WATCHER
+        .try_with(|watcher| watcher.get().map(|w| w.take(slot)))
+        .ok()
+        .flatten()
+        .unwrap_or(JsValue::UNDEFINED)
 }
 
 /// Awaits a JS Promise: `Ok` with what it fulfils with, `Err` with exactly
@@ -556,7 +616,7 @@ impl Future for ReactionAwait<'_> {
             let Some(slot) = slot else {
                 return Poll::Ready(Err(js_sys::Error::new("no free await slot").into()));
             };
-            with_hooks(|hooks| watch(promise, slot, hooks.settle.as_ref()));
+            with_watcher(|watcher| watcher.watch(promise, slot));
             self.slot = Some(slot);
             note_waiting(Cause::Promise);
             return Poll::Pending;
@@ -569,16 +629,13 @@ impl Future for ReactionAwait<'_> {
             let mut awaits = awaits.try_borrow_mut().ok()?;
             let awaits = &mut *awaits;
             let entry = awaits.slots.get_mut(slot as usize)?;
-            match entry {
-                AwaitSlot::Settled(_) => {
-                    let AwaitSlot::Settled(result) = std::mem::replace(entry, AwaitSlot::Free)
-                    else {
-                        return None;
-                    };
+            match *entry {
+                AwaitSlot::Settled(ok) => {
+                    *entry = AwaitSlot::Free;
                     awaits.free.push(slot);
-                    Some(result)
+                    Some(ok)
                 }
-                AwaitSlot::Waiting(waker) => {
+                AwaitSlot::Waiting(ref mut waker) => {
                     if !waker.will_wake(cx.waker()) {
                         *waker = cx.waker().clone();
                     }
@@ -588,9 +645,12 @@ impl Future for ReactionAwait<'_> {
             }
         });
         match ready {
-            Some(result) => {
+            Some(ok) => {
                 self.slot = None;
-                Poll::Ready(result)
+                // Taken before anything else can reuse the slot: nothing runs
+                // between freeing it above and this call.
+                let value = take_value(slot);
+                Poll::Ready(if ok { Ok(value) } else { Err(value) })
             }
             None => {
                 note_waiting(Cause::Promise);
@@ -605,25 +665,35 @@ impl Drop for ReactionAwait<'_> {
         let Some(slot) = self.slot.take() else {
             return;
         };
-        let _ = AWAITS.try_with(|awaits| {
+        let settled = AWAITS.try_with(|awaits| {
             let Ok(mut awaits) = awaits.try_borrow_mut() else {
-                return;
+                return false;
             };
             let awaits = &mut *awaits;
             let Some(entry) = awaits.slots.get_mut(slot as usize) else {
-                return;
+                return false;
             };
-            if matches!(entry, AwaitSlot::Waiting(_)) {
-                // The reaction is still attached: it frees the slot when the
-                // Promise settles. Dropping the waker here means that late
-                // settle wakes nobody.
-                *entry = AwaitSlot::Abandoned;
-            } else {
-                // Settled but never taken: free it now.
-                *entry = AwaitSlot::Free;
-                awaits.free.push(slot);
+            match entry {
+                AwaitSlot::Waiting(_) => {
+                    // The reaction is still attached: it frees the slot when
+                    // the Promise settles. Dropping the waker here means that
+                    // late settle wakes nobody.
+                    *entry = AwaitSlot::Abandoned;
+                    false
+                }
+                AwaitSlot::Settled(_) => {
+                    // Settled but never taken: free it now.
+                    *entry = AwaitSlot::Free;
+                    awaits.free.push(slot);
+                    true
+                }
+                _ => false,
             }
         });
+        if settled == Ok(true) {
+            // And let JS forget the value nobody will take.
+            drop(take_value(slot));
+        }
     }
 }
 
