@@ -54,7 +54,8 @@
 //!   (`www/main.js`); Node, workers and tests keep using this one.
 //! - **Dropped awaits free their slot.** A [`ReactionAwait`] dropped before its
 //!   Promise settles (say it lost a `select`) leaves its slot marked abandoned;
-//!   the settle that comes later frees it and touches nothing else. A Promise
+//!   the settle that comes later frees it, lets JS forget the value, and
+//!   touches nothing else (it wakes nobody: the waker went with the future). A Promise
 //!   that never settles keeps its abandoned slot (a few bytes) for the life of
 //!   the instance.
 
