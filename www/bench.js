@@ -55,6 +55,7 @@ export async function runBenchmarks(lab, options = {}) {
     },
     'Rust, stock JsFuture': () => lab.benchAwaitPromise(resolved, awaits, 'jsfuture'),
     'Rust, lab lean_await': () => lab.benchAwaitPromise(resolved, awaits, 'lean'),
+    'Rust, lab reaction executor': () => lab.benchAwaitPromise(resolved, awaits, 'executor'),
   });
 
   const jsReturn = async () => 1;

@@ -14,7 +14,7 @@ use futures::stream::{FuturesUnordered, StreamExt};
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::{spawn_local, JsFuture};
+use wasm_bindgen_futures::{future_to_promise, spawn_local, JsFuture};
 
 use super::args::{arg_value, to_js_error};
 use super::report::object;
@@ -22,6 +22,7 @@ use crate::runtime::args::{OneOf, WholeNumber};
 use crate::runtime::bridge::{eager_promise, lean_await};
 use crate::runtime::clock::{performance_clock, Clock};
 use crate::runtime::heap::live_bytes;
+use crate::runtime::reaction_executor::{reaction_await, spawn_promise};
 use crate::runtime::run::Run;
 use crate::runtime::time::sleep;
 use crate::runtime::timer_queue::queue_sleep;
@@ -40,16 +41,19 @@ fn count(name: &'static str, max: u32, value: &JsValue) -> Result<u32, JsValue> 
 
 const BRIDGE: OneOf = OneOf {
     name: "bridge",
-    choices: &["jsfuture", "lean"],
+    choices: &["jsfuture", "lean", "executor"],
     default: Some("jsfuture"),
 };
 
 /// Benchmark: Rust awaits the same already-resolved JS Promise `n` times in a
-/// loop, through wasm-bindgen-futures' `JsFuture` (bridge "jsfuture", two
-/// closures per await) or the lab's `lean_await` (bridge "lean", one shared
-/// function bound per await). Resolves to the total in ms.
-#[wasm_bindgen(js_name = benchAwaitPromise, unchecked_return_type = "number")]
-pub async fn bench_await_promise(
+/// loop: through wasm-bindgen-futures' `JsFuture` (bridge "jsfuture", two
+/// closures per await, on its executor), the lab's `lean_await` (bridge
+/// "lean", one shared function bound per await, same executor), or the lab's
+/// reaction executor with `reaction_await` (bridge "executor": the loop
+/// resumes inside each Promise's reaction job, as a JS async function does).
+/// Resolves to the total in ms.
+#[wasm_bindgen(js_name = benchAwaitPromise, unchecked_return_type = "Promise<number>")]
+pub fn bench_await_promise(
     #[wasm_bindgen(
         unchecked_param_type = "Promise<unknown>",
         param_description = "an already-resolved Promise"
@@ -61,29 +65,51 @@ pub async fn bench_await_promise(
     )]
     n: JsValue,
     #[wasm_bindgen(
-        unchecked_param_type = "\"jsfuture\" | \"lean\"",
+        unchecked_param_type = "\"jsfuture\" | \"lean\" | \"executor\"",
         param_description = "which bridge (default \"jsfuture\")"
     )]
     bridge: JsValue,
-) -> Result<JsValue, JsValue> {
-    let Ok(promise) = promise.dyn_into::<Promise>() else {
-        return Err(js_sys::TypeError::new("promise must be a Promise").into());
+) -> Promise {
+    // Bad arguments reject the returned Promise, as they did when this was an
+    // `async fn` export; they never throw.
+    let checked = (|| {
+        let Ok(promise) = promise.dyn_into::<Promise>() else {
+            return Err(js_sys::TypeError::new("promise must be a Promise").into());
+        };
+        let n = count("n", 10_000_000, &n)?;
+        let bridge = BRIDGE
+            .check(arg_value(Some(&bridge)))
+            .map_err(to_js_error)?;
+        Ok((promise, n, bridge))
+    })();
+    let (promise, n, bridge) = match checked {
+        Ok(checked) => checked,
+        Err(error) => return Promise::reject(&error),
     };
-    let n = count("n", 10_000_000, &n)?;
-    let lean = BRIDGE
-        .check(arg_value(Some(&bridge)))
-        .map_err(to_js_error)?
-        == "lean";
     let clock = performance_clock();
-    let started = clock();
-    for _ in 0..n {
-        if lean {
-            lean_await(promise.clone()).await?;
-        } else {
-            JsFuture::from(promise.clone()).await?;
-        }
+    if bridge == "executor" {
+        // On the lab's executor, which settles the returned Promise itself.
+        return spawn_promise(async move {
+            let started = clock();
+            for _ in 0..n {
+                reaction_await(&promise).await?;
+            }
+            Ok((clock() - started).into())
+        });
     }
-    Ok((clock() - started).into())
+    // Where every `async fn` export runs: wasm-bindgen-futures' executor.
+    let lean = bridge == "lean";
+    future_to_promise(async move {
+        let started = clock();
+        for _ in 0..n {
+            if lean {
+                lean_await(promise.clone()).await?;
+            } else {
+                JsFuture::from(promise.clone()).await?;
+            }
+        }
+        Ok((clock() - started).into())
+    })
 }
 
 /// Benchmark: an `async fn` export that returns at once, through the stock

@@ -13,6 +13,18 @@
 //!    could answer immediately. `eager_promise` polls once, right now: a ready
 //!    future becomes an already-settled Promise with no task and no closure at
 //!    all; only a pending one pays for the full bridge.
+//!
+//! A third Promise -> Future bridge lives with its executor in
+//! [`reaction_executor`](super::reaction_executor): `reaction_await`, whose task
+//! resumes inside the Promise's reaction job, as a JS `async function` does.
+//! That changes *where* the continuation runs: after awaiting an
+//! already-resolved Promise, Rust code under wasm-bindgen-futures (everything
+//! in this module, and every lesson) runs one microtask *after* a JS microtask
+//! queued once the await began; under the reaction executor it runs *before*
+//! it, in JS order. The lessons keep this module's bridges, so what the
+//! `awaitOrder` lesson shows is the stock behaviour; `lean_await` under the
+//! reaction executor still wakes through a microtask (its `settle` does not
+//! drive that executor).
 
 use std::future::Future;
 use std::task::{Context, Poll, Waker};

@@ -5,6 +5,8 @@
 //! - [`bridge`]: Promise -> Future (`settle`, as JS `await` would) and Future ->
 //!   Promise (`eager_promise`, settled at once when the future is ready).
 //! - [`clock`]: `performance.now()`, or a manual clock in host tests.
+//! - [`reaction_executor`]: a small executor whose tasks resume inside the
+//!   Promise reaction job, as a JS `async function` does, and `reaction_await`.
 //! - [`run`]: a lesson's run: printed lines and its trace (pure, host-tested).
 //! - [`task`]: the wrapper that traces a named future: polls, wakes, drops.
 //! - [`trace`]: the trace model: events and per-task summaries (pure, host-tested).
@@ -23,6 +25,7 @@ pub mod clock;
 pub mod fetch;
 pub mod frames;
 pub mod heap;
+pub mod reaction_executor;
 pub mod run;
 pub mod task;
 pub mod thread;

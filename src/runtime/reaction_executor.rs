@@ -1,0 +1,719 @@
+//! A small single-threaded executor whose tasks resume *inside the promise
+//! reaction job*, the way JS resumes an `async function`, and the Promise ->
+//! Future bridge that feeds it ([`reaction_await`]).
+//!
+//! ## Why not wasm-bindgen-futures' executor
+//!
+//! Under `spawn_local` / `future_to_promise`, an `.await` on a JS Promise costs
+//! two trips through the microtask queue: the Promise's reaction job only calls
+//! the task's waker, and the waker only queues the task and schedules *another*
+//! microtask (`queueMicrotask`) that finally polls it. A JS `async function`
+//! resumes right in the reaction job. Here the reaction job calls into Rust once
+//! ([`reaction_await`]'s settle callback), the task is polled there, before the
+//! job returns, and it runs until its next `.await`, which hooks the next
+//! Promise up with one call of a tiny JS helper (two arrow functions made in
+//! JS, no `Function.prototype.bind`, no wasm-bindgen closure per await).
+//!
+//! ## Where a continuation runs (the observable difference)
+//!
+//! After `reaction_await(&already_resolved).await`, the Rust code after the
+//! `.await` runs *before* a JS microtask queued after the await began (for
+//! example a `queueMicrotask` callback the Rust code queued just before), as
+//! it would after `await` in a JS `async function`. Under
+//! wasm-bindgen-futures it runs *after* it: the task's poll is one microtask
+//! further back. `tests/reaction_executor.rs` checks both orders. The lab's
+//! lessons keep the stock bridge ([`bridge::settle`](super::bridge::settle)),
+//! whose timing the `awaitOrder` lesson shows.
+//!
+//! ## The rules
+//!
+//! - **Spawn polls at once** when no task of this executor is being polled, as
+//!   calling a JS `async function` runs its body up to its first `await`. Spawned
+//!   from inside one of its tasks, the new task is polled after that poll.
+//! - **Never recursive.** A task woken during its own poll (or another task of
+//!   this executor woken during a poll) is marked and polled again after the
+//!   current poll returns, by the same loop, never from inside the waker.
+//! - **Wakes from elsewhere poll one microtask later.** A waker called from
+//!   outside a reaction job (a timer callback, a channel sender in another
+//!   executor's task, any Rust code) may be called while its caller holds a
+//!   `RefCell` borrow that the woken task would take again; polling inside
+//!   `wake` would then panic. So such a wake queues the task and schedules one
+//!   drain with `queueMicrotask`. Only the settle callback of
+//!   [`reaction_await`], which JS calls from a reaction job with no Rust frame
+//!   on the stack, polls at once.
+//! - **Fair.** One drain polls at most [`POLL_BUDGET`] tasks; the rest go to a
+//!   later microtask, so a task that keeps waking itself cannot hold the thread
+//!   forever within one job.
+//! - **A trap does not poison it.** In wasm a panic aborts (no unwinding): the
+//!   poll that panicked never returns, so the "a drain is running" flag would
+//!   stay set and every later task would wait forever. Reaction jobs and
+//!   microtasks only run with an empty JS stack, so when one of them finds the
+//!   flag set it knows the drain that set it is dead: it forgets the task that
+//!   was being polled (its Promise never settles, as on any trapped instance)
+//!   and carries on. The page starts a fresh instance after a trap anyway
+//!   (`www/main.js`); Node, workers and tests keep using this one.
+//! - **Dropped awaits free their slot.** A [`ReactionAwait`] dropped before its
+//!   Promise settles (say it lost a `select`) leaves its slot marked abandoned;
+//!   the settle that comes later frees it, lets JS forget the value, and
+//!   touches nothing else (it wakes nobody: the waker went with the future). A Promise
+//!   that never settles keeps its abandoned slot (a few bytes) for the life of
+//!   the instance.
+
+use std::cell::{Cell, OnceCell, RefCell};
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
+
+use js_sys::{Function, Promise};
+use wasm_bindgen::prelude::*;
+
+use super::trace::{note_waiting, Cause};
+
+/// How many polls one drain may make before it leaves the rest of the ready
+/// queue to a later microtask.
+pub const POLL_BUDGET: u32 = 1024;
+
+// The JS half: one "watcher" object per instance (`makeWatcher`), made on
+// first use and kept for the instance's life.
+//
+// - `then` is read once from `Promise.prototype`, as JS `await` uses the
+//   built-in reaction machinery and not whatever `then` a Promise carries.
+//   `then` reads `promise.constructor` (for the Promise it returns), a getter
+//   that can throw: that exception becomes the await's rejection, one
+//   microtask later, so `watch` never throws (and needs no `catch` wrapper on
+//   the Rust side, which would cost every await a `Function.prototype.apply`).
+// - The two reactions of an await are small arrow functions that keep the
+//   value in `values[slot]` and call Rust with only `(slot, ok)`: two plain
+//   integers, so JS calls the raw wasm function [`settle_raw`] straight from
+//   the instance's function table. A wasm-bindgen `Closure` would put its
+//   generic wrapper (rest arguments, spread, a use count, try/finally) and an
+//   externref-table store on every await, about a quarter of its cost. Rust
+//   takes the value with `take(slot)` when the awaiting future is polled.
+// - A trap or exception in Rust is rethrown from a fresh microtask so it is
+//   reported as an uncaught error (the page's trap recovery listens for
+//   those), as when wasm-bindgen-futures' queue traps, rather than becoming an
+//   unhandled rejection of the Promise that `then` returns.
+// - The snippet module keeps no state of its own: the page's trap recovery
+//   imports a second copy of the glue (`async_rust_lab.js?instance=2`) that
+//   shares this very module, and the old instance's late settles must reach
+//   the old instance.
+#[wasm_bindgen(inline_js = r#"
+const then = Promise.prototype.then;
+const report = (error) => queueMicrotask(() => { throw error; });
+export function makeWatcher(table, settleIndex, drainIndex) {
+  const settle = table.get(settleIndex);
+  const drain = table.get(drainIndex);
+  const values = [];
+  const react = (slot, ok, value) => {
+    values[slot] = value;
+    try { settle(slot, ok); } catch (e) { report(e); }
+  };
+  return {
+    watch(promise, slot) {
+      try {
+        then.call(promise, (value) => react(slot, 1, value), (reason) => react(slot, 0, reason));
+      } catch (error) {
+        queueMicrotask(() => react(slot, 0, error));
+      }
+    },
+    take(slot) {
+      const value = values[slot];
+      values[slot] = undefined;
+      return value;
+    },
+    scheduleDrain() { queueMicrotask(drain); },
+  };
+}
+"#)]
+extern "C" {
+    /// One instance's JS half: `watch(promise, slot)`, `take(slot)`, `scheduleDrain()`.
+    type Watcher;
+    #[wasm_bindgen(js_name = makeWatcher)]
+    fn make_watcher(table: &JsValue, settle_index: u32, drain_index: u32) -> Watcher;
+    #[wasm_bindgen(method)]
+    fn watch(this: &Watcher, promise: &Promise, slot: u32);
+    #[wasm_bindgen(method)]
+    fn take(this: &Watcher, slot: u32) -> JsValue;
+    #[wasm_bindgen(method, js_name = scheduleDrain)]
+    fn schedule_drain_js(this: &Watcher);
+}
+
+/// What JS calls when an await's Promise settles: a raw wasm function (no
+/// wasm-bindgen shim), found by JS in the function table by its address.
+/// `ok` is 1 for fulfilled, 0 for rejected; the value waits in the watcher.
+extern "C" fn settle_raw(slot: u32, ok: u32) {
+    on_settle(slot, ok != 0);
+}
+
+/// What the drain microtask calls, the same way.
+extern "C" fn drain_raw() {
+    on_drain();
+}
+
+/// A function's index in the instance's function table: on wasm32 a function
+/// pointer is that index.
+fn table_index(f: usize) -> u32 {
+    u32::try_from(f).unwrap_or(u32::MAX)
+}
+
+thread_local! {
+    static WATCHER: OnceCell<Watcher> = const { OnceCell::new() };
+    static EXECUTOR: Executor = const { Executor::new() };
+    static AWAITS: RefCell<AwaitSlots> = const {
+        RefCell::new(AwaitSlots { slots: Vec::new(), free: Vec::new() })
+    };
+}
+
+/// Calls `f` with this instance's watcher, made on first use.
+fn with_watcher<R>(f: impl FnOnce(&Watcher) -> R) -> R {
+    WATCHER.with(|watcher| {
+        f(watcher.get_or_init(|| {
+            let settle: extern "C" fn(u32, u32) = settle_raw;
+            let drain: extern "C" fn() = drain_raw;
+            make_watcher(
+                &wasm_bindgen::function_table(),
+                table_index(settle as usize),
+                table_index(drain as usize),
+            )
+        }))
+    })
+}
+
+type BoxFuture = Pin<Box<dyn Future<Output = ()>>>;
+
+/// A task's name: its slot, and which occupant of that slot (a waker that
+/// outlives its task must not wake the next task to use the slot).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+struct TaskId {
+    index: u32,
+    generation: u32,
+}
+
+enum TaskState {
+    /// The slot is free.
+    Free,
+    /// Waiting for its waker.
+    Idle(BoxFuture, Waker),
+    /// In the ready queue.
+    Queued(BoxFuture, Waker),
+    /// Being polled now: its future is on the stack of the drain. `woken` if
+    /// its waker was called during that poll.
+    Polling { woken: bool },
+}
+
+struct TaskSlot {
+    generation: u32,
+    state: TaskState,
+}
+
+#[derive(Default)]
+struct State {
+    tasks: Vec<TaskSlot>,
+    free: Vec<u32>,
+    ready: VecDeque<TaskId>,
+}
+
+/// The executor's state. The `RefCell` is only ever borrowed for a few plain
+/// operations and never while a future is polled or dropped, so a waker or a
+/// spawn from inside a poll (or a drop) always finds it free.
+struct Executor {
+    state: RefCell<State>,
+    /// A drain is on the stack (or was, when a trap cut it short).
+    draining: Cell<bool>,
+    /// The settle callback is waking a task and drains right after.
+    settling: Cell<bool>,
+    /// A drain microtask is queued and has not started.
+    drain_scheduled: Cell<bool>,
+}
+
+impl Executor {
+    const fn new() -> Executor {
+        Executor {
+            state: RefCell::new(State {
+                tasks: Vec::new(),
+                free: Vec::new(),
+                ready: VecDeque::new(),
+            }),
+            draining: Cell::new(false),
+            settling: Cell::new(false),
+            drain_scheduled: Cell::new(false),
+        }
+    }
+}
+
+/// The waker of one task: only its id, so `Arc` + `Wake` give a `Waker`
+/// without `unsafe` (the main module has no threads; `Send + Sync` hold
+/// trivially for two integers).
+struct TaskWaker(TaskId);
+
+impl Wake for TaskWaker {
+    fn wake(self: Arc<Self>) {
+        wake_task(self.0);
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        wake_task(self.0);
+    }
+}
+
+/// Marks a task woken: queued if it was idle, marked if it is being polled.
+fn wake_task(id: TaskId) {
+    let _ = EXECUTOR.try_with(|ex| {
+        let queued = {
+            let Ok(mut state) = ex.state.try_borrow_mut() else {
+                return;
+            };
+            let Some(slot) = state.tasks.get_mut(id.index as usize) else {
+                return;
+            };
+            if slot.generation != id.generation {
+                return;
+            }
+            match std::mem::replace(&mut slot.state, TaskState::Free) {
+                TaskState::Idle(future, waker) => {
+                    slot.state = TaskState::Queued(future, waker);
+                    state.ready.push_back(id);
+                    true
+                }
+                TaskState::Polling { .. } => {
+                    slot.state = TaskState::Polling { woken: true };
+                    false
+                }
+                other => {
+                    slot.state = other;
+                    false
+                }
+            }
+        };
+        // The settle callback drains right after its wake; anyone else gets a
+        // microtask (see the module docs for why not a poll right here).
+        let settle_drains_next = ex.settling.get() && !ex.draining.get();
+        if queued && !settle_drains_next {
+            schedule_drain(ex);
+        }
+    });
+}
+
+fn schedule_drain(ex: &Executor) {
+    if !ex.drain_scheduled.replace(true) {
+        with_watcher(|watcher| watcher.schedule_drain_js());
+    }
+}
+
+/// Called at the start of a reaction job or microtask, when no Rust frame can
+/// be on the stack: a drain still marked running was cut short by a trap.
+fn recover_from_trap(ex: &Executor) {
+    if !ex.draining.replace(false) {
+        return;
+    }
+    ex.settling.set(false);
+    if let Ok(mut state) = ex.state.try_borrow_mut() {
+        let state = &mut *state;
+        for (index, slot) in state.tasks.iter_mut().enumerate() {
+            if matches!(slot.state, TaskState::Polling { .. }) {
+                // Its future died with the trapped stack; its id dies too.
+                slot.state = TaskState::Free;
+                slot.generation = slot.generation.wrapping_add(1);
+                if let Ok(index) = u32::try_from(index) {
+                    state.free.push(index);
+                }
+            }
+        }
+    }
+}
+
+/// The drain microtask.
+fn on_drain() {
+    let _ = EXECUTOR.try_with(|ex| {
+        ex.drain_scheduled.set(false);
+        recover_from_trap(ex);
+        drain(ex);
+    });
+}
+
+/// Polls ready tasks until none is left or the budget is spent. Returns at
+/// once if a drain is already running further down the stack: that one will
+/// poll whatever was queued.
+fn drain(ex: &Executor) {
+    if ex.draining.replace(true) {
+        return;
+    }
+    let mut polls = 0;
+    loop {
+        let next = {
+            let Ok(mut state) = ex.state.try_borrow_mut() else {
+                break;
+            };
+            let Some(id) = state.ready.pop_front() else {
+                break;
+            };
+            state.tasks.get_mut(id.index as usize).and_then(|slot| {
+                if slot.generation != id.generation {
+                    return None;
+                }
+                match std::mem::replace(&mut slot.state, TaskState::Polling { woken: false }) {
+                    TaskState::Queued(future, waker) => Some((id, future, waker)),
+                    other => {
+                        slot.state = other;
+                        None
+                    }
+                }
+            })
+        };
+        let Some((id, mut future, waker)) = next else {
+            continue;
+        };
+        if polls == POLL_BUDGET {
+            // Put it back at the front and let a later microtask go on.
+            if let Ok(mut state) = ex.state.try_borrow_mut() {
+                if let Some(slot) = state.tasks.get_mut(id.index as usize) {
+                    slot.state = TaskState::Queued(future, waker);
+                    state.ready.push_front(id);
+                }
+            }
+            schedule_drain(ex);
+            break;
+        }
+        polls += 1;
+        let ready = future
+            .as_mut()
+            .poll(&mut Context::from_waker(&waker))
+            .is_ready();
+        let finished = {
+            let Ok(mut state) = ex.state.try_borrow_mut() else {
+                break;
+            };
+            let state = &mut *state;
+            match state.tasks.get_mut(id.index as usize) {
+                Some(slot) if ready => {
+                    slot.state = TaskState::Free;
+                    slot.generation = slot.generation.wrapping_add(1);
+                    state.free.push(id.index);
+                    Some(future)
+                }
+                Some(slot) => {
+                    let woken = matches!(slot.state, TaskState::Polling { woken: true });
+                    if woken {
+                        slot.state = TaskState::Queued(future, waker);
+                        state.ready.push_back(id);
+                    } else {
+                        slot.state = TaskState::Idle(future, waker);
+                    }
+                    None
+                }
+                None => Some(future),
+            }
+        };
+        // Dropped with no borrow held: its drop may wake or spawn.
+        drop(finished);
+    }
+    ex.draining.set(false);
+}
+
+/// Runs `future` as a task of this executor to completion. It is polled at once
+/// (up to its first `.await` that is not ready) unless a task of this executor
+/// is being polled right now, in which case it is polled right after that poll.
+///
+/// # Example
+/// ```no_run
+/// use async_rust_lab::runtime::reaction_executor::{reaction_await, spawn};
+/// use wasm_bindgen::JsValue;
+/// spawn(async {
+///     let _ = reaction_await(&js_sys::Promise::resolve(&JsValue::from(1))).await;
+/// });
+/// ```
+pub fn spawn<F: Future<Output = ()> + 'static>(future: F) {
+    let _ = EXECUTOR.try_with(|ex| {
+        let future: BoxFuture = Box::pin(future);
+        {
+            let Ok(mut state) = ex.state.try_borrow_mut() else {
+                return;
+            };
+            let state = &mut *state;
+            let index = match state.free.pop() {
+                Some(index) => index,
+                None => {
+                    let Ok(index) = u32::try_from(state.tasks.len()) else {
+                        return;
+                    };
+                    state.tasks.push(TaskSlot {
+                        generation: 0,
+                        state: TaskState::Free,
+                    });
+                    index
+                }
+            };
+            let Some(slot) = state.tasks.get_mut(index as usize) else {
+                return;
+            };
+            let id = TaskId {
+                index,
+                generation: slot.generation,
+            };
+            let waker = Waker::from(Arc::new(TaskWaker(id)));
+            slot.state = TaskState::Queued(future, waker);
+            state.ready.push_back(id);
+        }
+        if ex.draining.get() {
+            // The running drain polls it; the microtask is only a safety net
+            // in case that drain was a trapped one.
+            schedule_drain(ex);
+        } else {
+            drain(ex);
+        }
+    });
+}
+
+/// Runs `future` on this executor and returns a Promise that settles with its
+/// result: `Ok` resolves, `Err` rejects. The reaction-job counterpart of
+/// `wasm_bindgen_futures::future_to_promise`.
+///
+/// # Example
+/// ```no_run
+/// use async_rust_lab::runtime::reaction_executor::{reaction_await, spawn_promise};
+/// use wasm_bindgen::JsValue;
+/// let doubled = spawn_promise(async {
+///     let n = reaction_await(&js_sys::Promise::resolve(&JsValue::from(21))).await?;
+///     Ok(JsValue::from(n.as_f64().unwrap_or(0.0) * 2.0))
+/// });
+/// ```
+pub fn spawn_promise<F>(future: F) -> Promise
+where
+    F: Future<Output = Result<JsValue, JsValue>> + 'static,
+{
+    let mut settle: Option<(Function, Function)> = None;
+    let promise = Promise::new(&mut |resolve, reject| settle = Some((resolve, reject)));
+    if let Some((resolve, reject)) = settle {
+        spawn(async move {
+            let (settle, value) = match future.await {
+                Ok(value) => (resolve, value),
+                Err(reason) => (reject, reason),
+            };
+            let _ = settle.call1(&JsValue::UNDEFINED, &value);
+        });
+    }
+    promise
+}
+
+/// What an await slot holds.
+enum AwaitSlot {
+    /// Waiting for the Promise; the waker of the latest poll.
+    Waiting(Waker),
+    /// Settled (fulfilled if `true`); the value waits in the watcher's
+    /// `values[slot]` until taken.
+    Settled(bool),
+    /// Its future was dropped first; freed when the Promise settles.
+    Abandoned,
+    /// Free for reuse.
+    Free,
+}
+
+struct AwaitSlots {
+    slots: Vec<AwaitSlot>,
+    free: Vec<u32>,
+}
+
+/// The settle callback: JS calls it from the Promise's reaction job.
+fn on_settle(slot: u32, ok: bool) {
+    let (waker, abandoned) = AWAITS.with(|awaits| {
+        let Ok(mut awaits) = awaits.try_borrow_mut() else {
+            return (None, false);
+        };
+        let awaits = &mut *awaits;
+        let Some(entry) = awaits.slots.get_mut(slot as usize) else {
+            return (None, false);
+        };
+        match std::mem::replace(entry, AwaitSlot::Free) {
+            AwaitSlot::Waiting(waker) => {
+                *entry = AwaitSlot::Settled(ok);
+                (Some(waker), false)
+            }
+            AwaitSlot::Abandoned => {
+                awaits.free.push(slot);
+                (None, true)
+            }
+            other => {
+                *entry = other;
+                (None, false)
+            }
+        }
+    });
+    if abandoned {
+        // Nobody will take the value: let JS forget it now.
+        drop(take_value(slot));
+    }
+    let Some(waker) = waker else {
+        return;
+    };
+    let _ = EXECUTOR.try_with(|ex| {
+        recover_from_trap(ex);
+        // A task of ours is queued without a microtask and polled right here;
+        // any other executor's waker does what that executor does.
+        ex.settling.set(true);
+        waker.wake();
+        ex.settling.set(false);
+        drain(ex);
+    });
+}
+
+/// Takes the value a settled await left in the watcher.
+fn take_value(slot: u32) -> JsValue {
+    WATCHER
+        .try_with(|watcher| watcher.get().map(|w| w.take(slot)))
+        .ok()
+        .flatten()
+        .unwrap_or(JsValue::UNDEFINED)
+}
+
+/// Awaits a JS Promise: `Ok` with what it fulfils with, `Err` with exactly
+/// what it rejects with. Works under any executor; under this module's
+/// executor the task resumes inside the Promise's reaction job (see the module
+/// docs). Borrows the Promise, so awaiting the same one in a loop costs no
+/// clone of its handle.
+///
+/// # Example
+/// ```no_run
+/// # async fn example(promise: js_sys::Promise) {
+/// use async_rust_lab::runtime::reaction_executor::reaction_await;
+/// let value = reaction_await(&promise).await;
+/// # }
+/// ```
+pub fn reaction_await(promise: &Promise) -> ReactionAwait<'_> {
+    ReactionAwait {
+        promise: Some(promise),
+        slot: None,
+    }
+}
+
+/// The future returned by [`reaction_await`].
+#[must_use = "futures do nothing unless awaited"]
+pub struct ReactionAwait<'a> {
+    promise: Option<&'a Promise>,
+    slot: Option<u32>,
+}
+
+impl Future for ReactionAwait<'_> {
+    type Output = Result<JsValue, JsValue>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        if let Some(promise) = self.promise.take() {
+            let slot = AWAITS.with(|awaits| {
+                let mut awaits = awaits.try_borrow_mut().ok()?;
+                let waiting = AwaitSlot::Waiting(cx.waker().clone());
+                match awaits.free.pop() {
+                    Some(slot) => {
+                        *awaits.slots.get_mut(slot as usize)? = waiting;
+                        Some(slot)
+                    }
+                    None => {
+                        let slot = u32::try_from(awaits.slots.len()).ok()?;
+                        awaits.slots.push(waiting);
+                        Some(slot)
+                    }
+                }
+            });
+            let Some(slot) = slot else {
+                return Poll::Ready(Err(js_sys::Error::new("no free await slot").into()));
+            };
+            with_watcher(|watcher| watcher.watch(promise, slot));
+            self.slot = Some(slot);
+            note_waiting(Cause::Promise);
+            return Poll::Pending;
+        }
+        let Some(slot) = self.slot else {
+            // Polled again after it returned Ready.
+            return Poll::Pending;
+        };
+        let ready = AWAITS.with(|awaits| {
+            let mut awaits = awaits.try_borrow_mut().ok()?;
+            let awaits = &mut *awaits;
+            let entry = awaits.slots.get_mut(slot as usize)?;
+            match *entry {
+                AwaitSlot::Settled(ok) => {
+                    *entry = AwaitSlot::Free;
+                    awaits.free.push(slot);
+                    Some(ok)
+                }
+                AwaitSlot::Waiting(ref mut waker) => {
+                    if !waker.will_wake(cx.waker()) {
+                        *waker = cx.waker().clone();
+                    }
+                    None
+                }
+                _ => None,
+            }
+        });
+        match ready {
+            Some(ok) => {
+                self.slot = None;
+                // Taken before anything else can reuse the slot: nothing runs
+                // between freeing it above and this call.
+                let value = take_value(slot);
+                Poll::Ready(if ok { Ok(value) } else { Err(value) })
+            }
+            None => {
+                note_waiting(Cause::Promise);
+                Poll::Pending
+            }
+        }
+    }
+}
+
+impl Drop for ReactionAwait<'_> {
+    fn drop(&mut self) {
+        let Some(slot) = self.slot.take() else {
+            return;
+        };
+        let settled = AWAITS.try_with(|awaits| {
+            let Ok(mut awaits) = awaits.try_borrow_mut() else {
+                return false;
+            };
+            let awaits = &mut *awaits;
+            let Some(entry) = awaits.slots.get_mut(slot as usize) else {
+                return false;
+            };
+            match entry {
+                AwaitSlot::Waiting(_) => {
+                    // The reaction is still attached: it frees the slot when
+                    // the Promise settles. Dropping the waker here means that
+                    // late settle wakes nobody.
+                    *entry = AwaitSlot::Abandoned;
+                    false
+                }
+                AwaitSlot::Settled(_) => {
+                    // Settled but never taken: free it now.
+                    *entry = AwaitSlot::Free;
+                    awaits.free.push(slot);
+                    true
+                }
+                _ => false,
+            }
+        });
+        if settled == Ok(true) {
+            // And let JS forget the value nobody will take.
+            drop(take_value(slot));
+        }
+    }
+}
+
+/// How many await slots are in use (waiting, settled and not yet taken, or
+/// abandoned and waiting for their Promise): what a leak of dropped awaits
+/// would make grow. For tests and the curious.
+pub fn awaits_in_use() -> usize {
+    AWAITS.with(|awaits| {
+        awaits
+            .try_borrow()
+            .map_or(0, |a| a.slots.len().saturating_sub(a.free.len()))
+    })
+}
+
+/// How many tasks are alive on this executor (spawned and not finished).
+pub fn tasks_alive() -> usize {
+    EXECUTOR.with(|ex| {
+        ex.state
+            .try_borrow()
+            .map_or(0, |s| s.tasks.len().saturating_sub(s.free.len()))
+    })
+}
