@@ -3,7 +3,7 @@
 //!
 //! [`sleep`](super::time::sleep) (gloo's `TimeoutFuture`) costs a JS timer and
 //! a wasm-bindgen `Closure` per future: fine for a lesson's two sleeps, heavy
-//! for a million. [`queue_sleep`] costs 20 bytes in the queue (a 12-byte heap
+//! for a million. [`queue_sleep`] costs 16 bytes in the queue (an 8-byte heap
 //! entry and an 8-byte waker slot, on wasm32) and an 8-byte future, and the
 //! whole queue shares one JS timer. The heap ([`TimerHeap`]) is plain Rust,
 //! unit-tested on the host; only arming the one JS timer is wasm-only.
@@ -45,11 +45,17 @@ impl TimerId {
 /// `Option<Waker>`, 8 bytes on wasm32.
 #[derive(Debug)]
 pub struct TimerHeap<W> {
-    // Min-heap of (deadline in microseconds, high half, low half; slot). Integer
-    // microseconds: total order, and finer than any timer a browser honours. The
-    // u64 is split in two u32 so an entry is 12 bytes, 4-aligned, on wasm32 (a
-    // (u64, u32) pads to 16); tuples compare in order, so the split sorts the same.
-    heap: BinaryHeap<Reverse<(u32, u32, u32)>>,
+    // Deadlines in integer microseconds: a total order, and finer than any timer
+    // a browser honours. Min-heap of (microseconds after `epoch`, slot): 8 bytes
+    // an entry, where an absolute u64 would pad a (u64, u32) to 16 on wasm32.
+    // A u32 spans 71 minutes, so the few deadlines outside the window (a sleep
+    // of hours) go to `far`, with absolute u64 microseconds: correct always,
+    // compact for every ordinary sleep.
+    near: BinaryHeap<Reverse<(u32, u32)>>,
+    far: BinaryHeap<Reverse<(u64, u32)>>,
+    // Set by the first deadline pushed while `near` is empty, half a window
+    // before it, so that sleeps started after it (earlier, shorter ones too) fit.
+    epoch: u64,
     slots: Vec<Option<W>>,
     free: Vec<u32>,
     // Ids handed out and not yet given back. At zero no one can ask about any
@@ -60,7 +66,9 @@ pub struct TimerHeap<W> {
 impl<W> Default for TimerHeap<W> {
     fn default() -> Self {
         TimerHeap {
-            heap: BinaryHeap::new(),
+            near: BinaryHeap::new(),
+            far: BinaryHeap::new(),
+            epoch: 0,
             slots: Vec::new(),
             free: Vec::new(),
             owned: 0,
@@ -80,15 +88,39 @@ fn now_micros(ms: f64) -> u64 {
     (ms * 1000.0).floor().max(0.0) as u64
 }
 
-fn split(micros: u64) -> (u32, u32) {
-    ((micros >> 32) as u32, micros as u32)
-}
-
-fn join(high: u32, low: u32) -> u64 {
-    (u64::from(high) << 32) | u64::from(low)
-}
+/// How far before the first deadline of a fresh window its epoch lies: half a
+/// u32 of microseconds (35 minutes), so that deadlines set after it, even
+/// earlier ones, still fit.
+const HALF_WINDOW: u64 = 1 << 31;
 
 impl<W> TimerHeap<W> {
+    fn push(&mut self, at: u64, id: u32) {
+        if self.near.is_empty() {
+            // Nothing is relative to the old epoch: start a window around `at`.
+            self.epoch = at.saturating_sub(HALF_WINDOW);
+        }
+        match at
+            .checked_sub(self.epoch)
+            .and_then(|after| u32::try_from(after).ok())
+        {
+            Some(after) => self.near.push(Reverse((after, id))),
+            None => self.far.push(Reverse((at, id))),
+        }
+    }
+
+    /// The earliest entry of either heap: its deadline, slot, and whether it is `near`.
+    fn peek(&self) -> Option<(u64, u32, bool)> {
+        let near = self
+            .near
+            .peek()
+            .map(|Reverse((after, id))| (self.epoch.saturating_add(u64::from(*after)), *id, true));
+        let far = self.far.peek().map(|Reverse((at, id))| (*at, *id, false));
+        match (near, far) {
+            (Some(near), Some(far)) => Some(if far.0 < near.0 { far } else { near }),
+            (near, far) => near.or(far),
+        }
+    }
+
     /// Adds a deadline (ms on the caller's clock) and the waker to call then;
     /// returns the id its owner keeps until it gives it back with [`remove`](Self::remove).
     pub fn insert(&mut self, deadline_ms: f64, waker: W) -> TimerId {
@@ -104,8 +136,7 @@ impl<W> TimerHeap<W> {
         if let Some(slot) = self.slots.get_mut(id as usize) {
             *slot = Some(waker);
         }
-        let (high, low) = split(deadline_micros(deadline_ms));
-        self.heap.push(Reverse((high, low, id)));
+        self.push(deadline_micros(deadline_ms), id);
         self.owned = self.owned.saturating_add(1);
         TimerId(id)
     }
@@ -145,9 +176,7 @@ impl<W> TimerHeap<W> {
 
     /// The earliest deadline still in the heap (cancelled ones included), in ms.
     pub fn next_deadline(&self) -> Option<f64> {
-        self.heap
-            .peek()
-            .map(|Reverse((high, low, _))| join(*high, *low) as f64 / 1000.0)
+        self.peek().map(|(at, _, _)| at as f64 / 1000.0)
     }
 
     /// Pops every deadline at or before `now_ms` and returns their wakers, in
@@ -155,11 +184,15 @@ impl<W> TimerHeap<W> {
     pub fn pop_due(&mut self, now_ms: f64) -> Vec<W> {
         let now = now_micros(now_ms);
         let mut due = Vec::new();
-        while let Some(Reverse((high, low, id))) = self.heap.peek().copied() {
-            if join(high, low) > now {
+        while let Some((at, id, near)) = self.peek() {
+            if at > now {
                 break;
             }
-            self.heap.pop();
+            if near {
+                self.near.pop();
+            } else {
+                self.far.pop();
+            }
             match self.slots.get_mut(id as usize) {
                 Some(slot @ Some(_)) => due.extend(slot.take()),
                 Some(None) => self.free.push(id),
@@ -171,7 +204,7 @@ impl<W> TimerHeap<W> {
 
     /// How many deadlines are in the heap: armed, or cancelled and not yet popped.
     pub fn pending(&self) -> usize {
-        self.heap.len()
+        self.near.len().saturating_add(self.far.len())
     }
 }
 
@@ -408,12 +441,40 @@ mod tests {
         assert_eq!(heap.pop_due(10.0009), Vec::<&str>::new());
         assert_eq!(heap.pop_due(10.001), ["w"]);
         assert!(heap.fired(&id));
-        // Far deadlines keep their order across the split u64.
-        let far = heap.insert(5e9, "far");
-        let near = heap.insert(4.3e9, "near");
-        assert_eq!(heap.pop_due(4.4e9), ["near"]);
-        assert_eq!(heap.pop_due(6e9), ["far"]);
-        for id in [id, far, near] {
+        heap.remove(id);
+        assert_eq!(heap.pending(), 0);
+    }
+
+    #[test]
+    fn deadlines_hours_apart_beyond_the_u32_window_still_come_out_in_order() {
+        let mut heap = TimerHeap::default();
+        let hour = 3_600_000.0;
+        // The window starts around the first deadline, at 10 hours.
+        let mut ids = Vec::new();
+        for (at, name) in [
+            (10.0 * hour, "10 h"),
+            (10.0 * hour + 0.001, "10 h + 1 us"),
+            (1.0, "1 ms, before the window"),
+            (13.0 * hour, "13 h, after the window"),
+            (10.0 * hour - 1.0, "1 ms before 10 h"),
+            (49.0 * 24.0 * hour, "49 days"),
+        ] {
+            ids.push(heap.insert(at, name));
+        }
+        assert!(!heap.far.is_empty(), "some went to the far heap");
+        assert_eq!(heap.next_deadline(), Some(1.0));
+        assert_eq!(heap.pop_due(2.0), ["1 ms, before the window"]);
+        assert_eq!(heap.pop_due(10.0 * hour - 0.5), ["1 ms before 10 h"]);
+        assert_eq!(heap.pop_due(10.0 * hour), ["10 h"]);
+        assert_eq!(heap.next_deadline(), Some(10.0 * hour + 0.001));
+        assert_eq!(heap.pop_due(12.0 * hour), ["10 h + 1 us"]);
+        assert_eq!(heap.pop_due(13.0 * hour), ["13 h, after the window"]);
+        // The near heap is empty: the next deadline starts a new window, and
+        // the one far deadline still comes out after it.
+        ids.push(heap.insert(20.0 * hour, "20 h"));
+        assert_eq!(heap.pop_due(48.0 * 24.0 * hour), ["20 h"]);
+        assert_eq!(heap.pop_due(49.0 * 24.0 * hour), ["49 days"]);
+        for id in ids {
             heap.remove(id);
         }
         assert_eq!(heap.pending(), 0);
