@@ -4,10 +4,10 @@
 //!
 //! `FuturesUnordered` boxes each future in its own `Arc`'d task node: two
 //! reference counts, links into the list of all tasks, the list's length, a link
-//! into the ready queue and a `Weak` back to it, and two flags, 28 bytes on
-//! wasm32 before the future itself, for as long as the future lives. It needs
-//! them because it takes futures of any size, pins them in place and hands out
-//! a waker that *is* the node.
+//! into the ready queue and a `Weak` back to it, and two flags: 30 bytes on
+//! wasm32 besides the future (32 once padded), for as long as the future lives.
+//! It needs them because it takes futures of any size, pins them in place and
+//! hands out a waker that *is* the node.
 //!
 //! Here the futures sit side by side in one `Vec` (so they must be `Unpin`: the
 //! `Vec` moves them when it grows; `Box::pin` one that is not), a free slot
