@@ -107,7 +107,7 @@ async fn a_dropped_queue_sleeper_leaves_no_deadline_and_no_js_timer_behind() {
 }
 
 #[wasm_bindgen_test]
-fn a_queue_sleep_is_8_bytes_and_so_is_its_slot_in_a_slab_join() {
+fn a_queue_sleep_is_8_bytes_on_wasm32_even_as_an_option() {
     assert_eq!(std::mem::size_of::<QueueSleep>(), 8);
     assert_eq!(std::mem::size_of::<Option<QueueSleep>>(), 8);
 }

@@ -522,6 +522,16 @@ mod tests {
     }
 
     #[test]
+    fn a_slot_costs_nothing_beyond_its_future() {
+        use crate::runtime::timer_queue::QueueSleep;
+        // The free-slot link fits in the future's own spare tag values.
+        assert_eq!(
+            std::mem::size_of::<Entry<QueueSleep>>(),
+            std::mem::size_of::<QueueSleep>()
+        );
+    }
+
+    #[test]
     fn the_ready_queue_gives_back_what_a_big_first_round_grew() {
         let (_probes, mut set) = probes(100_000);
         let mut cx = Context::from_waker(Waker::noop());
