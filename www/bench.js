@@ -86,12 +86,16 @@ export async function runBenchmarks(lab, options = {}) {
       await Promise.all(all);
       return performance.now() - t;
     },
-    'Rust, lab timer queue': async () => {
-      const r = await lab.benchSleepers(sleepers, maxSleepMs, 'queue');
+    'Rust, stock gloo-timers + FuturesUnordered': async () => {
+      const r = await lab.benchSleepers(sleepers, maxSleepMs, 'gloo', 'unordered');
       return { ms: r.ms, extra: { heapBytesPerFuture: r.heapBytesPerFuture } };
     },
-    'Rust, stock gloo-timers': async () => {
-      const r = await lab.benchSleepers(sleepers, maxSleepMs, 'gloo');
+    'Rust, lab timer queue + FuturesUnordered': async () => {
+      const r = await lab.benchSleepers(sleepers, maxSleepMs, 'queue', 'unordered');
+      return { ms: r.ms, extra: { heapBytesPerFuture: r.heapBytesPerFuture } };
+    },
+    'Rust, lab timer queue + lab SlabJoin': async () => {
+      const r = await lab.benchSleepers(sleepers, maxSleepMs, 'queue', 'slab');
       return { ms: r.ms, extra: { heapBytesPerFuture: r.heapBytesPerFuture } };
     },
   });

@@ -10,7 +10,7 @@ use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
 use futures::channel::oneshot;
-use futures::stream::{FuturesUnordered, StreamExt};
+use futures::stream::{FuturesUnordered, Stream, StreamExt};
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -24,6 +24,7 @@ use crate::runtime::clock::{performance_clock, Clock};
 use crate::runtime::heap::live_bytes;
 use crate::runtime::reaction_executor::{reaction_await, spawn_promise};
 use crate::runtime::run::Run;
+use crate::runtime::slab_join::SlabJoin;
 use crate::runtime::time::sleep;
 use crate::runtime::timer_queue::queue_sleep;
 
@@ -132,12 +133,20 @@ const TIMER: OneOf = OneOf {
     default: Some("queue"),
 };
 
+const JOIN: OneOf = OneOf {
+    name: "join",
+    choices: &["unordered", "slab"],
+    default: Some("unordered"),
+};
+
 /// Benchmark: `n` concurrent futures, each sleeping a pseudo-random 0 to maxMs
 /// ms, all awaited; timer "gloo" (one setTimeout and closure per future) or
-/// "queue" (the lab's timer queue: one JS timer in all). Resolves to
-/// `{ ms, heapBytesPerFuture }`: the Rust heap bytes per future while all are
-/// asleep (the future, its timer and its node in the join set), counted at the
-/// allocator.
+/// "queue" (the lab's timer queue: one JS timer in all), joined by join
+/// "unordered" (futures-util's `FuturesUnordered`: an `Arc`'d task node per
+/// future) or "slab" (the lab's `SlabJoin`: futures inline in one `Vec`, a
+/// 16-byte waker each). Resolves to `{ ms, heapBytesPerFuture }`: the Rust heap
+/// bytes per future while all are asleep (the future, its timer and its place
+/// in the join set), counted at the allocator.
 #[wasm_bindgen(js_name = benchSleepers, unchecked_return_type = "{ ms: number; heapBytesPerFuture: number }")]
 pub async fn bench_sleepers(
     #[wasm_bindgen(
@@ -153,9 +162,14 @@ pub async fn bench_sleepers(
     max_ms: JsValue,
     #[wasm_bindgen(
         unchecked_param_type = "\"gloo\" | \"queue\"",
-        param_description = "which timer"
+        param_description = "which timer (default \"queue\")"
     )]
     timer: JsValue,
+    #[wasm_bindgen(
+        unchecked_param_type = "\"unordered\" | \"slab\"",
+        param_description = "which join set (default \"unordered\")"
+    )]
+    join: JsValue,
 ) -> Result<JsValue, JsValue> {
     let n = count("n", 2_000_000, &n)?;
     let max_ms = WholeNumber {
@@ -168,6 +182,7 @@ pub async fn bench_sleepers(
     .check(arg_value(Some(&max_ms)))
     .map_err(to_js_error)?;
     let timer = TIMER.check(arg_value(Some(&timer))).map_err(to_js_error)?;
+    let slab = JOIN.check(arg_value(Some(&join))).map_err(to_js_error)? == "slab";
 
     // xorshift32: the same sleeps for both timers, with no dependency.
     let mut state: u32 = 0x9E37_79B9;
@@ -182,12 +197,35 @@ pub async fn bench_sleepers(
     let clock = performance_clock();
     let before = live_bytes();
     let started = clock();
-    let asleep = if timer == "gloo" {
-        let set: FuturesUnordered<_> = (0..n).map(|_| sleep(next_ms())).collect();
-        drain(set, before).await
-    } else {
-        let set: FuturesUnordered<_> = (0..n).map(|_| queue_sleep(next_ms())).collect();
-        drain(set, before).await
+    let asleep = match (timer == "gloo", slab) {
+        (true, false) => {
+            drain(
+                FuturesUnordered::from_iter((0..n).map(|_| sleep(next_ms()))),
+                before,
+            )
+            .await
+        }
+        (true, true) => {
+            drain(
+                SlabJoin::from_iter((0..n).map(|_| sleep(next_ms()))),
+                before,
+            )
+            .await
+        }
+        (false, false) => {
+            drain(
+                FuturesUnordered::from_iter((0..n).map(|_| queue_sleep(next_ms()))),
+                before,
+            )
+            .await
+        }
+        (false, true) => {
+            drain(
+                SlabJoin::from_iter((0..n).map(|_| queue_sleep(next_ms()))),
+                before,
+            )
+            .await
+        }
     };
     let ms = clock() - started;
     Ok(object([
@@ -198,21 +236,18 @@ pub async fn bench_sleepers(
 
 /// Awaits every future of `set`; returns how many bytes the Rust heap held
 /// beyond `before` once all of them had been polled and were asleep.
-async fn drain<F: Future<Output = ()>>(mut set: FuturesUnordered<F>, before: usize) -> f64 {
-    let total = set.len();
-    let mut finished: usize = 0;
+async fn drain<S: Stream<Item = ()> + Unpin>(mut set: S, before: usize) -> f64 {
     let mut asleep = None;
-    poll_fn(|cx: &mut Context<'_>| {
-        while let Poll::Ready(Some(())) = set.poll_next_unpin(cx) {
-            finished = finished.saturating_add(1);
-        }
-        if asleep.is_none() {
-            asleep = Some(live_bytes().saturating_sub(before) as f64);
-        }
-        if finished == total {
-            Poll::Ready(())
-        } else {
-            Poll::Pending
+    poll_fn(|cx: &mut Context<'_>| loop {
+        match set.poll_next_unpin(cx) {
+            Poll::Ready(Some(())) => {}
+            Poll::Ready(None) => return Poll::Ready(()),
+            Poll::Pending => {
+                if asleep.is_none() {
+                    asleep = Some(live_bytes().saturating_sub(before) as f64);
+                }
+                return Poll::Pending;
+            }
         }
     })
     .await;

@@ -12,6 +12,7 @@
 //! - [`trace`]: the trace model: events and per-task summaries (pure, host-tested).
 //! - [`time`]: `sleep`, a lazy timer future that clears its JS timer on drop.
 //! - [`timer_queue`]: `queue_sleep`, many sleeps sharing one JS timer.
+//! - [`slab_join`]: `SlabJoin`, many futures of one type awaited together, lean.
 //! - [`heap`]: a counting global allocator: bytes live on the Rust heap.
 //! - [`fetch`]: `fetch_text`, a lazy request future that aborts its request on drop.
 //! - [`thread`]: which thread runs, cross-origin isolation, a blocking sleep.
@@ -27,6 +28,7 @@ pub mod frames;
 pub mod heap;
 pub mod reaction_executor;
 pub mod run;
+pub mod slab_join;
 pub mod task;
 pub mod thread;
 pub mod time;
