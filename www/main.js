@@ -14,6 +14,8 @@ import init, * as wasm from './pkg/async_rust_lab.js';
 import { createLab } from './lab.js';
 
 const root = document.documentElement;
+/** The status line under the title; the lab's own state is on the root element's data attributes. */
+const status = /** @type {HTMLElement} */ (document.getElementById('lab-status'));
 
 /** The .d.ts holds the API's docs for lab.help(); the lab works without it. */
 async function readDeclarations() {
@@ -23,21 +25,6 @@ async function readDeclarations() {
   } catch {
     return '';
   }
-}
-
-/**
- * Resolves once the whole HTML is parsed. This module is async (index.html): it
- * runs as soon as it and its imports have loaded, which may be before the parser
- * has reached the status line or the cards.
- */
-const parsed = document.readyState === 'loading'
-  ? new Promise((resolve) => document.addEventListener('DOMContentLoaded', resolve, { once: true }))
-  : Promise.resolve();
-
-/** The status line under the title, once parsed; the lab's own state is on the root element's data attributes. */
-async function statusLine() {
-  await parsed;
-  return /** @type {HTMLElement} */ (document.getElementById('lab-status'));
 }
 
 /**
@@ -52,7 +39,7 @@ function recoverFromTraps(useInstance) {
   banner.className = 'banner';
   banner.setAttribute('role', 'alert');
   banner.hidden = true;
-  statusLine().then((status) => status.after(banner));
+  status.after(banner);
   let panic = '';
   let instance = 1;
   let recovering = false;
@@ -132,9 +119,8 @@ try {
   // export callable and lab.help() answering. The cards are mounted after it.
   const ready = performance.mark('lab-ready');
   root.dataset.labReady = 'true';
-  (await statusLine()).textContent = `Ready in ${Math.round(ready.startTime)} ms. Open the devtools console and type lab.help() to see the API.`;
+  status.textContent = `Ready in ${Math.round(ready.startTime)} ms. Open the devtools console and type lab.help() to see the API.`;
 } catch (error) {
-  const status = await statusLine();
   status.textContent = `The WebAssembly module failed to start: ${error instanceof Error ? error.message : String(error)}`;
   status.classList.add('failed');
   root.dataset.labReady = 'failed';
@@ -147,7 +133,6 @@ try {
   // Every card answers its buttons from here on (the e2e tests wait for this).
   root.dataset.cardsReady = 'true';
 } catch (error) {
-  const status = await statusLine();
   status.textContent = `The lab is ready in the console, but the lessons' cards failed to load: ${error instanceof Error ? error.message : String(error)}`;
   status.classList.add('failed');
   root.dataset.cardsReady = 'failed';
