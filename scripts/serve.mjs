@@ -28,11 +28,17 @@ function readHeaders(file) {
   return pairs;
 }
 
-/** Every response: the site's headers, and no caching, so a rebuilt wasm is always the one loaded. */
+/**
+ * Every response: the site's headers, and `no-cache`, so that a rebuilt wasm is
+ * always the one loaded (the browser asks the server each time) but, unlike
+ * `no-store`, a response may be kept: with `no-store` Chromium drops each one from
+ * its memory cache as soon as it has loaded, main-thread work on the page's
+ * start-up that no static host, which sends cacheable responses, causes.
+ */
 const headers = [
   {
     source: '**/*',
-    headers: [{ key: 'Cache-Control', value: 'no-store' }, ...readHeaders(path.join(root, 'www', '_headers'))],
+    headers: [{ key: 'Cache-Control', value: 'no-cache' }, ...readHeaders(path.join(root, 'www', '_headers'))],
   },
 ];
 
