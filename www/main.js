@@ -35,6 +35,8 @@ async function readDeclarations() {
  * @param {(module: import('./lab.js').WasmModule) => void} useInstance
  */
 function recoverFromTraps(useInstance) {
+  // By hand rather than with dom.js's el(): dom.js is the cards' helper and
+  // loads with them, after `lab` is ready; this banner must exist before.
   const banner = document.createElement('p');
   banner.className = 'banner';
   banner.setAttribute('role', 'alert');
