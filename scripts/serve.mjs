@@ -32,14 +32,18 @@ function readHeaders(file) {
 const ISOLATION = ['Cross-Origin-Opener-Policy', 'Cross-Origin-Embedder-Policy'];
 
 /**
- * Every response: the site's headers, and no caching, so a rebuilt wasm is
- * always the one loaded. Not `isolated`: without COOP and COEP, as a host that
- * ignores _headers would serve it (the threads lesson's fallback).
+ * Every response: the site's headers, and `no-cache`, so that a rebuilt wasm is
+ * always the one loaded (the browser asks the server each time) but, unlike
+ * `no-store`, a response may be kept: with `no-store` Chromium drops each one from
+ * its memory cache as soon as it has loaded, main-thread work on the page's
+ * start-up that no static host, which sends cacheable responses, causes.
+ * Not `isolated`: without COOP and COEP, as a host that ignores _headers would
+ * serve it (the threads lesson's fallback).
  * @param {boolean} isolated
  */
 function headersFor(isolated) {
   const site = readHeaders(path.join(root, 'www', '_headers')).filter(({ key }) => isolated || !ISOLATION.includes(key));
-  return [{ source: '**/*', headers: [{ key: 'Cache-Control', value: 'no-store' }, ...site] }];
+  return [{ source: '**/*', headers: [{ key: 'Cache-Control', value: 'no-cache' }, ...site] }];
 }
 
 /**

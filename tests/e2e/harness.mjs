@@ -22,11 +22,13 @@ export async function openLab({ dir = 'dist', base = '/', isolated = true } = {}
 
   /**
    * A new page of the lab (index.html unless `path` says otherwise), waited for
-   * until its root element's `data-<ready>` is set, with errors collected.
+   * until its root element's `data-<ready>` is set, with errors collected. The
+   * lab's page sets `data-lab-ready` once `lab` works and `data-cards-ready` once
+   * its cards answer their buttons too, a moment later: tests wait for the cards.
    * `context` adds Playwright browser-context options (colorScheme, reducedMotion...).
    * @param {{ viewport?: { width: number, height: number }, path?: string, ready?: string, context?: import('playwright-core').BrowserContextOptions }} [options]
    */
-  async function newPage({ viewport = { width: 1280, height: 900 }, path = '', ready = 'labReady', context = {} } = {}) {
+  async function newPage({ viewport = { width: 1280, height: 900 }, path = '', ready = 'cardsReady', context = {} } = {}) {
     const page = await browser.newPage({ viewport, ...context });
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     page.on('console', (message) => {
