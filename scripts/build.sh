@@ -18,6 +18,22 @@ mkdir -p dist
 # glue and the .d.ts that lab.help() reads.
 cp -R www/. dist/
 rm -f dist/pkg/.gitignore
+# The glue imports wasm-bindgen's JS snippets (pkg/snippets/<crate>-<hash>/…),
+# whose paths change with their content: index.html gets a modulepreload for
+# each here, where the paths are known, so they load with the glue instead of
+# after it (tests/e2e/startup.test.mjs checks the critical path).
+node -e '
+  const fs = require("node:fs");
+  const path = require("node:path");
+  const walk = (dir) => fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]) : [];
+  const links = walk("dist/pkg/snippets").filter((f) => f.endsWith(".js")).sort()
+    .map((f) => `  <link rel="modulepreload" href="./${path.relative("dist", f).split(path.sep).join("/")}">`);
+  const marker = /^ *<!-- wasm-bindgen-snippets:.*-->$/m;
+  const html = fs.readFileSync("dist/index.html", "utf8");
+  if (!marker.test(html)) throw new Error("dist/index.html lost its wasm-bindgen-snippets marker");
+  fs.writeFileSync("dist/index.html", html.replace(marker, links.join("\n")));
+'
 # The type-check settings of www/ (scripts/test.sh) are not part of the site.
 rm -f dist/tsconfig.json
 

@@ -107,6 +107,22 @@ async function mountCards(lab) {
   blocking.mountBlockingCard(card('blocking'), lab);
 }
 
+/**
+ * The lessons' forms are in the HTML before their cards are mounted. A Run
+ * clicked in that gap would submit its form natively: a page reload. Until the
+ * cards answer, each submission is held (the last one per form) and replayed
+ * once they do, so an eager first click runs its lesson instead of losing it.
+ * @type {Map<HTMLFormElement, HTMLElement | null>}
+ */
+const heldSubmits = new Map();
+/** @param {SubmitEvent} event */
+const holdSubmit = (event) => {
+  event.preventDefault();
+  const form = /** @type {HTMLFormElement} */ (event.target);
+  heldSubmits.set(form, event.submitter);
+};
+document.addEventListener('submit', holdSubmit, { capture: true });
+
 /** @type {import('./lab.js').Lab} */
 let lab;
 try {
@@ -133,7 +149,10 @@ try {
 try {
   await mountCards(lab);
   // Every card answers its buttons from here on (the e2e tests wait for this).
+  document.removeEventListener('submit', holdSubmit, { capture: true });
   root.dataset.cardsReady = 'true';
+  for (const [form, submitter] of heldSubmits) form.requestSubmit(submitter);
+  heldSubmits.clear();
 } catch (error) {
   status.textContent = `The lab is ready in the console, but the lessons' cards failed to load: ${error instanceof Error ? error.message : String(error)}`;
   status.classList.add('failed');

@@ -25,11 +25,14 @@ export async function openLab({ dir = 'dist', base = '/', isolated = true } = {}
    * until its root element's `data-<ready>` is set, with errors collected. The
    * lab's page sets `data-lab-ready` once `lab` works and `data-cards-ready` once
    * its cards answer their buttons too, a moment later: tests wait for the cards.
-   * `context` adds Playwright browser-context options (colorScheme, reducedMotion...).
-   * @param {{ viewport?: { width: number, height: number }, path?: string, ready?: string, context?: import('playwright-core').BrowserContextOptions }} [options]
+   * `context` adds Playwright browser-context options (colorScheme, reducedMotion...);
+   * `beforeLoad(page)` runs before the page is opened (to route requests, say).
+   * @param {{ viewport?: { width: number, height: number }, path?: string, ready?: string, context?: import('playwright-core').BrowserContextOptions,
+   *           beforeLoad?: (page: import('playwright-core').Page) => Promise<void> }} [options]
    */
-  async function newPage({ viewport = { width: 1280, height: 900 }, path = '', ready = 'cardsReady', context = {} } = {}) {
+  async function newPage({ viewport = { width: 1280, height: 900 }, path = '', ready = 'cardsReady', context = {}, beforeLoad } = {}) {
     const page = await browser.newPage({ viewport, ...context });
+    await beforeLoad?.(page);
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     page.on('console', (message) => {
       consoleMessages.push({ type: message.type(), text: message.text() });
