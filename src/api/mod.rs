@@ -2,8 +2,8 @@
 //! conversions between Rust values and JS values. Nothing else in the crate
 //! touches `JsValue` on behalf of a lesson.
 //!
-//! Each export is an `async fn`, so JS gets a Promise: `Ok` resolves it, `Err`
-//! rejects it. A bad argument rejects with a `TypeError` or `RangeError` whose
+//! Each lesson's export returns a Promise: its Rust `async fn` runs through
+//! [`export::to_promise`], so `Ok` resolves it and `Err` rejects it. A bad argument rejects with a `TypeError` or `RangeError` whose
 //! message names the parameter and its allowed range; nothing on these paths
 //! can panic (clippy denies `unwrap`, `expect` and indexing crate-wide).
 
@@ -24,6 +24,7 @@ pub mod args;
 pub mod bench;
 pub mod blocking;
 pub mod diagnostics;
+pub mod export;
 pub mod kitchen;
 pub mod promises;
 pub mod report;
