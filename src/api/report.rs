@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Once;
 
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Error, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{console, CustomEvent, CustomEventInit, EventTarget};
@@ -38,18 +38,28 @@ pub(crate) fn start_run(
     )
 }
 
-/// Installs, once, a panic hook that logs the panic with its stack (as
-/// `console_error_panic_hook` does) and then dispatches `lab:panic` on
-/// `globalThis` with the message as its detail. A panic aborts the instance (a
-/// `RuntimeError: unreachable` follows at once); the event tells the page why,
-/// so it can say so and start a fresh instance.
+/// Installs, once, a panic hook that logs the panic with its stack and then
+/// dispatches `lab:panic` on `globalThis` with the message as its detail. A
+/// panic aborts the instance (a `RuntimeError: unreachable` follows at once);
+/// the event tells the page why, so it can say so and start a fresh instance.
+///
+/// The log is what `console_error_panic_hook` writes (the message, then the JS
+/// stack of a fresh `Error`), done here so that the message is formatted once
+/// for both: the crate formats it a second time and brings its own import,
+/// 0.7 KB more wasm and 0.8 KB more JS glue (0.3 KB gzipped in all).
 fn install_panic_hook() {
     static INSTALLED: Once = Once::new();
     INSTALLED.call_once(|| {
         std::panic::set_hook(Box::new(|info| {
-            #[cfg(feature = "console_error_panic_hook")]
-            console_error_panic_hook::hook(info);
-            dispatch("lab:panic", &JsValue::from_str(&info.to_string()));
+            let message = info.to_string();
+            let stack = Reflect::get(&Error::new(""), &JsValue::from_str("stack"))
+                .ok()
+                .and_then(|stack| stack.as_string())
+                .unwrap_or_default();
+            console::error_1(&JsValue::from_str(&format!(
+                "{message}\n\nStack:\n\n{stack}\n\n"
+            )));
+            dispatch("lab:panic", &JsValue::from_str(&message));
         }));
     });
 }
