@@ -21,6 +21,10 @@
 )]
 
 pub mod args;
+// The benchmark exports are a feature (on by default) so that a build for the
+// lab page alone can leave them out: 8 KB of the gzipped wasm (they bring the
+// lean await, the timer queue and FuturesUnordered) and 0.8 KB of JS glue.
+#[cfg(feature = "bench")]
 pub mod bench;
 pub mod blocking;
 pub mod diagnostics;
