@@ -38,7 +38,7 @@ const BELOW: WholeNumber = WholeNumber {
 /// frames meanwhile: "async" (an async fn on the main thread: the page
 /// freezes), "chunked" (yields to the event loop between chunks) or "worker"
 /// (on a Web Worker). Resolves to a BlockingRun.
-#[wasm_bindgen(js_name = blocking, unchecked_return_type = "Promise<BlockingRun>")]
+#[wasm_bindgen(js_name = blocking, unchecked_return_type = "Promise<BlockingRun>", skip_jsdoc)]
 pub fn blocking_export(
     #[wasm_bindgen(param_description = "where the job runs (default \"async\")")] mode: Option<
         BlockingMode,

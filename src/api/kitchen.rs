@@ -45,7 +45,7 @@ const CALL_MS: WholeNumber = WholeNumber {
 /// Cooks dinner while the phone rings: in `"sync"` you finish cooking, then pick
 /// up (the caller waits the whole time); in `"async"` you talk while the pot
 /// boils. Resolves to the lines, the total and how long the caller waited.
-#[wasm_bindgen(js_name = kitchen, unchecked_return_type = "Promise<KitchenResult>")]
+#[wasm_bindgen(js_name = kitchen, unchecked_return_type = "Promise<KitchenResult>", skip_jsdoc)]
 pub fn kitchen_export(
     #[wasm_bindgen(param_description = "\"sync\" or \"async\" (default \"async\")")] mode: Option<
         KitchenMode,

@@ -23,7 +23,7 @@ use crate::runtime::bridge::settle;
 /// awaited; any other value is returned as is. The result is the very value
 /// (`await lab.awaitPromise(Promise.resolve(o)) === o`), and a rejection
 /// rejects with the very reason, Error or not.
-#[wasm_bindgen(js_name = awaitPromise, unchecked_return_type = "Promise<unknown>")]
+#[wasm_bindgen(js_name = awaitPromise, unchecked_return_type = "Promise<unknown>", skip_jsdoc)]
 pub fn await_promise_export(
     #[wasm_bindgen(
         unchecked_param_type = "unknown",
@@ -103,7 +103,7 @@ async fn receive(receiver: oneshot::Receiver<Settlement>) -> Result<JsValue, JsV
 /// value, a thenable is adopted, the promise itself is a TypeError. It settles
 /// once: the first call returns true, later ones change nothing and return
 /// false.
-#[wasm_bindgen(unchecked_return_type = "LabChannel")]
+#[wasm_bindgen(unchecked_return_type = "LabChannel", skip_jsdoc)]
 pub fn channel() -> JsValue {
     // Not async: like Promise.withResolvers(), the caller needs the resolvers
     // now, not a Promise of them.
@@ -168,7 +168,7 @@ const BURN: Flag = Flag {
 /// with `{ burn: true }` rejects with an Error saying what burned. It takes
 /// options.cookMs either way: a Rust `Ok` is a resolved Promise, an `Err` a
 /// rejected one.
-#[wasm_bindgen(js_name = cook, unchecked_return_type = "Promise<string>")]
+#[wasm_bindgen(js_name = cook, unchecked_return_type = "Promise<string>", skip_jsdoc)]
 pub fn cook_export(
     #[wasm_bindgen(param_description = "what to cook: \"toast\" (default), \"rice\" or \"soup\"")]
     dish: Option<Dish>,
@@ -218,7 +218,7 @@ const WAIT_MS: WholeNumber = WholeNumber {
 
 /// Makes two Rust futures, A and B, waits waitMs, then awaits only B: A's body
 /// never runs. Resolves to the printed lines: B's body runs only when awaited.
-#[wasm_bindgen(js_name = lazy, unchecked_return_type = "Promise<string[]>")]
+#[wasm_bindgen(js_name = lazy, unchecked_return_type = "Promise<string[]>", skip_jsdoc)]
 pub fn lazy_export(
     #[wasm_bindgen(
         js_name = "waitMs",
@@ -271,7 +271,7 @@ const EVERY_MS: WholeNumber = WholeNumber {
 /// Pending until a JS timer has woken it `ticks` times. Its trace (poll,
 /// Pending, timer fired: wake(), Ready) is printed as it happens; resolves to
 /// the number of polls.
-#[wasm_bindgen(js_name = handmade, unchecked_return_type = "Promise<number>")]
+#[wasm_bindgen(js_name = handmade, unchecked_return_type = "Promise<number>", skip_jsdoc)]
 pub fn handmade_export(
     #[wasm_bindgen(param_description = "how many timer wakes before Ready, 0 to 20 (default 3)")]
     ticks: Option<Count>,
@@ -315,7 +315,7 @@ pub async fn handmade(
 }
 
 /// The Rust source of the hand-written future `handmade` polls, as the page shows it.
-#[wasm_bindgen(js_name = handmadeSource)]
+#[wasm_bindgen(js_name = handmadeSource, skip_jsdoc)]
 pub fn handmade_source() -> String {
     ticker_source().to_owned()
 }
@@ -323,7 +323,7 @@ pub fn handmade_source() -> String {
 /// Awaits, in turn, a future that wakes itself, a resolved JS Promise and a
 /// `sleep(0)`, printing after each. Call it between your own
 /// `queueMicrotask` and `setTimeout(0)` steps to see where each `.await` lands.
-#[wasm_bindgen(js_name = awaitOrder, unchecked_return_type = "Promise<undefined>")]
+#[wasm_bindgen(js_name = awaitOrder, unchecked_return_type = "Promise<undefined>", skip_jsdoc)]
 pub fn await_order_export(
     #[wasm_bindgen(param_description = "{ signal }: an AbortSignal that stops the run")]
     options: Option<RunOptions>,
@@ -347,7 +347,7 @@ pub async fn await_order(options: Option<RunOptions>) -> Result<JsValue, JsValue
 /// (`RuntimeError: unreachable`), so the Promise never settles, and nothing
 /// else in that instance can be trusted: the page sees the trap, says so, and
 /// starts a fresh instance of the module.
-#[wasm_bindgen(js_name = panicOnPurpose, unchecked_return_type = "Promise<never>")]
+#[wasm_bindgen(js_name = panicOnPurpose, unchecked_return_type = "Promise<never>", skip_jsdoc)]
 pub fn panic_on_purpose_export() -> Promise {
     to_promise(panic_on_purpose())
 }

@@ -77,7 +77,7 @@ pub(crate) fn finish_run(run: Run) -> JsValue {
 /// The report of the most recent finished run: every line printed (with its time
 /// since the run started and the task that printed it), every task's start, end
 /// and outcome, and the total time. `undefined` before the first run.
-#[wasm_bindgen(js_name = lastRun, unchecked_return_type = "RunReport | undefined")]
+#[wasm_bindgen(js_name = lastRun, unchecked_return_type = "RunReport | undefined", skip_jsdoc)]
 pub fn last_run() -> JsValue {
     LAST_RUN.with(|last| {
         last.borrow()
@@ -89,7 +89,7 @@ pub fn last_run() -> JsValue {
 /// The trace of the most recent finished run: every task's creation, each poll
 /// start and end (Pending, and what it waits for, or Ready), each wake (and what
 /// woke it), completion, and drop before completion. Empty before the first run.
-#[wasm_bindgen(unchecked_return_type = "TraceEvent[]")]
+#[wasm_bindgen(unchecked_return_type = "TraceEvent[]", skip_jsdoc)]
 pub fn trace() -> JsValue {
     LAST_RUN.with(|last| match last.borrow().as_ref() {
         Some(report) => report
@@ -105,7 +105,7 @@ pub fn trace() -> JsValue {
 /// Per-task numbers of the most recent finished run: polls, wakes, time busy
 /// inside poll and time idle waiting, first poll, end and outcome. Empty before
 /// the first run.
-#[wasm_bindgen(js_name = traceSummary, unchecked_return_type = "TaskSummary[]")]
+#[wasm_bindgen(js_name = traceSummary, unchecked_return_type = "TaskSummary[]", skip_jsdoc)]
 pub fn trace_summary() -> JsValue {
     LAST_RUN.with(|last| match last.borrow().as_ref() {
         Some(report) => report

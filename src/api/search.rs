@@ -60,7 +60,7 @@ fn mode_of(name: &str) -> Mode {
 /// is quick) with real `fetch`: `"sequential"`, `"fallback"`, `"race"` or
 /// `"all"`, under one global timeout. Resolves to which source answered, how
 /// long it took and the figures; rejects with a `TimeoutError` or an `Error`.
-#[wasm_bindgen(js_name = searchStats, unchecked_return_type = "Promise<SearchResult>")]
+#[wasm_bindgen(js_name = searchStats, unchecked_return_type = "Promise<SearchResult>", skip_jsdoc)]
 pub fn search_stats_export(
     #[wasm_bindgen(
         param_description = "\"sequential\", \"fallback\", \"race\" or \"all\" (default \"race\")"

@@ -58,7 +58,7 @@ pub(crate) fn strings(lines: &[String]) -> JsValue {
 /// Awaits `thread_one()`, then `thread_two()`: the second does not start until
 /// the first is done. Resolves to `["thread one", "thread two"]` after about
 /// oneMs + twoMs. Rejects with a TypeError or RangeError on a bad argument.
-#[wasm_bindgen(js_name = sequential, unchecked_return_type = "Promise<string[]>")]
+#[wasm_bindgen(js_name = sequential, unchecked_return_type = "Promise<string[]>", skip_jsdoc)]
 pub fn sequential_export(
     #[wasm_bindgen(
         js_name = "oneMs",
@@ -95,7 +95,7 @@ pub async fn sequential(
 /// Joins `thread_one()` and `thread_two()` on one thread: both wait at once.
 /// Resolves to their lines in the order they finished (`["thread two",
 /// "thread one"]` by default) after about max(oneMs, twoMs).
-#[wasm_bindgen(js_name = concurrent, unchecked_return_type = "Promise<string[]>")]
+#[wasm_bindgen(js_name = concurrent, unchecked_return_type = "Promise<string[]>", skip_jsdoc)]
 pub fn concurrent_export(
     #[wasm_bindgen(
         js_name = "oneMs",
@@ -132,7 +132,7 @@ pub async fn concurrent(
 /// Races `thread_one()` against `thread_two()` (`select`): resolves to the first
 /// one's line; the other is dropped unfinished, its JS timer cleared, and it
 /// never prints. Takes about min(oneMs, twoMs).
-#[wasm_bindgen(js_name = race, unchecked_return_type = "Promise<string>")]
+#[wasm_bindgen(js_name = race, unchecked_return_type = "Promise<string>", skip_jsdoc)]
 pub fn race_export(
     #[wasm_bindgen(
         js_name = "oneMs",

@@ -62,7 +62,7 @@ pub(crate) fn worker_error(error: &WorkerError) -> JsValue {
 /// Workers), each blocking in its sleep as `std::thread::sleep` does.
 /// Resolves to `["thread two", "thread one"]` by default; `lastRun()` shows
 /// each line's thread. Rejects with an Error if a worker fails to load or throws.
-#[wasm_bindgen(js_name = threads, unchecked_return_type = "Promise<string[]>")]
+#[wasm_bindgen(js_name = threads, unchecked_return_type = "Promise<string[]>", skip_jsdoc)]
 pub fn threads_export(
     #[wasm_bindgen(
         js_name = "oneMs",
@@ -118,7 +118,7 @@ fn cost_to_js(cost: &Cost) -> JsValue {
 /// Measures what a thread costs next to an async task: starts `workers` Web
 /// Workers, then spawns `tasks` async tasks, and times how long each takes to
 /// start and to hear back from all. Resolves to a ThreadCost.
-#[wasm_bindgen(js_name = threadCost, unchecked_return_type = "Promise<ThreadCost>")]
+#[wasm_bindgen(js_name = threadCost, unchecked_return_type = "Promise<ThreadCost>", skip_jsdoc)]
 pub fn thread_cost_export(
     #[wasm_bindgen(param_description = "how many Web Workers, 1 to 16 (default 4)")]
     workers: Option<Millis>,
@@ -200,7 +200,7 @@ fn ask_browser(options: &JsValue) -> Result<bool, JsValue> {
 /// Runs one job on the calling thread, blocking it until done: what each Web
 /// Worker of `threads`, `threadCost` and `blocking` runs. Called on the page
 /// itself, it freezes the page for as long as the job takes.
-#[wasm_bindgen(js_name = workerJob, unchecked_return_type = "WorkerReply")]
+#[wasm_bindgen(js_name = workerJob, unchecked_return_type = "WorkerReply", skip_jsdoc)]
 pub fn worker_job(
     #[wasm_bindgen(
         unchecked_param_type = "{ kind: \"ping\" | \"sleep\" | \"primes\"; n?: number }",
