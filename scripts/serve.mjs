@@ -28,13 +28,19 @@ function readHeaders(file) {
   return pairs;
 }
 
-/** Every response: the site's headers, and no caching, so a rebuilt wasm is always the one loaded. */
-const headers = [
-  {
-    source: '**/*',
-    headers: [{ key: 'Cache-Control', value: 'no-store' }, ...readHeaders(path.join(root, 'www', '_headers'))],
-  },
-];
+/** The headers that make a page cross-origin isolated (SharedArrayBuffer, Atomics.wait). */
+const ISOLATION = ['Cross-Origin-Opener-Policy', 'Cross-Origin-Embedder-Policy'];
+
+/**
+ * Every response: the site's headers, and no caching, so a rebuilt wasm is
+ * always the one loaded. Not `isolated`: without COOP and COEP, as a host that
+ * ignores _headers would serve it (the threads lesson's fallback).
+ * @param {boolean} isolated
+ */
+function headersFor(isolated) {
+  const site = readHeaders(path.join(root, 'www', '_headers')).filter(({ key }) => isolated || !ISOLATION.includes(key));
+  return [{ source: '**/*', headers: [{ key: 'Cache-Control', value: 'no-store' }, ...site] }];
+}
 
 /**
  * The sub-path normalized to `/name/` form ('/' when there is none): with a
@@ -49,11 +55,13 @@ export function normalizeBase(base) {
 /**
  * Starts a server for `dir` on `port` (0: any free port) and resolves to its URL,
  * which ends with `base` (`/` by default; `/async-rust-lab/` serves the site
- * under that sub-path and nothing outside it).
- * @param {{ dir?: string, port?: number, host?: string, base?: string }} [options]
+ * under that sub-path and nothing outside it). `isolated: false` leaves out the
+ * COOP and COEP headers.
+ * @param {{ dir?: string, port?: number, host?: string, base?: string, isolated?: boolean }} [options]
  */
-export async function serve({ dir = 'dist', port = 0, host = '127.0.0.1', base = '/' } = {}) {
+export async function serve({ dir = 'dist', port = 0, host = '127.0.0.1', base = '/', isolated = true } = {}) {
   const publicDir = path.resolve(root, dir);
+  const headers = headersFor(isolated);
   const prefix = normalizeBase(base);
   const server = http.createServer((request, response) => {
     const target = request.url ?? '/';

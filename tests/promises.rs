@@ -232,6 +232,81 @@ async fn channel_sending_its_own_promise_rejects_with_a_type_error() {
     assert!(error.is_instance_of::<js_sys::TypeError>(), "{error:?}");
 }
 
+/// `f(value)` for a JS function made from `params` and `body`.
+fn js_fn(params: &str, body: &str) -> Function {
+    Function::new_with_args(params, body)
+}
+
+#[wasm_bindgen_test]
+async fn channel_rejects_a_thenable_that_later_resolves_with_the_channels_own_promise() {
+    // A native Promise rejects this cycle with a TypeError; so must the channel.
+    let ch = open();
+    let thenable = js_fn(
+        "p",
+        "return { then(resolve) { setTimeout(() => resolve(p), 0); } }",
+    )
+    .call1(&JsValue::UNDEFINED, &ch.promise)
+    .unwrap();
+    call(&ch.send, &thenable);
+    // Before the fix this stayed pending forever: fail in 2 s, do not hang.
+    let settled = futures::future::select(
+        Box::pin(outcome(&ch.promise)),
+        Box::pin(async_rust_lab::runtime::time::sleep(2000)),
+    )
+    .await;
+    let futures::future::Either::Left((result, _)) = settled else {
+        panic!("the channel stayed pending, where a Promise rejects the cycle");
+    };
+    let error = result.unwrap_err();
+    assert!(error.is_instance_of::<js_sys::TypeError>(), "{error:?}");
+
+    // And what JS itself does with the same thenable, as the reference.
+    let native = js_fn(
+        "",
+        "let resolve; const p = new Promise((r) => { resolve = r; }); \
+         resolve({ then(r) { setTimeout(() => r(p), 0); } }); return p;",
+    )
+    .call0(&JsValue::UNDEFINED)
+    .unwrap();
+    let native_error = outcome(&native.unchecked_into()).await.unwrap_err();
+    assert!(native_error.is_instance_of::<js_sys::TypeError>());
+}
+
+#[wasm_bindgen_test]
+async fn channel_adopts_as_a_promise_does_chains_throws_and_later_calls() {
+    // A thenable resolving with another thenable: adopted all the way down.
+    let ch = open();
+    call(
+        &ch.send,
+        &js("return { then(r) { r({ then(r2) { setTimeout(() => r2('deep'), 0); } }); } }"),
+    );
+    assert_eq!(outcome(&ch.promise).await.unwrap(), "deep");
+
+    // A `then` getter that throws rejects with what it threw.
+    let ch = open();
+    call(&ch.send, &js("return { get then() { throw 'getter'; } }"));
+    assert_eq!(outcome(&ch.promise).await.unwrap_err(), "getter");
+
+    // A throw after resolving changes nothing; the first call decides.
+    let ch = open();
+    call(
+        &ch.send,
+        &js("return { then(r, j) { r('first'); j('second'); throw 'late'; } }"),
+    );
+    assert_eq!(outcome(&ch.promise).await.unwrap(), "first");
+
+    // `then` is not called inside `send`, as a Promise's resolve defers it.
+    let ch = open();
+    let log = Array::new();
+    let thenable = js_fn("log", "return { then(r) { log.push('then'); r(1); } }")
+        .call1(&JsValue::UNDEFINED, &log)
+        .unwrap();
+    call(&ch.send, &thenable);
+    assert_eq!(log.length(), 0, "then ran synchronously inside send");
+    assert_eq!(outcome(&ch.promise).await.unwrap(), 1);
+    assert_eq!(log.length(), 1);
+}
+
 #[wasm_bindgen_test]
 async fn channel_promise_stays_pending_until_send() {
     let ch = open();

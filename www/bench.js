@@ -111,7 +111,15 @@ export async function runBenchmarks(lab, options = {}) {
       for (let i = 0; i < traceEvents; i++) events.push({ task: 0, kind: i & 1, t: performance.now() });
       return ((performance.now() - t) * 1e6) / traceEvents;
     },
-    'Rust, lab trace': async () => lab.benchTraceEvent(traceEvents / 2),
+    'JS performance.now() alone': async () => {
+      let sum = 0;
+      const t = performance.now();
+      for (let i = 0; i < traceEvents; i++) sum += performance.now();
+      const ns = ((performance.now() - t) * 1e6) / traceEvents;
+      return sum > 0 ? ns : ns; // sum keeps the loop from being optimized away
+    },
+    'Rust, lab trace': async () => lab.benchTraceEvent(traceEvents / 2, 'performance'),
+    'Rust, lab trace, recording alone (counter clock)': async () => lab.benchTraceEvent(traceEvents / 2, 'counter'),
   });
 
   const total = plan.length * runs;

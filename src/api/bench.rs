@@ -20,7 +20,7 @@ use super::args::{arg_value, to_js_error};
 use super::report::object;
 use crate::runtime::args::{OneOf, WholeNumber};
 use crate::runtime::bridge::{eager_promise, lean_await};
-use crate::runtime::clock::performance_clock;
+use crate::runtime::clock::{performance_clock, Clock};
 use crate::runtime::heap::live_bytes;
 use crate::runtime::run::Run;
 use crate::runtime::time::sleep;
@@ -225,8 +225,17 @@ pub async fn bench_spawn(
     Ok((clock() - started).into())
 }
 
+const TRACE_CLOCK: OneOf = OneOf {
+    name: "clock",
+    choices: &["performance", "counter"],
+    default: Some("performance"),
+};
+
 /// Benchmark: what recording one trace event costs: a traced task polled `n`
-/// times (two events a poll, each with its `performance.now()`). Resolves to
+/// times, two events a poll. Clock "performance" reads `performance.now()` for
+/// each event, as every lesson does; clock "counter" only counts, which leaves
+/// the recording alone (the trace model, its summaries, the waker bookkeeping)
+/// without the price of asking the browser for the time. Resolves to
 /// nanoseconds per event.
 #[wasm_bindgen(js_name = benchTraceEvent, unchecked_return_type = "number")]
 pub fn bench_trace_event(
@@ -235,15 +244,33 @@ pub fn bench_trace_event(
         param_description = "how many polls, 1 to 10000000"
     )]
     n: JsValue,
+    #[wasm_bindgen(
+        unchecked_param_type = "\"performance\" | \"counter\"",
+        param_description = "the trace's clock (default \"performance\")"
+    )]
+    clock: JsValue,
 ) -> Result<f64, JsValue> {
     let n = count("n", 10_000_000, &n)?;
-    let clock = performance_clock();
-    let run = Run::start("bench", "trace", vec![], clock.clone(), None);
+    let trace_clock = TRACE_CLOCK
+        .check(arg_value(Some(&clock)))
+        .map_err(to_js_error)?;
+    // The stopwatch is always the real clock; only the trace's clock varies.
+    let stopwatch = performance_clock();
+    let clock: Clock = if trace_clock == "counter" {
+        let ticks = Rc::new(Cell::new(0.0));
+        Rc::new(move || {
+            ticks.set(ticks.get() + 1.0);
+            ticks.get()
+        })
+    } else {
+        stopwatch.clone()
+    };
+    let run = Run::start("bench", "trace", vec![], clock, None);
     let mut task = Box::pin(run.task("busy", std::future::pending::<()>()));
-    let started = clock();
+    let started = stopwatch();
     for _ in 0..n {
         let _ = task.as_mut().poll(&mut Context::from_waker(Waker::noop()));
     }
-    let ns = (clock() - started) * 1e6 / (2.0 * f64::from(n));
+    let ns = (stopwatch() - started) * 1e6 / (2.0 * f64::from(n));
     Ok(ns)
 }

@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use futures::channel::oneshot;
-use js_sys::{Array, Error, Promise, TypeError};
+use js_sys::{Array, Error, Function, Promise, Reflect, TypeError};
 use wasm_bindgen::prelude::*;
 
 use super::args::{arg_value, option_field, signal_option, to_js_error, Millis, RunOptions};
@@ -55,9 +55,6 @@ enum Settlement {
 /// The sending half, shared by the `send` and `fail` functions JS holds.
 struct Sender {
     sender: RefCell<Option<oneshot::Sender<Settlement>>>,
-    /// The channel's own Promise: sending it into itself is a cycle that a
-    /// Promise's resolve turns into a TypeError, and so does `send`.
-    promise: JsValue,
 }
 
 impl Sender {
@@ -73,26 +70,91 @@ impl Sender {
     }
 
     fn send(&self, value: JsValue) -> bool {
-        // Only the direct cycle is caught. A thenable that later resolves with
-        // this promise leaves it pending, where a native Promise would reject:
-        // the thenable is handed `Promise.resolve`'s resolvers, not ours.
-        if value == self.promise {
-            let cycle = TypeError::new("Chaining cycle detected for promise");
-            return self.settle(Settlement::Reject(cycle.into()));
-        }
         self.settle(Settlement::Fulfil(value))
     }
 }
 
-/// The Rust future behind a channel's `promise`.
-async fn receive(receiver: oneshot::Receiver<Settlement>) -> Result<JsValue, JsValue> {
+/// The Rust future behind a channel's `promise`: what `send` or `fail` asked
+/// for, with a sent value resolved as a Promise's own resolve would.
+async fn receive(
+    receiver: oneshot::Receiver<Settlement>,
+    own: Rc<RefCell<JsValue>>,
+) -> Result<JsValue, JsValue> {
     match receiver.await {
-        // Adopts a thenable as a Promise's resolve does; a plain value passes.
-        Ok(Settlement::Fulfil(value)) => settle(&value).await,
+        Ok(Settlement::Fulfil(value)) => {
+            let own = own.borrow().clone();
+            resolve_like_a_promise(value, &own).await
+        }
         Ok(Settlement::Reject(reason)) => Err(reason),
         // `send` and `fail` were both garbage-collected unused. A Promise whose
         // resolve and reject are gone stays pending forever, so this does too.
         Err(oneshot::Canceled) => futures::future::pending().await,
+    }
+}
+
+/// The "already resolved" flag a pair of resolving functions shares: the
+/// sender, taken by whichever of the two is called first.
+type FirstCall = Rc<RefCell<Option<oneshot::Sender<Settlement>>>>;
+
+/// One of a pair of resolving functions handed to a thenable's `then`.
+fn resolving_function(first: FirstCall, fulfil: bool) -> JsValue {
+    Closure::<dyn Fn(JsValue)>::new(move |v: JsValue| {
+        if let Some(sender) = first.borrow_mut().take() {
+            let _ = sender.send(if fulfil {
+                Settlement::Fulfil(v)
+            } else {
+                Settlement::Reject(v)
+            });
+        }
+    })
+    // The thenable may keep it: JS owns it, and the GC frees it.
+    .into_js_value()
+}
+
+/// What a Promise's resolve function does with `value`, for the promise `own`
+/// (ECMAScript's Promise Resolve Functions and NewPromiseResolveThenableJob):
+/// `own` itself is a TypeError; a non-object, or an object whose `then` is not
+/// a function, fulfils; a `then` getter that throws rejects; a thenable's
+/// `then` is called with fresh resolve and reject functions, and the first of
+/// them called (or its throw, before either) decides, adopting again if it
+/// resolves with another thenable.
+///
+/// `settle` (`Promise.resolve`, then await) also adopts, but it hands the
+/// thenable `Promise.resolve`'s resolvers: a thenable that later resolves with
+/// `own` would leave the channel pending forever, where a Promise rejects.
+/// Checking `own` at every step, here, is what catches that cycle.
+async fn resolve_like_a_promise(mut value: JsValue, own: &JsValue) -> Result<JsValue, JsValue> {
+    loop {
+        if value == *own {
+            return Err(TypeError::new("Chaining cycle detected for promise").into());
+        }
+        if !value.is_object() && !value.is_function() {
+            return Ok(value);
+        }
+        // A getter may throw: that rejects, as in a Promise.
+        let then = Reflect::get(&value, &JsValue::from_str("then"))?;
+        let Some(then) = then.dyn_ref::<Function>() else {
+            return Ok(value);
+        };
+        let (sender, receiver) = oneshot::channel::<Settlement>();
+        let first: FirstCall = Rc::new(RefCell::new(Some(sender)));
+        let on_fulfil = resolving_function(first.clone(), true);
+        let on_reject = resolving_function(first.clone(), false);
+        // Called from a poll, so never inside `send` itself: like the spec's
+        // job, the thenable's `then` runs later than the call that resolved.
+        if let Err(thrown) = then.call2(&value, &on_fulfil, &on_reject) {
+            if let Some(sender) = first.borrow_mut().take() {
+                let _ = sender.send(Settlement::Reject(thrown));
+            }
+        }
+        drop(first);
+        match receiver.await {
+            Ok(Settlement::Fulfil(next)) => value = next,
+            Ok(Settlement::Reject(reason)) => return Err(reason),
+            // The thenable dropped both functions uncalled: pending forever,
+            // as a Promise adopting such a thenable is.
+            Err(oneshot::Canceled) => return futures::future::pending().await,
+        }
     }
 }
 
@@ -108,10 +170,13 @@ pub fn channel() -> JsValue {
     // Not async: like Promise.withResolvers(), the caller needs the resolvers
     // now, not a Promise of them.
     let (sender, receiver) = oneshot::channel();
-    let promise: JsValue = to_promise(receive(receiver)).into();
+    // `receive` needs the promise it is behind, which exists only once it is
+    // handed to `to_promise`; it reads it after `send`, by then set.
+    let own = Rc::new(RefCell::new(JsValue::UNDEFINED));
+    let promise: JsValue = to_promise(receive(receiver, own.clone())).into();
+    own.replace(promise.clone());
     let shared = Rc::new(Sender {
         sender: RefCell::new(Some(sender)),
-        promise: promise.clone(),
     });
     let to_send = shared.clone();
     let send = Closure::<dyn Fn(JsValue) -> bool>::new(move |value| to_send.send(value));

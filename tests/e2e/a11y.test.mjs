@@ -2,12 +2,12 @@
 // A and AA rules, contrast included) in the light and the dark theme, at rest
 // and after every card has run; the keyboard alone reaches and works every
 // control, with a visible focus ring; reduced motion stops the animations; the
-// page fits a 375 px phone. Screenshots at 375 and 1440 px go to docs/.
+// page fits a 375 px phone. Screenshots at 375 and 1440 px (see screenshotPath).
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { openLab, unexpectedProblems } from './harness.mjs';
+import { openLab, screenshotPath, unexpectedProblems } from './harness.mjs';
 import { runEveryCard } from './cards.mjs';
 
 const lab = await openLab();
@@ -138,7 +138,7 @@ test('with reduced motion, the replay jumps to the end and the blocking card\'s 
 });
 
 for (const width of [375, 1440]) {
-  test(`at ${width} px wide the page fits its width and passes axe; screenshot in docs/page-${width}.png`, async () => {
+  test(`at ${width} px wide the page fits its width and passes axe; screenshot page-${width}.png`, async () => {
     // The narrow layout has its own risks: code panes that scroll sideways must take focus.
     const page = await auditPage('light', width);
     assert.deepEqual(await violations(page), []);
@@ -150,7 +150,7 @@ for (const width of [375, 1440]) {
     // The phone shows the run's trace; the wide screen the top of the page.
     if (width < 500) await page.locator('#sequence [data-role="lanes"]').scrollIntoViewIfNeeded();
     else await page.evaluate(() => window.scrollTo(0, 0));
-    await page.screenshot({ path: `docs/page-${width}.png` });
+    await page.screenshot({ path: await screenshotPath(`page-${width}.png`) });
     await page.close();
   });
 }

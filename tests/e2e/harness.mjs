@@ -1,6 +1,7 @@
 // Shared by the e2e tests: serves the release build (dist/) and opens it in the
 // real Chromium from Debian, through Playwright, collecting every page error,
 // console error and failed request so a test can assert there were none.
+import { mkdir } from 'node:fs/promises';
 import { after } from 'node:test';
 import { launchChromium } from '../../scripts/chromium.mjs';
 import { serve } from '../../scripts/serve.mjs';
@@ -8,11 +9,11 @@ import { serve } from '../../scripts/serve.mjs';
 /**
  * Starts the server and the browser. Call `close()` when done. With `base`
  * (e.g. '/async-rust-lab/') the site is served under that sub-path only, and
- * `url` ends with it.
- * @param {{ dir?: string, base?: string }} [options]
+ * `url` ends with it. `isolated: false` serves it without COOP and COEP.
+ * @param {{ dir?: string, base?: string, isolated?: boolean }} [options]
  */
-export async function openLab({ dir = 'dist', base = '/' } = {}) {
-  const { server, url } = await serve({ dir, base });
+export async function openLab({ dir = 'dist', base = '/', isolated = true } = {}) {
+  const { server, url } = await serve({ dir, base, isolated });
   const browser = await launchChromium();
   /** @type {string[]} */
   const problems = [];
@@ -66,11 +67,11 @@ export async function openLab({ dir = 'dist', base = '/' } = {}) {
 /**
  * For a test file's top level: starts the lab, opens one page of it, and closes
  * both after the file's tests. `const { lab, page } = await openLabPage();`
- * `base` serves the lab under a sub-path, as openLab does.
- * @param {Parameters<Awaited<ReturnType<typeof openLab>>['newPage']>[0] & { base?: string }} [options]
+ * `base` and `isolated` are openLab's.
+ * @param {Parameters<Awaited<ReturnType<typeof openLab>>['newPage']>[0] & { base?: string, isolated?: boolean }} [options]
  */
-export async function openLabPage({ base, ...options } = {}) {
-  const lab = await openLab({ base });
+export async function openLabPage({ base, isolated, ...options } = {}) {
+  const lab = await openLab({ base, isolated });
   after(() => lab.close());
   return { lab, page: await lab.newPage(options) };
 }
@@ -92,3 +93,15 @@ export const SEARCH_LESSON_FAILURES = [
  */
 export const unexpectedProblems = (problems) =>
   problems.filter((p) => !SEARCH_LESSON_FAILURES.some((re) => re.test(p)));
+
+/**
+ * Where a screenshot named `name` goes: test-results/ (not committed) on every
+ * run, and docs/ (the README's pictures) only with LAB_UPDATE_DOCS=1, so that
+ * running the tests leaves the work tree clean. Creates the folder.
+ * @param {string} name
+ */
+export async function screenshotPath(name) {
+  const dir = process.env.LAB_UPDATE_DOCS === '1' ? 'docs' : 'test-results';
+  await mkdir(dir, { recursive: true });
+  return `${dir}/${name}`;
+}

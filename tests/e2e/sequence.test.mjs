@@ -1,8 +1,7 @@
 // The sequence lesson end to end: the release build, served, driven in Chromium.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { openLabPage } from './harness.mjs';
+import { openLabPage, screenshotPath } from './harness.mjs';
 
 const { lab, page } = await openLabPage();
 
@@ -46,8 +45,7 @@ test('Run race prints only the winner and marks the loser dropped', async () => 
   const { lines } = await runFromPage('Run race (select)');
   assert.deepEqual(lines, ['thread two']);
   assert.equal(await page.locator('#sequence svg.trace .drop').count(), 1);
-  await mkdir('docs', { recursive: true });
-  await page.locator('#sequence').screenshot({ path: 'docs/screenshot.png' });
+  await page.locator('#sequence').screenshot({ path: await screenshotPath('screenshot.png') });
 });
 
 test('the race clears the loser\'s JS timer: clearTimeout is called before its deadline', async () => {
