@@ -9,9 +9,10 @@
 //! Data flows one way:
 //!
 //! 1. [`api`]: the JS edge. Every export, its argument checks, and the
-//!    conversion of Rust results into JS values. An `async fn` export becomes a
-//!    JS Promise (wasm-bindgen-futures' `future_to_promise`): `Ok` resolves,
-//!    `Err` rejects.
+//!    conversion of Rust results into JS values. An async export is a Rust
+//!    `async fn` handed to JS as a Promise by one shared bridge
+//!    ([`api::export::to_promise`], wasm-bindgen-futures' `future_to_promise`
+//!    underneath): `Ok` resolves, `Err` rejects.
 //! 2. [`lessons`]: one file per lesson, plain async Rust that reads like the
 //!    article. A lesson prints through a [`runtime::run::Run`] and never sees a
 //!    `JsValue`.
@@ -34,7 +35,11 @@
 //! 2. `src/api/<name>.rs`: the exports. Check each argument with a rule from
 //!    [`runtime::args`] (a bad one rejects with a `TypeError` or `RangeError`
 //!    naming it), then `start_run` / the lesson / `finish_run`, and convert the
-//!    result. The doc comment becomes the `.d.ts` and the `lab.help()` line.
+//!    result. An async export is two functions: the `async fn` that does this,
+//!    and the `#[wasm_bindgen]` one that hands it to
+//!    [`api::export::to_promise`] (see there why not a `#[wasm_bindgen] async
+//!    fn`). The export's doc comment becomes the `.d.ts` and the `lab.help()`
+//!    line.
 //! 3. Tests: `tests/<name>.rs` (wasm-bindgen-test, in Chrome) and
 //!    `tests/e2e/<name>.test.mjs` (the release site, in Chromium). The e2e
 //!    hostile-input and leak tests find the new exports by themselves.

@@ -1,9 +1,10 @@
 //! Export of the blocking lesson: `blocking(mode, below)`.
 
-use js_sys::{Object, Reflect};
+use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
 use super::args::{arg_value, signal_option, to_js_error, Millis, RunOptions};
+use super::export::to_promise;
 use super::report::{finish_run, set, start_run};
 use super::threads::worker_error;
 use crate::lessons::blocking::{self, DEFAULT_BELOW};
@@ -37,8 +38,8 @@ const BELOW: WholeNumber = WholeNumber {
 /// frames meanwhile: "async" (an async fn on the main thread: the page
 /// freezes), "chunked" (yields to the event loop between chunks) or "worker"
 /// (on a Web Worker). Resolves to a BlockingRun.
-#[wasm_bindgen(unchecked_return_type = "BlockingRun")]
-pub async fn blocking(
+#[wasm_bindgen(js_name = blocking, unchecked_return_type = "Promise<BlockingRun>", skip_jsdoc)]
+pub fn blocking_export(
     #[wasm_bindgen(param_description = "where the job runs (default \"async\")")] mode: Option<
         BlockingMode,
     >,
@@ -49,6 +50,16 @@ pub async fn blocking(
     #[wasm_bindgen(
         param_description = "{ signal }: an AbortSignal that stops the run (between chunks, or the worker; an \"async\" job cannot be interrupted: that is its lesson)"
     )]
+    options: Option<RunOptions>,
+) -> Promise {
+    to_promise(blocking(mode, below, options))
+}
+
+/// The future behind the `blocking` export ([`blocking_export`]): what its
+/// Promise settles with. The wasm tests await it directly.
+pub async fn blocking(
+    mode: Option<BlockingMode>,
+    below: Option<Millis>,
     options: Option<RunOptions>,
 ) -> Result<JsValue, JsValue> {
     let mode = MODE.check(arg_value(mode.as_ref())).map_err(to_js_error)?;

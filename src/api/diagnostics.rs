@@ -11,7 +11,7 @@ use crate::runtime::thread::wasm_memory_bytes;
 /// its linear memory. It only grows, a 64 KiB page at a time, so running a
 /// lesson many times and watching it stay put shows that runs free what they
 /// allocate. For the JS heap, see the devtools' Memory panel.
-#[wasm_bindgen(js_name = memoryUsage, unchecked_return_type = "{ wasmBytes: number }")]
+#[wasm_bindgen(js_name = memoryUsage, unchecked_return_type = "{ wasmBytes: number }", skip_jsdoc)]
 pub fn memory_usage() -> JsValue {
     object([("wasmBytes", wasm_memory_bytes().into())])
 }

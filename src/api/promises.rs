@@ -6,11 +6,11 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use futures::channel::oneshot;
-use js_sys::{Array, Error, Function, Reflect, TypeError};
+use js_sys::{Array, Error, Function, Promise, Reflect, TypeError};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
 use super::args::{arg_value, option_field, signal_option, to_js_error, Millis, RunOptions};
+use super::export::to_promise;
 use super::report::{finish_run, object, start_run};
 use crate::lessons::handmade::{self, ticker_source};
 use crate::lessons::promises::{self, DEFAULT_COOK_MS, DEFAULT_WAIT_MS, DISHES};
@@ -23,14 +23,23 @@ use crate::runtime::bridge::settle;
 /// awaited; any other value is returned as is. The result is the very value
 /// (`await lab.awaitPromise(Promise.resolve(o)) === o`), and a rejection
 /// rejects with the very reason, Error or not.
-#[wasm_bindgen(js_name = awaitPromise, unchecked_return_type = "unknown")]
-pub async fn await_promise(
+#[wasm_bindgen(js_name = awaitPromise, unchecked_return_type = "Promise<unknown>", skip_jsdoc)]
+pub fn await_promise_export(
     #[wasm_bindgen(
         unchecked_param_type = "unknown",
         param_description = "a Promise, a thenable, or any other value"
     )]
     value: JsValue,
     #[wasm_bindgen(param_description = "{ signal }: an AbortSignal that stops the wait")]
+    options: Option<RunOptions>,
+) -> Promise {
+    to_promise(await_promise(value, options))
+}
+
+/// The future behind the `awaitPromise` export ([`await_promise_export`]): what its
+/// Promise settles with. The wasm tests await it directly.
+pub async fn await_promise(
+    value: JsValue,
     options: Option<RunOptions>,
 ) -> Result<JsValue, JsValue> {
     let signal = signal_option(options.as_ref(), "options")?;
@@ -156,15 +165,15 @@ async fn resolve_like_a_promise(mut value: JsValue, own: &JsValue) -> Result<JsV
 /// value, a thenable is adopted, the promise itself is a TypeError. It settles
 /// once: the first call returns true, later ones change nothing and return
 /// false.
-#[wasm_bindgen(unchecked_return_type = "LabChannel")]
+#[wasm_bindgen(unchecked_return_type = "LabChannel", skip_jsdoc)]
 pub fn channel() -> JsValue {
     // Not async: like Promise.withResolvers(), the caller needs the resolvers
     // now, not a Promise of them.
     let (sender, receiver) = oneshot::channel();
     // `receive` needs the promise it is behind, which exists only once it is
-    // handed to `future_to_promise`; it reads it after `send`, by then set.
+    // handed to `to_promise`; it reads it after `send`, by then set.
     let own = Rc::new(RefCell::new(JsValue::UNDEFINED));
-    let promise: JsValue = future_to_promise(receive(receiver, own.clone())).into();
+    let promise: JsValue = to_promise(receive(receiver, own.clone())).into();
     own.replace(promise.clone());
     let shared = Rc::new(Sender {
         sender: RefCell::new(Some(sender)),
@@ -224,15 +233,21 @@ const BURN: Flag = Flag {
 /// with `{ burn: true }` rejects with an Error saying what burned. It takes
 /// options.cookMs either way: a Rust `Ok` is a resolved Promise, an `Err` a
 /// rejected one.
-#[wasm_bindgen(unchecked_return_type = "string")]
-pub async fn cook(
+#[wasm_bindgen(js_name = cook, unchecked_return_type = "Promise<string>", skip_jsdoc)]
+pub fn cook_export(
     #[wasm_bindgen(param_description = "what to cook: \"toast\" (default), \"rice\" or \"soup\"")]
     dish: Option<Dish>,
     #[wasm_bindgen(
         param_description = "burn: true to burn it (default false); cookMs: whole ms from 0 to 10000 (default 400)"
     )]
     options: Option<CookOptions>,
-) -> Result<JsValue, JsValue> {
+) -> Promise {
+    to_promise(cook(dish, options))
+}
+
+/// The future behind the `cook` export ([`cook_export`]): what its
+/// Promise settles with. The wasm tests await it directly.
+pub async fn cook(dish: Option<Dish>, options: Option<CookOptions>) -> Result<JsValue, JsValue> {
     let dish = DISH.check(arg_value(dish.as_ref())).map_err(to_js_error)?;
     let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
     let cook_ms = COOK_MS
@@ -268,14 +283,23 @@ const WAIT_MS: WholeNumber = WholeNumber {
 
 /// Makes two Rust futures, A and B, waits waitMs, then awaits only B: A's body
 /// never runs. Resolves to the printed lines: B's body runs only when awaited.
-#[wasm_bindgen(unchecked_return_type = "string[]")]
-pub async fn lazy(
+#[wasm_bindgen(js_name = lazy, unchecked_return_type = "Promise<string[]>", skip_jsdoc)]
+pub fn lazy_export(
     #[wasm_bindgen(
         js_name = "waitMs",
         param_description = "how long to wait before awaiting B, whole ms from 0 to 10000 (default 300)"
     )]
     wait_ms: Option<Millis>,
     #[wasm_bindgen(param_description = "{ signal }: an AbortSignal that stops the run")]
+    options: Option<RunOptions>,
+) -> Promise {
+    to_promise(lazy(wait_ms, options))
+}
+
+/// The future behind the `lazy` export ([`lazy_export`]): what its
+/// Promise settles with. The wasm tests await it directly.
+pub async fn lazy(
+    wait_ms: Option<Millis>,
     options: Option<RunOptions>,
 ) -> Result<JsValue, JsValue> {
     let wait = WAIT_MS
@@ -312,8 +336,8 @@ const EVERY_MS: WholeNumber = WholeNumber {
 /// Pending until a JS timer has woken it `ticks` times. Its trace (poll,
 /// Pending, timer fired: wake(), Ready) is printed as it happens; resolves to
 /// the number of polls.
-#[wasm_bindgen(unchecked_return_type = "number")]
-pub async fn handmade(
+#[wasm_bindgen(js_name = handmade, unchecked_return_type = "Promise<number>", skip_jsdoc)]
+pub fn handmade_export(
     #[wasm_bindgen(param_description = "how many timer wakes before Ready, 0 to 20 (default 3)")]
     ticks: Option<Count>,
     #[wasm_bindgen(
@@ -322,6 +346,16 @@ pub async fn handmade(
     )]
     every_ms: Option<Millis>,
     #[wasm_bindgen(param_description = "{ signal }: an AbortSignal that stops the run")]
+    options: Option<RunOptions>,
+) -> Promise {
+    to_promise(handmade(ticks, every_ms, options))
+}
+
+/// The future behind the `handmade` export ([`handmade_export`]): what its
+/// Promise settles with. The wasm tests await it directly.
+pub async fn handmade(
+    ticks: Option<Count>,
+    every_ms: Option<Millis>,
     options: Option<RunOptions>,
 ) -> Result<JsValue, JsValue> {
     let ticks = TICKS
@@ -346,7 +380,7 @@ pub async fn handmade(
 }
 
 /// The Rust source of the hand-written future `handmade` polls, as the page shows it.
-#[wasm_bindgen(js_name = handmadeSource)]
+#[wasm_bindgen(js_name = handmadeSource, skip_jsdoc)]
 pub fn handmade_source() -> String {
     ticker_source().to_owned()
 }
@@ -354,11 +388,17 @@ pub fn handmade_source() -> String {
 /// Awaits, in turn, a future that wakes itself, a resolved JS Promise and a
 /// `sleep(0)`, printing after each. Call it between your own
 /// `queueMicrotask` and `setTimeout(0)` steps to see where each `.await` lands.
-#[wasm_bindgen(js_name = awaitOrder, unchecked_return_type = "undefined")]
-pub async fn await_order(
+#[wasm_bindgen(js_name = awaitOrder, unchecked_return_type = "Promise<undefined>", skip_jsdoc)]
+pub fn await_order_export(
     #[wasm_bindgen(param_description = "{ signal }: an AbortSignal that stops the run")]
     options: Option<RunOptions>,
-) -> Result<JsValue, JsValue> {
+) -> Promise {
+    to_promise(await_order(options))
+}
+
+/// The future behind the `awaitOrder` export ([`await_order_export`]): what its
+/// Promise settles with. The wasm tests await it directly.
+pub async fn await_order(options: Option<RunOptions>) -> Result<JsValue, JsValue> {
     let signal = signal_option(options.as_ref(), "options")?;
     let run = start_run("await-order", "awaitOrder", vec![]);
     let done = abortable(signal, promises::await_order(&run)).await;
@@ -372,7 +412,13 @@ pub async fn await_order(
 /// (`RuntimeError: unreachable`), so the Promise never settles, and nothing
 /// else in that instance can be trusted: the page sees the trap, says so, and
 /// starts a fresh instance of the module.
-#[wasm_bindgen(js_name = panicOnPurpose, unchecked_return_type = "never")]
+#[wasm_bindgen(js_name = panicOnPurpose, unchecked_return_type = "Promise<never>", skip_jsdoc)]
+pub fn panic_on_purpose_export() -> Promise {
+    to_promise(panic_on_purpose())
+}
+
+/// The future behind the `panicOnPurpose` export ([`panic_on_purpose_export`]): what its
+/// Promise settles with. The wasm tests await it directly.
 #[allow(
     clippy::panic,
     reason = "the experiment: what a panic does to a Promise and its instance"

@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Once;
 
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Error, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{console, CustomEvent, CustomEventInit, EventTarget};
@@ -38,18 +38,28 @@ pub(crate) fn start_run(
     )
 }
 
-/// Installs, once, a panic hook that logs the panic with its stack (as
-/// `console_error_panic_hook` does) and then dispatches `lab:panic` on
-/// `globalThis` with the message as its detail. A panic aborts the instance (a
-/// `RuntimeError: unreachable` follows at once); the event tells the page why,
-/// so it can say so and start a fresh instance.
+/// Installs, once, a panic hook that logs the panic with its stack and then
+/// dispatches `lab:panic` on `globalThis` with the message as its detail. A
+/// panic aborts the instance (a `RuntimeError: unreachable` follows at once);
+/// the event tells the page why, so it can say so and start a fresh instance.
+///
+/// The log is what `console_error_panic_hook` writes (the message, then the JS
+/// stack of a fresh `Error`), done here so that the message is formatted once
+/// for both: the crate formats it a second time and brings its own import,
+/// 0.7 KB more wasm and 0.8 KB more JS glue (0.3 KB gzipped in all).
 fn install_panic_hook() {
     static INSTALLED: Once = Once::new();
     INSTALLED.call_once(|| {
         std::panic::set_hook(Box::new(|info| {
-            #[cfg(feature = "console_error_panic_hook")]
-            console_error_panic_hook::hook(info);
-            dispatch("lab:panic", &JsValue::from_str(&info.to_string()));
+            let message = info.to_string();
+            let stack = Reflect::get(&Error::new(""), &JsValue::from_str("stack"))
+                .ok()
+                .and_then(|stack| stack.as_string())
+                .unwrap_or_default();
+            console::error_1(&JsValue::from_str(&format!(
+                "{message}\n\nStack:\n\n{stack}\n\n"
+            )));
+            dispatch("lab:panic", &JsValue::from_str(&message));
         }));
     });
 }
@@ -67,7 +77,7 @@ pub(crate) fn finish_run(run: Run) -> JsValue {
 /// The report of the most recent finished run: every line printed (with its time
 /// since the run started and the task that printed it), every task's start, end
 /// and outcome, and the total time. `undefined` before the first run.
-#[wasm_bindgen(js_name = lastRun, unchecked_return_type = "RunReport | undefined")]
+#[wasm_bindgen(js_name = lastRun, unchecked_return_type = "RunReport | undefined", skip_jsdoc)]
 pub fn last_run() -> JsValue {
     LAST_RUN.with(|last| {
         last.borrow()
@@ -79,7 +89,7 @@ pub fn last_run() -> JsValue {
 /// The trace of the most recent finished run: every task's creation, each poll
 /// start and end (Pending, and what it waits for, or Ready), each wake (and what
 /// woke it), completion, and drop before completion. Empty before the first run.
-#[wasm_bindgen(unchecked_return_type = "TraceEvent[]")]
+#[wasm_bindgen(unchecked_return_type = "TraceEvent[]", skip_jsdoc)]
 pub fn trace() -> JsValue {
     LAST_RUN.with(|last| match last.borrow().as_ref() {
         Some(report) => report
@@ -95,7 +105,7 @@ pub fn trace() -> JsValue {
 /// Per-task numbers of the most recent finished run: polls, wakes, time busy
 /// inside poll and time idle waiting, first poll, end and outcome. Empty before
 /// the first run.
-#[wasm_bindgen(js_name = traceSummary, unchecked_return_type = "TaskSummary[]")]
+#[wasm_bindgen(js_name = traceSummary, unchecked_return_type = "TaskSummary[]", skip_jsdoc)]
 pub fn trace_summary() -> JsValue {
     LAST_RUN.with(|last| match last.borrow().as_ref() {
         Some(report) => report

@@ -2,10 +2,11 @@
 
 use futures::future::{self, Either};
 use futures::FutureExt;
-use js_sys::{Array, Object, JSON};
+use js_sys::{Array, Object, Promise, JSON};
 use wasm_bindgen::prelude::*;
 
 use super::args::{arg_value, option_field, signal_option, to_js_error};
+use super::export::to_promise;
 use super::report::{finish_run, set, start_run};
 use crate::lessons::search::{
     self, Asked, Found, Mode, SearchError, DEFAULT_SLOW_MS, DEFAULT_TIMEOUT_MS,
@@ -59,8 +60,8 @@ fn mode_of(name: &str) -> Mode {
 /// is quick) with real `fetch`: `"sequential"`, `"fallback"`, `"race"` or
 /// `"all"`, under one global timeout. Resolves to which source answered, how
 /// long it took and the figures; rejects with a `TimeoutError` or an `Error`.
-#[wasm_bindgen(js_name = searchStats, unchecked_return_type = "SearchResult")]
-pub async fn search_stats(
+#[wasm_bindgen(js_name = searchStats, unchecked_return_type = "Promise<SearchResult>", skip_jsdoc)]
+pub fn search_stats_export(
     #[wasm_bindgen(
         param_description = "\"sequential\", \"fallback\", \"race\" or \"all\" (default \"race\")"
     )]
@@ -68,6 +69,15 @@ pub async fn search_stats(
     #[wasm_bindgen(
         param_description = "{ timeoutMs, slowMs }: whole ms from 0 to 60000 (defaults 3000 and 1200)"
     )]
+    options: Option<SearchOptions>,
+) -> Promise {
+    to_promise(search_stats(mode, options))
+}
+
+/// The future behind the `searchStats` export ([`search_stats_export`]): what its
+/// Promise settles with. The wasm tests await it directly.
+pub async fn search_stats(
+    mode: Option<SearchModeArg>,
     options: Option<SearchOptions>,
 ) -> Result<JsValue, JsValue> {
     let mode = MODE.check(arg_value(mode.as_ref())).map_err(to_js_error)?;

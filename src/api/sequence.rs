@@ -1,9 +1,10 @@
 //! Exports of the sequence lesson: `sequential`, `concurrent` and `race`.
 
-use js_sys::Array;
+use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
 
 use super::args::{arg_value, signal_option, to_js_error, Millis, RunOptions};
+use super::export::to_promise;
 use super::report::{finish_run, start_run};
 use crate::lessons::sequence::{self, DEFAULT_ONE_MS, DEFAULT_TWO_MS};
 use crate::runtime::abort::abortable;
@@ -57,8 +58,8 @@ pub(crate) fn strings(lines: &[String]) -> JsValue {
 /// Awaits `thread_one()`, then `thread_two()`: the second does not start until
 /// the first is done. Resolves to `["thread one", "thread two"]` after about
 /// oneMs + twoMs. Rejects with a TypeError or RangeError on a bad argument.
-#[wasm_bindgen(unchecked_return_type = "string[]")]
-pub async fn sequential(
+#[wasm_bindgen(js_name = sequential, unchecked_return_type = "Promise<string[]>", skip_jsdoc)]
+pub fn sequential_export(
     #[wasm_bindgen(
         js_name = "oneMs",
         param_description = "thread_one's sleep, whole ms from 0 to 60000 (default 600)"
@@ -70,6 +71,16 @@ pub async fn sequential(
     )]
     two_ms: Option<Millis>,
     #[wasm_bindgen(param_description = "{ signal }: an AbortSignal that stops the run")]
+    options: Option<RunOptions>,
+) -> Promise {
+    to_promise(sequential(one_ms, two_ms, options))
+}
+
+/// The future behind the `sequential` export ([`sequential_export`]): what its
+/// Promise settles with. The wasm tests await it directly.
+pub async fn sequential(
+    one_ms: Option<Millis>,
+    two_ms: Option<Millis>,
     options: Option<RunOptions>,
 ) -> Result<JsValue, JsValue> {
     let (one, two) = sleeps(one_ms, two_ms)?;
@@ -84,8 +95,8 @@ pub async fn sequential(
 /// Joins `thread_one()` and `thread_two()` on one thread: both wait at once.
 /// Resolves to their lines in the order they finished (`["thread two",
 /// "thread one"]` by default) after about max(oneMs, twoMs).
-#[wasm_bindgen(unchecked_return_type = "string[]")]
-pub async fn concurrent(
+#[wasm_bindgen(js_name = concurrent, unchecked_return_type = "Promise<string[]>", skip_jsdoc)]
+pub fn concurrent_export(
     #[wasm_bindgen(
         js_name = "oneMs",
         param_description = "thread_one's sleep, whole ms from 0 to 60000 (default 600)"
@@ -97,6 +108,16 @@ pub async fn concurrent(
     )]
     two_ms: Option<Millis>,
     #[wasm_bindgen(param_description = "{ signal }: an AbortSignal that stops the run")]
+    options: Option<RunOptions>,
+) -> Promise {
+    to_promise(concurrent(one_ms, two_ms, options))
+}
+
+/// The future behind the `concurrent` export ([`concurrent_export`]): what its
+/// Promise settles with. The wasm tests await it directly.
+pub async fn concurrent(
+    one_ms: Option<Millis>,
+    two_ms: Option<Millis>,
     options: Option<RunOptions>,
 ) -> Result<JsValue, JsValue> {
     let (one, two) = sleeps(one_ms, two_ms)?;
@@ -111,8 +132,8 @@ pub async fn concurrent(
 /// Races `thread_one()` against `thread_two()` (`select`): resolves to the first
 /// one's line; the other is dropped unfinished, its JS timer cleared, and it
 /// never prints. Takes about min(oneMs, twoMs).
-#[wasm_bindgen(unchecked_return_type = "string")]
-pub async fn race(
+#[wasm_bindgen(js_name = race, unchecked_return_type = "Promise<string>", skip_jsdoc)]
+pub fn race_export(
     #[wasm_bindgen(
         js_name = "oneMs",
         param_description = "thread_one's sleep, whole ms from 0 to 60000 (default 600)"
@@ -124,6 +145,16 @@ pub async fn race(
     )]
     two_ms: Option<Millis>,
     #[wasm_bindgen(param_description = "{ signal }: an AbortSignal that stops the run")]
+    options: Option<RunOptions>,
+) -> Promise {
+    to_promise(race(one_ms, two_ms, options))
+}
+
+/// The future behind the `race` export ([`race_export`]): what its
+/// Promise settles with. The wasm tests await it directly.
+pub async fn race(
+    one_ms: Option<Millis>,
+    two_ms: Option<Millis>,
     options: Option<RunOptions>,
 ) -> Result<JsValue, JsValue> {
     let (one, two) = sleeps(one_ms, two_ms)?;

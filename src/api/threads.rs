@@ -1,10 +1,11 @@
 //! Exports of the threads lesson: `threads`, `threadCost`, and `workerJob`,
 //! the entry point each Web Worker of the lab calls.
 
-use js_sys::Object;
+use js_sys::{Object, Promise};
 use wasm_bindgen::prelude::*;
 
 use super::args::{arg_value, option_field, signal_option, to_js_error, Millis, RunOptions};
+use super::export::to_promise;
 use super::report::{finish_run, set, start_run};
 use super::sequence::{args, sleeps, strings};
 use crate::lessons::blocking::count_primes;
@@ -61,8 +62,8 @@ pub(crate) fn worker_error(error: &WorkerError) -> JsValue {
 /// Workers), each blocking in its sleep as `std::thread::sleep` does.
 /// Resolves to `["thread two", "thread one"]` by default; `lastRun()` shows
 /// each line's thread. Rejects with an Error if a worker fails to load or throws.
-#[wasm_bindgen(unchecked_return_type = "string[]")]
-pub async fn threads(
+#[wasm_bindgen(js_name = threads, unchecked_return_type = "Promise<string[]>", skip_jsdoc)]
+pub fn threads_export(
     #[wasm_bindgen(
         js_name = "oneMs",
         param_description = "thread_one's blocking sleep, whole ms from 0 to 60000 (default 600)"
@@ -74,6 +75,16 @@ pub async fn threads(
     )]
     two_ms: Option<Millis>,
     #[wasm_bindgen(param_description = "{ signal }: an AbortSignal that stops the run")]
+    options: Option<RunOptions>,
+) -> Promise {
+    to_promise(threads(one_ms, two_ms, options))
+}
+
+/// The future behind the `threads` export ([`threads_export`]): what its
+/// Promise settles with. The wasm tests await it directly.
+pub async fn threads(
+    one_ms: Option<Millis>,
+    two_ms: Option<Millis>,
     options: Option<RunOptions>,
 ) -> Result<JsValue, JsValue> {
     let (one, two) = sleeps(one_ms, two_ms)?;
@@ -107,8 +118,8 @@ fn cost_to_js(cost: &Cost) -> JsValue {
 /// Measures what a thread costs next to an async task: starts `workers` Web
 /// Workers, then spawns `tasks` async tasks, and times how long each takes to
 /// start and to hear back from all. Resolves to a ThreadCost.
-#[wasm_bindgen(js_name = threadCost, unchecked_return_type = "ThreadCost")]
-pub async fn thread_cost(
+#[wasm_bindgen(js_name = threadCost, unchecked_return_type = "Promise<ThreadCost>", skip_jsdoc)]
+pub fn thread_cost_export(
     #[wasm_bindgen(param_description = "how many Web Workers, 1 to 16 (default 4)")]
     workers: Option<Millis>,
     #[wasm_bindgen(param_description = "how many async tasks, 1 to 100000 (default 10000)")]
@@ -117,6 +128,16 @@ pub async fn thread_cost(
         unchecked_param_type = "{ askBrowser?: boolean; signal?: AbortSignal }",
         param_description = "askBrowser: also ask the browser what memory it attributes to the workers (cross-origin isolated pages only; takes 10 to 20 s)"
     )]
+    options: Option<JsValue>,
+) -> Promise {
+    to_promise(thread_cost(workers, tasks, options))
+}
+
+/// The future behind the `threadCost` export ([`thread_cost_export`]): what its
+/// Promise settles with. The wasm tests await it directly.
+pub async fn thread_cost(
+    workers: Option<Millis>,
+    tasks: Option<Millis>,
     options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
     let workers = WORKERS
@@ -179,7 +200,7 @@ fn ask_browser(options: &JsValue) -> Result<bool, JsValue> {
 /// Runs one job on the calling thread, blocking it until done: what each Web
 /// Worker of `threads`, `threadCost` and `blocking` runs. Called on the page
 /// itself, it freezes the page for as long as the job takes.
-#[wasm_bindgen(js_name = workerJob, unchecked_return_type = "WorkerReply")]
+#[wasm_bindgen(js_name = workerJob, unchecked_return_type = "WorkerReply", skip_jsdoc)]
 pub fn worker_job(
     #[wasm_bindgen(
         unchecked_param_type = "{ kind: \"ping\" | \"sleep\" | \"primes\"; n?: number }",

@@ -262,10 +262,19 @@ fn set(target: &Object, key: &str, value: &JsValue) {
     let _ = Reflect::set(target, &JsValue::from_str(key), value);
 }
 
+#[wasm_bindgen]
+extern "C" {
+    // JS `String(value)`: any value's string form, a Symbol's included. With
+    // `catch`, since an object's own `toString` may throw. Not `{:?}`, which
+    // brings wasm-bindgen's debug formatter, 0.6 KB of JS glue gzipped.
+    #[wasm_bindgen(js_name = String, catch)]
+    fn string_of(value: &JsValue) -> Result<String, JsValue>;
+}
+
 /// A thrown JS value as text: an Error's message, or its string form.
 fn describe(value: &JsValue) -> String {
     match value.dyn_ref::<js_sys::Error>() {
         Some(error) => String::from(error.message()),
-        None => value.as_string().unwrap_or_else(|| format!("{value:?}")),
+        None => string_of(value).unwrap_or_else(|_| "a value that cannot be shown".to_owned()),
     }
 }
