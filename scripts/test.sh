@@ -20,6 +20,8 @@ step() {
 step "cargo fmt --check"                 cargo fmt --all -- --check
 step "clippy (host)"                     cargo clippy --all-targets -- -D warnings
 step "clippy (wasm32)"                   cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
+# The lab without its benchmark exports (the "bench" feature off) must build too.
+step "clippy (wasm32, no bench feature)" cargo clippy --all-targets --target wasm32-unknown-unknown --no-default-features -- -D warnings
 step "cargo doc (warnings are errors)"   env RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
 step "cargo test (host)"                 cargo test --quiet
 step "wasm-pack test --headless --chrome" wasm-pack test --headless --chrome

@@ -9,19 +9,15 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use async_rust_lab::api::bench::bench_sleepers;
 use async_rust_lab::runtime::clock::performance_clock;
 use async_rust_lab::runtime::slab_join::SlabJoin;
 use async_rust_lab::runtime::time::sleep;
 use async_rust_lab::runtime::timer_queue::{queue_sleep, queue_state, QueueSleep};
 use futures::future::{self, Either};
 use futures::StreamExt;
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 mod common;
-use common::get;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -112,66 +108,78 @@ fn a_queue_sleep_is_8_bytes_on_wasm32_even_as_an_option() {
     assert_eq!(std::mem::size_of::<Option<QueueSleep>>(), 8);
 }
 
-async fn bench(n: u32, max_ms: u32, timer: &str, join: &str) -> (f64, f64) {
-    let out = bench_sleepers(n.into(), max_ms.into(), timer.into(), join.into())
-        .await
-        .unwrap();
-    (
-        get(&out, "ms").as_f64().unwrap(),
-        get(&out, "heapBytesPerFuture").as_f64().unwrap(),
-    )
-}
+/// `benchSleepers`, the export: only in builds with the benchmarks (the
+/// default "bench" feature).
+#[cfg(feature = "bench")]
+mod bench_export {
+    use super::*;
+    use async_rust_lab::api::bench::bench_sleepers;
+    use common::get;
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen::JsCast;
 
-#[wasm_bindgen_test]
-async fn bench_sleepers_with_queue_and_slab_stays_within_64_bytes_a_future() {
-    let (ms, slab) = bench(100_000, 50, "queue", "slab").await;
-    assert!(
-        ms >= 50.0,
-        "the longest sleep is 50 ms, all done in {ms} ms"
-    );
-    assert!(slab <= 64.0, "{slab} heap bytes per sleeping future");
-    let (_, unordered) = bench(100_000, 50, "queue", "unordered").await;
-    assert!(
-        unordered > slab + 8.0,
-        "FuturesUnordered's task nodes cost more: {unordered} vs {slab}"
-    );
-    assert_eq!(
-        queue_state(),
-        (0, false),
-        "a finished run leaves the queue empty"
-    );
-    // Nothing kept: a second run counts its memory again from scratch.
-    let (_, again) = bench(100_000, 50, "queue", "slab").await;
-    assert!((again - slab).abs() < 1.0, "{again} vs {slab}");
-}
-
-#[wasm_bindgen_test]
-async fn bench_sleepers_runs_gloo_with_either_join() {
-    for join in ["unordered", "slab"] {
-        let (ms, bytes) = bench(1000, 20, "gloo", join).await;
-        assert!(
-            ms >= 20.0 && bytes > 0.0,
-            "gloo + {join}: {ms} ms, {bytes} bytes"
-        );
+    async fn bench(n: u32, max_ms: u32, timer: &str, join: &str) -> (f64, f64) {
+        let out = bench_sleepers(n.into(), max_ms.into(), timer.into(), join.into())
+            .await
+            .unwrap();
+        (
+            get(&out, "ms").as_f64().unwrap(),
+            get(&out, "heapBytesPerFuture").as_f64().unwrap(),
+        )
     }
-}
 
-#[wasm_bindgen_test]
-async fn bench_sleepers_names_a_bad_join_in_its_error() {
-    let range = bench_sleepers(10.into(), 10.into(), "queue".into(), "fast".into())
-        .await
-        .unwrap_err();
-    assert!(range.is_instance_of::<js_sys::RangeError>());
-    let message = get(&range, "message").as_string().unwrap();
-    assert!(
-        message.contains("join must be one of \"unordered\", \"slab\""),
-        "{message}"
-    );
-    let wrong_type = bench_sleepers(10.into(), 10.into(), JsValue::UNDEFINED, 5.into())
-        .await
-        .unwrap_err();
-    assert!(wrong_type.is_instance_of::<js_sys::TypeError>());
-    // Left out: the default join.
-    let fine = bench_sleepers(10.into(), 0.into(), JsValue::UNDEFINED, JsValue::UNDEFINED).await;
-    assert!(fine.is_ok());
+    #[wasm_bindgen_test]
+    async fn bench_sleepers_with_queue_and_slab_stays_within_64_bytes_a_future() {
+        let (ms, slab) = bench(100_000, 50, "queue", "slab").await;
+        assert!(
+            ms >= 50.0,
+            "the longest sleep is 50 ms, all done in {ms} ms"
+        );
+        assert!(slab <= 64.0, "{slab} heap bytes per sleeping future");
+        let (_, unordered) = bench(100_000, 50, "queue", "unordered").await;
+        assert!(
+            unordered > slab + 8.0,
+            "FuturesUnordered's task nodes cost more: {unordered} vs {slab}"
+        );
+        assert_eq!(
+            queue_state(),
+            (0, false),
+            "a finished run leaves the queue empty"
+        );
+        // Nothing kept: a second run counts its memory again from scratch.
+        let (_, again) = bench(100_000, 50, "queue", "slab").await;
+        assert!((again - slab).abs() < 1.0, "{again} vs {slab}");
+    }
+
+    #[wasm_bindgen_test]
+    async fn bench_sleepers_runs_gloo_with_either_join() {
+        for join in ["unordered", "slab"] {
+            let (ms, bytes) = bench(1000, 20, "gloo", join).await;
+            assert!(
+                ms >= 20.0 && bytes > 0.0,
+                "gloo + {join}: {ms} ms, {bytes} bytes"
+            );
+        }
+    }
+
+    #[wasm_bindgen_test]
+    async fn bench_sleepers_names_a_bad_join_in_its_error() {
+        let range = bench_sleepers(10.into(), 10.into(), "queue".into(), "fast".into())
+            .await
+            .unwrap_err();
+        assert!(range.is_instance_of::<js_sys::RangeError>());
+        let message = get(&range, "message").as_string().unwrap();
+        assert!(
+            message.contains("join must be one of \"unordered\", \"slab\""),
+            "{message}"
+        );
+        let wrong_type = bench_sleepers(10.into(), 10.into(), JsValue::UNDEFINED, 5.into())
+            .await
+            .unwrap_err();
+        assert!(wrong_type.is_instance_of::<js_sys::TypeError>());
+        // Left out: the default join.
+        let fine =
+            bench_sleepers(10.into(), 0.into(), JsValue::UNDEFINED, JsValue::UNDEFINED).await;
+        assert!(fine.is_ok());
+    }
 }

@@ -17,6 +17,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, spawn_local, JsFuture};
 
 use super::args::{arg_value, to_js_error};
+use super::export::to_promise;
 use super::report::object;
 use crate::runtime::args::{OneOf, WholeNumber};
 use crate::runtime::bridge::{eager_promise, lean_await};
@@ -53,7 +54,7 @@ const BRIDGE: OneOf = OneOf {
 /// reaction executor with `reaction_await` (bridge "executor": the loop
 /// resumes inside each Promise's reaction job, as a JS async function does).
 /// Resolves to the total in ms.
-#[wasm_bindgen(js_name = benchAwaitPromise, unchecked_return_type = "Promise<number>")]
+#[wasm_bindgen(js_name = benchAwaitPromise, unchecked_return_type = "Promise<number>", skip_jsdoc)]
 pub fn bench_await_promise(
     #[wasm_bindgen(
         unchecked_param_type = "Promise<unknown>",
@@ -115,14 +116,14 @@ pub fn bench_await_promise(
 
 /// Benchmark: an `async fn` export that returns at once, through the stock
 /// bridge (`future_to_promise`): JS awaits it in a loop.
-#[wasm_bindgen(js_name = benchReturnAsync, unchecked_return_type = "number")]
+#[wasm_bindgen(js_name = benchReturnAsync, unchecked_return_type = "number", skip_jsdoc)]
 pub async fn bench_return_async() -> Result<JsValue, JsValue> {
     Ok(JsValue::from(1))
 }
 
 /// Benchmark: the same, through the lab's eager bridge (`eager_promise`): a
 /// future that is ready at its first poll becomes an already-resolved Promise.
-#[wasm_bindgen(js_name = benchReturnEager, unchecked_return_type = "Promise<number>")]
+#[wasm_bindgen(js_name = benchReturnEager, unchecked_return_type = "Promise<number>", skip_jsdoc)]
 pub fn bench_return_eager() -> Promise {
     eager_promise(async { Ok(JsValue::from(1)) })
 }
@@ -147,8 +148,12 @@ const JOIN: OneOf = OneOf {
 /// 16-byte waker each). Resolves to `{ ms, heapBytesPerFuture }`: the Rust heap
 /// bytes per future while all are asleep (the future, its timer and its place
 /// in the join set), counted at the allocator.
-#[wasm_bindgen(js_name = benchSleepers, unchecked_return_type = "{ ms: number; heapBytesPerFuture: number }")]
-pub async fn bench_sleepers(
+#[wasm_bindgen(
+    js_name = benchSleepers,
+    unchecked_return_type = "Promise<{ ms: number; heapBytesPerFuture: number }>",
+    skip_jsdoc
+)]
+pub fn bench_sleepers_export(
     #[wasm_bindgen(
         unchecked_param_type = "number",
         param_description = "how many futures, 1 to 2000000"
@@ -169,6 +174,17 @@ pub async fn bench_sleepers(
         unchecked_param_type = "\"unordered\" | \"slab\"",
         param_description = "which join set (default \"unordered\")"
     )]
+    join: JsValue,
+) -> Promise {
+    to_promise(bench_sleepers(n, max_ms, timer, join))
+}
+
+/// The future behind the `benchSleepers` export ([`bench_sleepers_export`]):
+/// what its Promise settles with. The wasm tests await it directly.
+pub async fn bench_sleepers(
+    n: JsValue,
+    max_ms: JsValue,
+    timer: JsValue,
     join: JsValue,
 ) -> Result<JsValue, JsValue> {
     let n = count("n", 2_000_000, &n)?;
@@ -256,14 +272,20 @@ async fn drain<S: Stream<Item = ()> + Unpin>(mut set: S, before: usize) -> f64 {
 
 /// Benchmark: spawn `n` trivial tasks with `spawn_local` and wait until all
 /// have run. Resolves to the total in ms.
-#[wasm_bindgen(js_name = benchSpawn, unchecked_return_type = "number")]
-pub async fn bench_spawn(
+#[wasm_bindgen(js_name = benchSpawn, unchecked_return_type = "Promise<number>", skip_jsdoc)]
+pub fn bench_spawn_export(
     #[wasm_bindgen(
         unchecked_param_type = "number",
         param_description = "how many tasks, 1 to 10000000"
     )]
     n: JsValue,
-) -> Result<JsValue, JsValue> {
+) -> Promise {
+    to_promise(bench_spawn(n))
+}
+
+/// The future behind the `benchSpawn` export ([`bench_spawn_export`]): what
+/// its Promise settles with.
+pub async fn bench_spawn(n: JsValue) -> Result<JsValue, JsValue> {
     let n = count("n", 10_000_000, &n)?;
     let clock = performance_clock();
     let started = clock();
@@ -298,7 +320,7 @@ const TRACE_CLOCK: OneOf = OneOf {
 /// the recording alone (the trace model, its summaries, the waker bookkeeping)
 /// without the price of asking the browser for the time. Resolves to
 /// nanoseconds per event.
-#[wasm_bindgen(js_name = benchTraceEvent, unchecked_return_type = "number")]
+#[wasm_bindgen(js_name = benchTraceEvent, unchecked_return_type = "number", skip_jsdoc)]
 pub fn bench_trace_event(
     #[wasm_bindgen(
         unchecked_param_type = "number",

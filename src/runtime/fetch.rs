@@ -20,6 +20,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal, RequestInit, Response};
 
+use super::js_text::describe;
 use super::trace::{note_waiting, Cause};
 
 #[wasm_bindgen]
@@ -176,11 +177,7 @@ async fn send(url: String, signal: AbortSignal) -> Result<String, FetchError> {
 
 /// `"Name: message"` for a JS `Error`, `String(value)` for anything else.
 fn js_error(value: &JsValue) -> FetchError {
-    let text = match value.dyn_ref::<js_sys::Error>() {
-        Some(error) => format!("{}: {}", error.name(), error.message()),
-        None => String::from(js_sys::JsString::from(value.clone())),
-    };
-    FetchError::Network(text)
+    FetchError::Network(describe(value, true))
 }
 
 /// Whether a service worker controls this page right now.

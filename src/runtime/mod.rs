@@ -18,6 +18,7 @@
 //! - [`thread`]: which thread runs, cross-origin isolation, a blocking sleep.
 //! - [`worker`]: a Web Worker running this crate's wasm, terminated on drop.
 //! - [`frames`]: frames drawn and dropped while something runs.
+//! - [`js_text`]: any thrown JS value as text, for error messages.
 
 pub mod abort;
 pub mod args;
@@ -26,6 +27,7 @@ pub mod clock;
 pub mod fetch;
 pub mod frames;
 pub mod heap;
+pub mod js_text;
 pub mod reaction_executor;
 pub mod run;
 pub mod slab_join;

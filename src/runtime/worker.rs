@@ -18,6 +18,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{ErrorEvent, Event, MessageEvent, Worker, WorkerOptions, WorkerType};
 
+use super::js_text::describe;
 use super::time::sleep;
 
 /// The worker script, relative to the page: the site keeps `worker.js` next to
@@ -147,7 +148,7 @@ impl WorkerThread {
         let worker =
             Worker::new_with_options(WORKER_SCRIPT, &options).map_err(|e| WorkerError::Start {
                 name: name.clone(),
-                message: describe(&e),
+                message: describe(&e, false),
             })?;
         let (sender, inbox) = mpsc::unbounded::<Message>();
         let on_message = {
@@ -185,7 +186,7 @@ impl WorkerThread {
             .post_message(&message)
             .map_err(|e| WorkerError::Start {
                 name: self.name.clone(),
-                message: describe(&e),
+                message: describe(&e, false),
             })?;
         let reply = match future::select(self.inbox.next(), sleep(within_ms)).await {
             Either::Left((Some(Ok(data)), _)) => data,
@@ -260,21 +261,4 @@ fn error_handler(sender: UnboundedSender<Message>) -> Closure<dyn FnMut(Event)> 
 fn set(target: &Object, key: &str, value: &JsValue) {
     // Defining a data property on a fresh plain object cannot fail.
     let _ = Reflect::set(target, &JsValue::from_str(key), value);
-}
-
-#[wasm_bindgen]
-extern "C" {
-    // JS `String(value)`: any value's string form, a Symbol's included. With
-    // `catch`, since an object's own `toString` may throw. Not `{:?}`, which
-    // brings wasm-bindgen's debug formatter, 0.6 KB of JS glue gzipped.
-    #[wasm_bindgen(js_name = String, catch)]
-    fn string_of(value: &JsValue) -> Result<String, JsValue>;
-}
-
-/// A thrown JS value as text: an Error's message, or its string form.
-fn describe(value: &JsValue) -> String {
-    match value.dyn_ref::<js_sys::Error>() {
-        Some(error) => String::from(error.message()),
-        None => string_of(value).unwrap_or_else(|_| "a value that cannot be shown".to_owned()),
-    }
 }
