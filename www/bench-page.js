@@ -2,7 +2,7 @@
 /** The benchmark page: runs www/bench.js with a progress bar, a table and bars. */
 import init, * as wasm from './pkg/async_rust_lab.js';
 import { median, runBenchmarks } from './bench.js';
-import { el } from './dom.js';
+import { el, proseWithCode } from './dom.js';
 
 const form = /** @type {HTMLFormElement} */ (document.getElementById('bench-form'));
 const runButton = /** @type {HTMLButtonElement} */ (document.getElementById('bench-run'));
@@ -33,7 +33,7 @@ function show(rows) {
           el('td', { text: `${fmt(m / base)}x` }),
           el('td', { class: 'bench-bar-cell' }, bar));
       })));
-    return table;
+    return el('section', { class: 'bench-row', attrs: { 'data-row': row.id } }, table, el('p', { class: 'bench-lesson' }, ...proseWithCode(row.lesson)));
   }));
 }
 

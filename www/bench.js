@@ -7,7 +7,8 @@
 
 /**
  * @typedef {{ variant: string, samples: number[], extra?: Record<string, number> }} Variant
- * @typedef {{ id: string, title: string, unit: string, goal: string, variants: Variant[] }} Row
+ * @typedef {{ id: string, title: string, unit: string, goal: string, lesson: string, variants: Variant[] }} Row
+ *   `lesson`: what the row teaches, shown under its table
  */
 
 /** @param {number[]} xs */
@@ -47,7 +48,9 @@ export async function runBenchmarks(lab, options = {}) {
   };
 
   const resolved = Promise.resolve(1);
-  add({ id: 'await-resolved', title: `Rust awaits an already-resolved JS Promise, ${awaits.toLocaleString('en')} times`, unit: 'ms', goal: 'Rust at most 5x JS' }, {
+  add({ id: 'await-resolved', title: `Rust awaits an already-resolved JS Promise, ${awaits.toLocaleString('en')} times`, unit: 'ms', goal: 'Rust at most 5x JS',
+    lesson: "Each Rust `.await` on a JS Promise crosses into JS to call `then`, and back when the Promise settles. Under wasm-bindgen-futures (`JsFuture`) that costs two closures and two microtask hops per await: the reaction only wakes the task, and the executor polls it a microtask later. `lean_await` saves the closures; the lab's reaction executor also polls the task inside the reaction job itself, where a JS async function resumes, and that is what brings it near JS.",
+  }, {
     'JS async function': async () => {
       const t = performance.now();
       for (let i = 0; i < awaits; i++) await resolved;
@@ -65,13 +68,17 @@ export async function runBenchmarks(lab, options = {}) {
     for (let i = 0; i < awaits; i++) await f();
     return performance.now() - t;
   };
-  add({ id: 'await-rust', title: `JS awaits a Rust async fn that returns at once, ${awaits.toLocaleString('en')} times`, unit: 'ms', goal: 'Rust at most 3x JS' }, {
+  add({ id: 'await-rust', title: `JS awaits a Rust async fn that returns at once, ${awaits.toLocaleString('en')} times`, unit: 'ms', goal: 'Rust at most 3x JS',
+    lesson: 'An `async fn` export becomes a Promise through `future_to_promise`: a spawned task, two closures and a first poll one microtask later, even when the answer is ready at once. `eager_promise` polls once, right away, and hands back an already-settled Promise when it can.',
+  }, {
     'JS async function': () => loopAwait(jsReturn),
     'Rust, stock future_to_promise': () => loopAwait(lab.benchReturnAsync),
     'Rust, lab eager_promise': () => loopAwait(lab.benchReturnEager),
   });
 
-  add({ id: 'sleepers', title: `${sleepers.toLocaleString('en')} concurrent futures, each sleeping 0 to ${maxSleepMs} ms`, unit: 'ms', goal: 'Rust at most 0.5x JS; at most 64 bytes of wasm memory per sleeping future' }, {
+  add({ id: 'sleepers', title: `${sleepers.toLocaleString('en')} concurrent futures, each sleeping 0 to ${maxSleepMs} ms`, unit: 'ms', goal: 'Rust at most 0.5x JS; at most 64 bytes of wasm memory per sleeping future',
+    lesson: "One `setTimeout` and one JS closure per sleeping future (gloo-timers) costs more than JS's own timers. The lab's timer queue keeps every deadline in Rust and arms one JS timer, for the earliest. The join set decides most of the remaining bytes: `FuturesUnordered` gives each future its own reference-counted task node; `SlabJoin` keeps the futures side by side in one Vec.",
+  }, {
     'JS Promises around setTimeout': async () => {
       let state = 0x9e3779b9;
       const next = () => {
@@ -100,7 +107,9 @@ export async function runBenchmarks(lab, options = {}) {
     },
   });
 
-  add({ id: 'spawn', title: `Spawn ${spawns.toLocaleString('en')} trivial tasks and wait for all`, unit: 'ms', goal: 'Rust at most 3x JS' }, {
+  add({ id: 'spawn', title: `Spawn ${spawns.toLocaleString('en')} trivial tasks and wait for all`, unit: 'ms', goal: 'Rust at most 3x JS',
+    lesson: 'A task spawned with `spawn_local` is an entry in a Rust queue: a whole batch of them runs in one microtask, where JS pays a microtask each.',
+  }, {
     'JS queueMicrotask': () => new Promise((resolve) => {
       const t = performance.now();
       let left = spawns;
@@ -109,7 +118,9 @@ export async function runBenchmarks(lab, options = {}) {
     'Rust, stock spawn_local': () => lab.benchSpawn(spawns),
   });
 
-  add({ id: 'trace-event', title: 'Recording one trace event (with its timestamp)', unit: 'ns', goal: 'at most 50 ns' }, {
+  add({ id: 'trace-event', title: 'Recording one trace event (with its timestamp)', unit: 'ns', goal: 'at most 50 ns',
+    lesson: "What the lab's timeline costs. Recording the event itself is the small part (the counter clock shows it alone); asking the browser for the time is most of it: `performance.now()` is clamped and jittered against timing attacks, and costs JavaScript just as much.",
+  }, {
     'JS array push of {task, kind, t}': async () => {
       const events = [];
       const t = performance.now();

@@ -18,6 +18,16 @@ export function el(tag, options = {}, ...children) {
 }
 
 /**
+ * Prose with `backticked` names, as nodes: text, and a <code> element for each
+ * backticked part. Still only text: no markup is parsed.
+ * @param {string} prose
+ * @returns {Node[]}
+ */
+export function proseWithCode(prose) {
+  return prose.split('`').map((part, i) => (i % 2 ? el('code', { text: part }) : document.createTextNode(part)));
+}
+
+/**
  * The element inside `root` marked `data-role="<role>"`; throws if the page lacks it.
  * @param {ParentNode} root
  * @param {string} role

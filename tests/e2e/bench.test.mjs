@@ -19,5 +19,9 @@ test('bench.html?smoke runs every row, each variant beside its JS baseline', asy
   const queue = sleepers.variants.find((v) => v.variant.includes('timer queue'));
   assert.ok(queue.extra.heapBytesPerFuture > 0);
   assert.equal(await page.locator('.bench-table').count(), results.rows.length);
+  // Each table is followed by what its row teaches.
+  const lessons = await page.locator('.bench-row .bench-lesson').allTextContents();
+  assert.equal(lessons.length, results.rows.length);
+  for (const [i, text] of lessons.entries()) assert.ok(text.length > 80 && text === results.rows[i].lesson.replaceAll('`', ''), `${results.rows[i].id}: ${text}`);
   assert.deepEqual(lab.problems, []);
 });
