@@ -430,7 +430,7 @@ async fn the_waker_of_the_latest_poll_is_woken_whichever_way_it_changed() {
     // 1. First polled with a foreign waker, then awaited by the task itself:
     //    the settle must resume the task.
     let first_counter = counter.clone();
-    let value = on_executor(async move {
+    let resumed = on_executor(async move {
         let promise = later(10, &JsValue::from(41));
         let mut pending = Box::pin(reaction_await(&promise));
         let foreign = Waker::from(first_counter);
@@ -439,9 +439,13 @@ async fn the_waker_of_the_latest_poll_is_woken_whichever_way_it_changed() {
             .poll(&mut std::task::Context::from_waker(&foreign));
         assert!(first.is_pending());
         pending.await
-    })
-    .await
-    .unwrap();
+    });
+    // Raced with a timer, so a task that is never resumed fails here rather
+    // than hanging the suite.
+    let value = match future::select(pin!(resumed), pin!(sleep(1000))).await {
+        Either::Left((value, _)) => value.unwrap(),
+        Either::Right(_) => panic!("the task was not resumed by the settle"),
+    };
     assert_eq!(value.as_f64(), Some(41.0));
     assert_eq!(wakes(), 0, "the foreign waker was not the latest one");
 
