@@ -406,3 +406,116 @@ async fn a_panic_inside_a_task_does_not_stop_the_next_tasks() {
         .remove_event_listener_with_callback("error", swallow.as_ref().unchecked_ref())
         .unwrap();
 }
+
+/// A waker that counts its wakes: "someone else's" waker inside a task.
+struct CountingWaker(std::sync::atomic::AtomicU32);
+
+impl std::task::Wake for CountingWaker {
+    fn wake(self: std::sync::Arc<Self>) {
+        self.wake_by_ref();
+    }
+    fn wake_by_ref(self: &std::sync::Arc<Self>) {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+// The executor records "this task" instead of a waker when an await is polled
+// with the task's own waker. The Future contract still holds: whatever waker
+// polled the await last is the one its settle wakes, whichever way it changed.
+#[wasm_bindgen_test]
+async fn the_waker_of_the_latest_poll_is_woken_whichever_way_it_changed() {
+    let counter = std::sync::Arc::new(CountingWaker(Default::default()));
+    let wakes = || counter.0.load(std::sync::atomic::Ordering::Relaxed);
+
+    // 1. First polled with a foreign waker, then awaited by the task itself:
+    //    the settle must resume the task.
+    let first_counter = counter.clone();
+    let resumed = on_executor(async move {
+        let promise = later(10, &JsValue::from(41));
+        let mut pending = Box::pin(reaction_await(&promise));
+        let foreign = Waker::from(first_counter);
+        let first = pending
+            .as_mut()
+            .poll(&mut std::task::Context::from_waker(&foreign));
+        assert!(first.is_pending());
+        pending.await
+    });
+    // Raced with a timer, so a task that is never resumed fails here rather
+    // than hanging the suite.
+    let value = match future::select(pin!(resumed), pin!(sleep(1000))).await {
+        Either::Left((value, _)) => value.unwrap(),
+        Either::Right(_) => panic!("the task was not resumed by the settle"),
+    };
+    assert_eq!(value.as_f64(), Some(41.0));
+    assert_eq!(wakes(), 0, "the foreign waker was not the latest one");
+
+    // 2. First awaited by the task, then polled with a foreign waker and
+    //    parked: the settle must wake the foreign waker, not poll the task.
+    let parked = Rc::new(RefCell::new(None));
+    let park = parked.clone();
+    let task_polls = Rc::new(Cell::new(0u32));
+    let counted = task_polls.clone();
+    // Leaked (once per test run) so the parked await may outlive the task.
+    let promise: &'static Promise = Box::leak(Box::new(later(10, &JsValue::from(42))));
+    let second_counter = counter.clone();
+    spawn(async move {
+        let mut pending = Box::pin(reaction_await(promise));
+        poll_fn(|cx| {
+            counted.set(counted.get() + 1);
+            if counted.get() == 1 {
+                // The task's own waker first.
+                assert!(pending.as_mut().poll(cx).is_pending());
+                Poll::Ready(())
+            } else {
+                Poll::Pending
+            }
+        })
+        .await;
+        let foreign = Waker::from(second_counter);
+        assert!(pending
+            .as_mut()
+            .poll(&mut std::task::Context::from_waker(&foreign))
+            .is_pending());
+        *park.borrow_mut() = Some(pending);
+    });
+    assert_eq!(task_polls.get(), 1);
+    sleep(30).await;
+    assert_eq!(wakes(), 1, "the latest waker was not woken");
+    // Polled now with a no-op waker, it has its value.
+    let mut pending = parked.borrow_mut().take().unwrap();
+    let done = pending
+        .as_mut()
+        .poll(&mut std::task::Context::from_waker(Waker::noop()));
+    assert!(matches!(done, Poll::Ready(Ok(ref v)) if v.as_f64() == Some(42.0)));
+}
+
+// Each await gets its own Promise's outcome, even though consecutive awaits
+// reuse one slot and the JS half keeps that slot's two reaction functions.
+#[wasm_bindgen_test]
+async fn consecutive_awaits_in_one_slot_each_get_their_own_outcome() {
+    let before = awaits_in_use();
+    let seen = on_executor(async {
+        let mut seen = Vec::new();
+        for i in 0..200u32 {
+            let value = JsValue::from(i);
+            let promise = match i % 3 {
+                0 => Promise::resolve(&value),
+                1 => Promise::reject(&value),
+                _ => later(0, &value),
+            };
+            match reaction_await(&promise).await {
+                Ok(v) => seen.push((true, v.as_f64().unwrap() as u32)),
+                Err(v) => seen.push((false, v.as_f64().unwrap() as u32)),
+            }
+        }
+        Ok(JsValue::from(
+            seen.iter()
+                .enumerate()
+                .all(|(i, &(ok, v))| v == i as u32 && ok == (i % 3 != 1)),
+        ))
+    })
+    .await
+    .unwrap();
+    assert_eq!(seen.as_bool(), Some(true));
+    assert_eq!(awaits_in_use(), before);
+}
