@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openLabPage } from './harness.mjs';
+import { assertThreadsRunOnTwoWorkers, probeWorkerSleep } from './threads-checks.mjs';
 
 const { lab, page } = await openLabPage({ isolated: false });
 
@@ -19,15 +20,7 @@ test('served without COOP and COEP, the page is not isolated and the threads car
 });
 
 test('a worker blocks by spin-waiting, as long as it was asked to, on its own thread', async () => {
-  const data = await page.evaluate(async () => {
-    const worker = new Worker(new URL('./worker.js', document.baseURI), { type: 'module', name: 'probe' });
-    const reply = new Promise((resolve) => { worker.onmessage = (e) => resolve(e.data); });
-    const started = performance.now();
-    worker.postMessage({ kind: 'sleep', n: 200 });
-    const answer = await reply;
-    worker.terminate();
-    return { ...answer, tookMs: performance.now() - started };
-  });
+  const data = await probeWorkerSleep(page);
   assert.equal(data.ok, true, JSON.stringify(data));
   assert.equal(data.thread, 'probe');
   assert.equal(data.how, 'spin-wait');
@@ -35,15 +28,7 @@ test('a worker blocks by spin-waiting, as long as it was asked to, on its own th
 });
 
 test('lab.threads() still prints thread two then thread one from two workers, and the timing holds', async () => {
-  const { result, report } = await page.evaluate(async () => ({ result: await window.lab.threads(), report: window.lab.lastRun() }));
-  assert.deepEqual(result, ['thread two', 'thread one']);
-  const threads = report.lines.map((l) => l.thread);
-  assert.equal(new Set(threads).size, 2, `two different threads: ${threads}`);
-  for (const thread of threads) assert.match(thread, /^worker \d+$/);
-  const one = report.lines.find((l) => l.text === 'thread one');
-  const two = report.lines.find((l) => l.text === 'thread two');
-  assert.ok(one.atMs >= 599, `thread one blocked 600 ms but printed at ${one.atMs}`);
-  assert.ok(one.atMs - two.atMs >= 200, `thread one printed ${one.atMs - two.atMs} ms after thread two`);
+  await assertThreadsRunOnTwoWorkers(page);
 });
 
 test('the async lessons do not need isolation: concurrent and the kitchen run as on an isolated page', async () => {

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { openLabPage } from './harness.mjs';
+import { assertThreadsRunOnTwoWorkers, probeWorkerSleep } from './threads-checks.mjs';
 
 const { lab, page } = await openLabPage();
 
@@ -33,30 +34,12 @@ test('the served site is cross-origin isolated, and dist/_headers tells static h
 });
 
 test('lab.threads() prints thread two then thread one, from two workers that are not the main thread', async () => {
-  const { result, report } = await page.evaluate(async () => {
-    const result = await window.lab.threads();
-    return { result, report: window.lab.lastRun() };
-  });
-  assert.deepEqual(result, ['thread two', 'thread one']);
-  const threads = report.lines.map((l) => l.thread);
-  assert.equal(new Set(threads).size, 2, `two different threads: ${threads}`);
-  for (const thread of threads) assert.match(thread, /^worker \d+$/);
-  const one = report.lines.find((l) => l.text === 'thread one');
-  const two = report.lines.find((l) => l.text === 'thread two');
-  assert.ok(one.atMs >= 599, `thread one blocked 600 ms but printed at ${one.atMs}`);
-  assert.ok(one.atMs - two.atMs >= 200, `thread one (600 ms) printed ${one.atMs - two.atMs} ms after thread two (300 ms)`);
+  await assertThreadsRunOnTwoWorkers(page);
 });
 
 test('a worker sleeps with Atomics.wait on this isolated page, and the main thread may not', async () => {
-  const { inWorker, onMain } = await page.evaluate(async () => {
-    const worker = new Worker(new URL('./worker.js', document.baseURI), { type: 'module', name: 'probe' });
-    const reply = new Promise((resolve) => { worker.onmessage = (e) => resolve(e.data); });
-    const started = performance.now();
-    worker.postMessage({ kind: 'sleep', n: 200 });
-    const data = await reply;
-    worker.terminate();
-    return { inWorker: { ...data, tookMs: performance.now() - started }, onMain: window.lab.workerJob({ kind: 'sleep', n: 5 }) };
-  });
+  const inWorker = await probeWorkerSleep(page);
+  const onMain = await page.evaluate(() => window.lab.workerJob({ kind: 'sleep', n: 5 }));
   assert.equal(inWorker.ok, true);
   assert.equal(inWorker.thread, 'probe');
   assert.equal(inWorker.how, 'Atomics.wait');

@@ -1,0 +1,42 @@
+// Checks the threads e2e files share: on an isolated page (threads.test.mjs)
+// and on one served without COOP/COEP (not-isolated.test.mjs), the lesson must
+// behave the same; only how a worker blocks differs.
+import assert from 'node:assert/strict';
+
+/**
+ * Runs `lab.threads()` from the console and checks the article's output: thread
+ * two then thread one, printed by two different workers, thread one after its
+ * 600 ms block and at least 200 ms after thread two (300 ms).
+ * @param {import('playwright-core').Page} page
+ */
+export async function assertThreadsRunOnTwoWorkers(page) {
+  const { result, report } = await page.evaluate(async () => {
+    const result = await window.lab.threads();
+    return { result, report: window.lab.lastRun() };
+  });
+  assert.deepEqual(result, ['thread two', 'thread one']);
+  const threads = report.lines.map((/** @type {{ thread: string }} */ l) => l.thread);
+  assert.equal(new Set(threads).size, 2, `two different threads: ${threads}`);
+  for (const thread of threads) assert.match(thread, /^worker \d+$/);
+  const one = report.lines.find((/** @type {{ text: string }} */ l) => l.text === 'thread one');
+  const two = report.lines.find((/** @type {{ text: string }} */ l) => l.text === 'thread two');
+  assert.ok(one.atMs >= 599, `thread one blocked 600 ms but printed at ${one.atMs}`);
+  assert.ok(one.atMs - two.atMs >= 200, `thread one (600 ms) printed ${one.atMs - two.atMs} ms after thread two (300 ms)`);
+}
+
+/**
+ * Starts a worker named "probe" from worker.js, asks it to block for 200 ms,
+ * and resolves to its answer ({ ok, thread, how }) with how long it took.
+ * @param {import('playwright-core').Page} page
+ */
+export function probeWorkerSleep(page) {
+  return page.evaluate(async () => {
+    const worker = new Worker(new URL('./worker.js', document.baseURI), { type: 'module', name: 'probe' });
+    const reply = new Promise((resolve) => { worker.onmessage = (e) => resolve(e.data); });
+    const started = performance.now();
+    worker.postMessage({ kind: 'sleep', n: 200 });
+    const answer = await reply;
+    worker.terminate();
+    return { ...answer, tookMs: performance.now() - started };
+  });
+}
