@@ -123,6 +123,21 @@ const holdSubmit = (event) => {
 };
 document.addEventListener('submit', holdSubmit, { capture: true });
 
+/**
+ * Says on the page what failed to start, marks the given ready flags failed
+ * (the tests wait on them), and rethrows so the console shows the error too.
+ * @param {string} what
+ * @param {unknown} error
+ * @param {('labReady' | 'cardsReady')[]} flags
+ * @returns {never}
+ */
+function failed(what, error, flags) {
+  status.textContent = `${what}: ${error instanceof Error ? error.message : String(error)}`;
+  status.classList.add('failed');
+  for (const flag of flags) root.dataset[flag] = 'failed';
+  throw error;
+}
+
 /** @type {import('./lab.js').Lab} */
 let lab;
 try {
@@ -139,11 +154,7 @@ try {
   root.dataset.labReady = 'true';
   status.textContent = `Ready in ${Math.round(ready.startTime)} ms. Open the devtools console and type lab.help() to see the API.`;
 } catch (error) {
-  status.textContent = `The WebAssembly module failed to start: ${error instanceof Error ? error.message : String(error)}`;
-  status.classList.add('failed');
-  root.dataset.labReady = 'failed';
-  root.dataset.cardsReady = 'failed';
-  throw error;
+  failed('The WebAssembly module failed to start', error, ['labReady', 'cardsReady']);
 }
 
 try {
@@ -154,8 +165,5 @@ try {
   for (const [form, submitter] of heldSubmits) form.requestSubmit(submitter);
   heldSubmits.clear();
 } catch (error) {
-  status.textContent = `The lab is ready in the console, but the lessons' cards failed to load: ${error instanceof Error ? error.message : String(error)}`;
-  status.classList.add('failed');
-  root.dataset.cardsReady = 'failed';
-  throw error;
+  failed('The lab is ready in the console, but the lessons\' cards failed to load', error, ['cardsReady']);
 }

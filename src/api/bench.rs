@@ -74,17 +74,7 @@ pub fn bench_await_promise(
 ) -> Promise {
     // Bad arguments reject the returned Promise, as they did when this was an
     // `async fn` export; they never throw.
-    let checked = (|| {
-        let Ok(promise) = promise.dyn_into::<Promise>() else {
-            return Err(js_sys::TypeError::new("promise must be a Promise").into());
-        };
-        let n = count("n", 10_000_000, &n)?;
-        let bridge = BRIDGE
-            .check(arg_value(Some(&bridge)))
-            .map_err(to_js_error)?;
-        Ok((promise, n, bridge))
-    })();
-    let (promise, n, bridge) = match checked {
+    let (promise, n, bridge) = match await_promise_args(promise, &n, &bridge) {
         Ok(checked) => checked,
         Err(error) => return Promise::reject(&error),
     };
@@ -112,6 +102,21 @@ pub fn bench_await_promise(
         }
         Ok((clock() - started).into())
     })
+}
+
+/// `benchAwaitPromise`'s arguments, checked: the Promise, how many awaits, and
+/// which bridge.
+fn await_promise_args(
+    promise: JsValue,
+    n: &JsValue,
+    bridge: &JsValue,
+) -> Result<(Promise, u32, &'static str), JsValue> {
+    let Ok(promise) = promise.dyn_into::<Promise>() else {
+        return Err(js_sys::TypeError::new("promise must be a Promise").into());
+    };
+    let n = count("n", 10_000_000, n)?;
+    let bridge = BRIDGE.check(arg_value(Some(bridge))).map_err(to_js_error)?;
+    Ok((promise, n, bridge))
 }
 
 /// Benchmark: an `async fn` export that returns at once, through the stock
@@ -213,41 +218,29 @@ pub async fn bench_sleepers(
     let clock = performance_clock();
     let before = live_bytes();
     let started = clock();
-    let asleep = match (timer == "gloo", slab) {
-        (true, false) => {
-            drain(
-                FuturesUnordered::from_iter((0..n).map(|_| sleep(next_ms()))),
-                before,
-            )
-            .await
-        }
-        (true, true) => {
-            drain(
-                SlabJoin::from_iter((0..n).map(|_| sleep(next_ms()))),
-                before,
-            )
-            .await
-        }
-        (false, false) => {
-            drain(
-                FuturesUnordered::from_iter((0..n).map(|_| queue_sleep(next_ms()))),
-                before,
-            )
-            .await
-        }
-        (false, true) => {
-            drain(
-                SlabJoin::from_iter((0..n).map(|_| queue_sleep(next_ms()))),
-                before,
-            )
-            .await
-        }
+    let asleep = if timer == "gloo" {
+        join_all((0..n).map(|_| sleep(next_ms())), slab, before).await
+    } else {
+        join_all((0..n).map(|_| queue_sleep(next_ms())), slab, before).await
     };
     let ms = clock() - started;
     Ok(object([
         ("ms", ms.into()),
         ("heapBytesPerFuture", (asleep / f64::from(n)).into()),
     ]))
+}
+
+/// Awaits every one of `futures` in a `SlabJoin` (`slab`) or a
+/// `FuturesUnordered`; returns what [`drain`] measured.
+async fn join_all<F>(futures: impl Iterator<Item = F>, slab: bool, before: usize) -> f64
+where
+    F: Future<Output = ()> + Unpin,
+{
+    if slab {
+        drain(SlabJoin::from_iter(futures), before).await
+    } else {
+        drain(FuturesUnordered::from_iter(futures), before).await
+    }
 }
 
 /// Awaits every future of `set`; returns how many bytes the Rust heap held

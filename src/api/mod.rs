@@ -3,15 +3,16 @@
 //! touches `JsValue` on behalf of a lesson.
 //!
 //! Each lesson's export returns a Promise: its Rust `async fn` runs through
-//! [`export::to_promise`], so `Ok` resolves it and `Err` rejects it.
+//! [`export::to_promise`], so `Ok` resolves it and `Err` rejects it. A bad
+//! argument rejects with a `TypeError` or `RangeError` whose message names the
+//! parameter and its allowed range; nothing on these paths can panic (clippy
+//! denies `unwrap`, `expect` and indexing crate-wide).
 //!
 //! Every export carries `skip_jsdoc`: wasm-bindgen then leaves the `@param`
 //! and `@returns` tags out of the JS glue (0.8 KB of it gzipped), which only
 //! repeat the `.d.ts`. The `.d.ts` keeps them, and the glue's doc comments and
 //! `@ts-self-types` pointer to the `.d.ts` stay, so editors and `lab.help()`
-//! see the same types and parameter descriptions as before. A bad argument rejects with a `TypeError` or `RangeError` whose
-//! message names the parameter and its allowed range; nothing on these paths
-//! can panic (clippy denies `unwrap`, `expect` and indexing crate-wide).
+//! see the same types and parameter descriptions as before.
 
 // Every value here may come from a caller in the console, so whatever could
 // still panic is denied too: integer arithmetic that can overflow or divide by

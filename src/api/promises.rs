@@ -52,13 +52,21 @@ enum Settlement {
     Reject(JsValue),
 }
 
-/// The sending half, shared by the `send` and `fail` functions JS holds.
+/// The sending half shared by a pair of resolving functions: the channel's
+/// `send` and `fail`, or the resolve and reject handed to a thenable's `then`.
+/// Whichever settles first takes it; that is the pair's "already resolved" flag.
 struct Sender {
     sender: RefCell<Option<oneshot::Sender<Settlement>>>,
 }
 
 impl Sender {
-    /// Settles the channel the first time; `false` (and nothing else) after.
+    fn new(sender: oneshot::Sender<Settlement>) -> Rc<Sender> {
+        Rc::new(Sender {
+            sender: RefCell::new(Some(sender)),
+        })
+    }
+
+    /// Settles the first time; `false` (and nothing else) after.
     fn settle(&self, settlement: Settlement) -> bool {
         let Some(sender) = self.sender.borrow_mut().take() else {
             return false;
@@ -67,10 +75,6 @@ impl Sender {
         // it lives as long as the sender holds its waker. Settled either way.
         let _ = sender.send(settlement);
         true
-    }
-
-    fn send(&self, value: JsValue) -> bool {
-        self.settle(Settlement::Fulfil(value))
     }
 }
 
@@ -92,20 +96,14 @@ async fn receive(
     }
 }
 
-/// The "already resolved" flag a pair of resolving functions shares: the
-/// sender, taken by whichever of the two is called first.
-type FirstCall = Rc<RefCell<Option<oneshot::Sender<Settlement>>>>;
-
 /// One of a pair of resolving functions handed to a thenable's `then`.
-fn resolving_function(first: FirstCall, fulfil: bool) -> JsValue {
+fn resolving_function(first: Rc<Sender>, fulfil: bool) -> JsValue {
     Closure::<dyn Fn(JsValue)>::new(move |v: JsValue| {
-        if let Some(sender) = first.borrow_mut().take() {
-            let _ = sender.send(if fulfil {
-                Settlement::Fulfil(v)
-            } else {
-                Settlement::Reject(v)
-            });
-        }
+        first.settle(if fulfil {
+            Settlement::Fulfil(v)
+        } else {
+            Settlement::Reject(v)
+        });
     })
     // The thenable may keep it: JS owns it, and the GC frees it.
     .into_js_value()
@@ -137,15 +135,13 @@ async fn resolve_like_a_promise(mut value: JsValue, own: &JsValue) -> Result<JsV
             return Ok(value);
         };
         let (sender, receiver) = oneshot::channel::<Settlement>();
-        let first: FirstCall = Rc::new(RefCell::new(Some(sender)));
+        let first = Sender::new(sender);
         let on_fulfil = resolving_function(first.clone(), true);
         let on_reject = resolving_function(first.clone(), false);
         // Called from a poll, so never inside `send` itself: like the spec's
         // job, the thenable's `then` runs later than the call that resolved.
         if let Err(thrown) = then.call2(&value, &on_fulfil, &on_reject) {
-            if let Some(sender) = first.borrow_mut().take() {
-                let _ = sender.send(Settlement::Reject(thrown));
-            }
+            first.settle(Settlement::Reject(thrown));
         }
         drop(first);
         match receiver.await {
@@ -175,11 +171,11 @@ pub fn channel() -> JsValue {
     let own = Rc::new(RefCell::new(JsValue::UNDEFINED));
     let promise: JsValue = to_promise(receive(receiver, own.clone())).into();
     own.replace(promise.clone());
-    let shared = Rc::new(Sender {
-        sender: RefCell::new(Some(sender)),
-    });
+    let shared = Sender::new(sender);
     let to_send = shared.clone();
-    let send = Closure::<dyn Fn(JsValue) -> bool>::new(move |value| to_send.send(value));
+    let send = Closure::<dyn Fn(JsValue) -> bool>::new(move |value| {
+        to_send.settle(Settlement::Fulfil(value))
+    });
     let fail = Closure::<dyn Fn(JsValue) -> bool>::new(move |reason| {
         shared.settle(Settlement::Reject(reason))
     });
