@@ -18,6 +18,10 @@ step() {
 }
 
 step "cargo fmt --check"                 cargo fmt --all -- --check
+# The benchmark's size floor is a crate of its own (bench/size-floor, built only by
+# npm run bench): its style and lints here, on the target it is built for.
+step "size floor: fmt, clippy (wasm32)"  bash -c 'cargo fmt --manifest-path bench/size-floor/Cargo.toml -- --check &&
+  CARGO_TARGET_DIR=target/size-floor cargo clippy --manifest-path bench/size-floor/Cargo.toml --target wasm32-unknown-unknown -- -D warnings'
 step "clippy (host)"                     cargo clippy --all-targets -- -D warnings
 step "clippy (wasm32)"                   cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
 # The lab without its benchmark exports (the "bench" feature off) must build too.
