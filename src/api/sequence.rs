@@ -9,6 +9,7 @@ use super::report::{finish_run, start_run};
 use crate::lessons::sequence::{self, DEFAULT_ONE_MS, DEFAULT_TWO_MS};
 use crate::runtime::abort::abortable;
 use crate::runtime::args::WholeNumber;
+use crate::runtime::run::Run;
 
 /// The longest sleep a caller may ask for: a minute is plenty to watch.
 const MAX_MS: u32 = 60_000;
@@ -28,7 +29,7 @@ const TWO_MS: WholeNumber = WholeNumber {
 };
 
 /// Checks the two sleeps every `thread_one`/`thread_two` export takes.
-pub(crate) fn sleeps(
+fn sleeps(
     one_ms: Option<Millis>,
     two_ms: Option<Millis>,
 ) -> Result<(u32, u32), JsValue> {
@@ -42,7 +43,7 @@ pub(crate) fn sleeps(
 }
 
 /// The run's arguments for the two sleeps.
-pub(crate) fn args(one: u32, two: u32) -> Vec<(&'static str, f64)> {
+fn args(one: u32, two: u32) -> Vec<(&'static str, f64)> {
     vec![(ONE_MS.name, one.into()), (TWO_MS.name, two.into())]
 }
 
@@ -53,6 +54,25 @@ pub(crate) fn strings(lines: &[String]) -> JsValue {
         .map(|s| JsValue::from_str(s))
         .collect::<Array>()
         .into()
+}
+
+/// What every `thread_one`/`thread_two` export does around its lesson: checks
+/// the two sleeps and the signal (rejecting before anything starts), runs
+/// `lesson` as the run `name`/`mode`, abortable, and ends the run whether or not
+/// it was aborted, so that `lastRun()` shows what was printed up to an abort.
+pub(crate) async fn run_with_sleeps<T>(
+    (name, mode): (&'static str, &'static str),
+    one_ms: Option<Millis>,
+    two_ms: Option<Millis>,
+    options: Option<RunOptions>,
+    lesson: impl AsyncFnOnce(&Run, u32, u32) -> T,
+) -> Result<T, JsValue> {
+    let (one, two) = sleeps(one_ms, two_ms)?;
+    let signal = signal_option(options.as_ref(), "options")?;
+    let run = start_run(name, mode, args(one, two));
+    let outcome = abortable(signal, lesson(&run, one, two)).await;
+    finish_run(run);
+    outcome
 }
 
 /// Awaits `thread_one()`, then `thread_two()`: the second does not start until
@@ -83,12 +103,14 @@ pub async fn sequential(
     two_ms: Option<Millis>,
     options: Option<RunOptions>,
 ) -> Result<JsValue, JsValue> {
-    let (one, two) = sleeps(one_ms, two_ms)?;
-    let signal = signal_option(options.as_ref(), "options")?;
-    let run = start_run("sequence", "sequential", args(one, two));
-    let lines = abortable(signal, sequence::sequential(&run, one, two)).await;
-    finish_run(run);
-    let lines = lines?;
+    let lines = run_with_sleeps(
+        ("sequence", "sequential"),
+        one_ms,
+        two_ms,
+        options,
+        sequence::sequential,
+    )
+    .await?;
     Ok(strings(&lines))
 }
 
@@ -120,12 +142,14 @@ pub async fn concurrent(
     two_ms: Option<Millis>,
     options: Option<RunOptions>,
 ) -> Result<JsValue, JsValue> {
-    let (one, two) = sleeps(one_ms, two_ms)?;
-    let signal = signal_option(options.as_ref(), "options")?;
-    let run = start_run("sequence", "concurrent", args(one, two));
-    let lines = abortable(signal, sequence::concurrent(&run, one, two)).await;
-    finish_run(run);
-    let lines = lines?;
+    let lines = run_with_sleeps(
+        ("sequence", "concurrent"),
+        one_ms,
+        two_ms,
+        options,
+        sequence::concurrent,
+    )
+    .await?;
     Ok(strings(&lines))
 }
 
@@ -157,11 +181,13 @@ pub async fn race(
     two_ms: Option<Millis>,
     options: Option<RunOptions>,
 ) -> Result<JsValue, JsValue> {
-    let (one, two) = sleeps(one_ms, two_ms)?;
-    let signal = signal_option(options.as_ref(), "options")?;
-    let run = start_run("sequence", "race", args(one, two));
-    let line = abortable(signal, sequence::race(&run, one, two)).await;
-    finish_run(run);
-    let line = line?;
+    let line = run_with_sleeps(
+        ("sequence", "race"),
+        one_ms,
+        two_ms,
+        options,
+        sequence::race,
+    )
+    .await?;
     Ok(JsValue::from_str(&line))
 }

@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use super::args::{arg_value, option_field, signal_option, to_js_error, Millis, RunOptions};
 use super::export::to_promise;
 use super::report::{finish_run, set, start_run};
-use super::sequence::{args, sleeps, strings};
+use super::sequence::{run_with_sleeps, strings};
 use crate::lessons::blocking::count_primes;
 use crate::lessons::threads::{self, Cost};
 use crate::runtime::abort::abortable;
@@ -87,12 +87,15 @@ pub async fn threads(
     two_ms: Option<Millis>,
     options: Option<RunOptions>,
 ) -> Result<JsValue, JsValue> {
-    let (one, two) = sleeps(one_ms, two_ms)?;
-    let signal = signal_option(options.as_ref(), "options")?;
-    let run = start_run("threads", "threads", args(one, two));
     // Aborting drops the worker handles, which terminates both workers.
-    let result = abortable(signal, threads::threads(&run, one, two)).await;
-    finish_run(run);
+    let result = run_with_sleeps(
+        ("threads", "threads"),
+        one_ms,
+        two_ms,
+        options,
+        threads::threads,
+    )
+    .await;
     let lines = result?.map_err(|e| worker_error(&e))?;
     Ok(strings(&lines))
 }
