@@ -34,6 +34,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
+use super::slab::{self, Slab};
 use super::trace::{note_waiting, waiting_for, Cause};
 
 #[wasm_bindgen]
@@ -109,6 +110,7 @@ where
 }
 
 /// What a [`lean_await`] slot holds.
+#[derive(Default)]
 enum Slot {
     /// Waiting for the Promise; the waker of the latest poll.
     Waiting(Option<Waker>),
@@ -117,15 +119,17 @@ enum Slot {
     /// Its future was dropped before the Promise settled; freed when it does.
     Abandoned,
     /// Free for reuse.
+    #[default]
     Free,
 }
+
+impl slab::Slot for Slot {}
 
 /// The Rust side of `settle(slot, ok, value)`.
 type SettleClosure = Closure<dyn FnMut(u32, bool, JsValue)>;
 
 struct Slots {
-    slots: Vec<Slot>,
-    free: Vec<u32>,
+    slots: Slab<Slot>,
     // One JS function for every await: `settle(slot, ok, value)`. Made once per
     // instance and kept for its life (not per call, so not a leak).
     settle: Option<JsValue>,
@@ -134,7 +138,7 @@ struct Slots {
 
 thread_local! {
     static SLOTS: std::cell::RefCell<Slots> = const {
-        std::cell::RefCell::new(Slots { slots: Vec::new(), free: Vec::new(), settle: None, _closure: None })
+        std::cell::RefCell::new(Slots { slots: Slab::new(), settle: None, _closure: None })
     };
 }
 
@@ -142,21 +146,18 @@ thread_local! {
 fn settle_slot(slot: u32, ok: bool, value: JsValue) {
     let waker = SLOTS.with(|s| {
         let mut s = s.borrow_mut();
-        let index = slot as usize;
-        let entry = s.slots.get_mut(index)?;
-        match std::mem::replace(entry, Slot::Free) {
+        let entry = s.slots.get_mut(slot)?;
+        match entry {
             Slot::Waiting(waker) => {
+                let waker = waker.take();
                 *entry = Slot::Settled(if ok { Ok(value) } else { Err(value) });
                 waker
             }
             Slot::Abandoned => {
-                s.free.push(slot);
+                s.slots.remove(slot);
                 None
             }
-            other => {
-                *entry = other;
-                None
-            }
+            _ => None,
         }
     });
     if let Some(waker) = waker {
@@ -207,23 +208,15 @@ impl Future for LeanAwait {
 
     fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         if let Some(promise) = self.promise.take() {
-            let (slot, settle) = SLOTS.with(|s| {
+            let started = SLOTS.with(|s| {
                 let mut s = s.borrow_mut();
-                let waiting = Slot::Waiting(Some(cx.waker().clone()));
-                let slot = match s.free.pop() {
-                    Some(slot) => {
-                        if let Some(entry) = s.slots.get_mut(slot as usize) {
-                            *entry = waiting;
-                        }
-                        slot
-                    }
-                    None => {
-                        s.slots.push(waiting);
-                        u32::try_from(s.slots.len() - 1).unwrap_or(u32::MAX)
-                    }
-                };
-                (slot, settle_function(&mut s))
+                let slot = s.slots.insert(Slot::Waiting(Some(cx.waker().clone())))?;
+                Some((slot, settle_function(&mut s)))
             });
+            let Some((slot, settle)) = started else {
+                // Only past u32::MAX awaits at once, which wasm32 cannot hold.
+                return Poll::Ready(Err(js_sys::Error::new("no free await slot").into()));
+            };
             let settle = settle.unchecked_ref::<Settle>();
             let on_ok = settle.bind_slot(&JsValue::NULL, slot, true);
             let on_err = settle.bind_slot(&JsValue::NULL, slot, false);
@@ -239,10 +232,10 @@ impl Future for LeanAwait {
         };
         let ready = SLOTS.with(|s| {
             let mut s = s.borrow_mut();
-            let entry = s.slots.get_mut(slot as usize)?;
-            match std::mem::replace(entry, Slot::Free) {
+            let entry = s.slots.get_mut(slot)?;
+            match std::mem::take(entry) {
                 Slot::Settled(result) => {
-                    s.free.push(slot);
+                    s.slots.remove(slot);
                     Some(result)
                 }
                 Slot::Waiting(_) => {
@@ -275,15 +268,15 @@ impl Drop for LeanAwait {
         };
         let _ = SLOTS.try_with(|s| {
             if let Ok(mut s) = s.try_borrow_mut() {
-                if let Some(entry) = s.slots.get_mut(slot as usize) {
+                match s.slots.get_mut(slot) {
                     // Still waiting: the Promise will call settle later, which
-                    // frees the slot. Settled but not taken: free it now.
-                    if matches!(entry, Slot::Waiting(_)) {
-                        *entry = Slot::Abandoned;
-                    } else {
-                        *entry = Slot::Free;
-                        s.free.push(slot);
+                    // frees the slot.
+                    Some(entry @ Slot::Waiting(_)) => *entry = Slot::Abandoned,
+                    // Settled but not taken: free it now.
+                    Some(_) => {
+                        s.slots.remove(slot);
                     }
+                    None => {}
                 }
             }
         });

@@ -12,6 +12,8 @@
 //! - [`trace`]: the trace model: events and per-task summaries (pure, host-tested).
 //! - [`time`]: `sleep`, a lazy timer future that clears its JS timer on drop.
 //! - [`timer_queue`]: `queue_sleep`, many sleeps sharing one JS timer.
+//! - [`slab`]: `Slab`, values in reusable `u32`-indexed slots: the await,
+//!   task and timer slots.
 //! - [`slab_join`]: `SlabJoin`, many futures of one type awaited together, lean.
 //! - [`heap`]: a counting global allocator: bytes live on the Rust heap.
 //! - [`fetch`]: `fetch_text`, a lazy request future that aborts its request on drop.
@@ -30,6 +32,7 @@ pub mod heap;
 pub mod js_text;
 pub mod reaction_executor;
 pub mod run;
+pub mod slab;
 pub mod slab_join;
 pub mod task;
 pub mod thread;

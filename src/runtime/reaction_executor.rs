@@ -69,6 +69,7 @@ use std::task::{Context, Poll, RawWakerVTable, Wake, Waker};
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 
+use super::slab::{self, Slab};
 use super::trace::{note_waiting, Cause};
 
 /// How many polls one drain may make before it leaves the rest of the ready
@@ -202,8 +203,10 @@ struct TaskId {
     generation: u32,
 }
 
+#[derive(Default)]
 enum TaskState {
     /// The slot is free.
+    #[default]
     Free,
     /// Waiting for its waker.
     Idle(BoxFuture, Waker),
@@ -214,15 +217,23 @@ enum TaskState {
     Polling { woken: bool },
 }
 
+#[derive(Default)]
 struct TaskSlot {
     generation: u32,
     state: TaskState,
 }
 
-#[derive(Default)]
+impl slab::Slot for TaskSlot {
+    /// Frees the slot for the next task, under a new generation: the old
+    /// task's id (in its wakers, and in the ready queue) no longer matches it.
+    fn vacate(&mut self) {
+        self.state = TaskState::Free;
+        self.generation = self.generation.wrapping_add(1);
+    }
+}
+
 struct State {
-    tasks: Vec<TaskSlot>,
-    free: Vec<u32>,
+    tasks: Slab<TaskSlot>,
     ready: VecDeque<TaskId>,
 }
 
@@ -243,7 +254,7 @@ struct Polling {
 struct Executor {
     state: RefCell<State>,
     /// The await slots of [`reaction_await`].
-    awaits: RefCell<AwaitSlots>,
+    awaits: RefCell<Slab<AwaitSlot>>,
     /// This instance's JS half, made on first use.
     watcher: OnceCell<Watcher>,
     /// The task being polled, while the drain polls it.
@@ -260,14 +271,10 @@ impl Executor {
     const fn new() -> Executor {
         Executor {
             state: RefCell::new(State {
-                tasks: Vec::new(),
-                free: Vec::new(),
+                tasks: Slab::new(),
                 ready: VecDeque::new(),
             }),
-            awaits: RefCell::new(AwaitSlots {
-                slots: Vec::new(),
-                free: Vec::new(),
-            }),
+            awaits: RefCell::new(Slab::new()),
             watcher: OnceCell::new(),
             polling: Cell::new(None),
             draining: Cell::new(false),
@@ -299,7 +306,7 @@ fn wake_task(id: TaskId) {
             let Ok(mut state) = ex.state.try_borrow_mut() else {
                 return;
             };
-            let Some(slot) = state.tasks.get_mut(id.index as usize) else {
+            let Some(slot) = state.tasks.get_mut(id.index) else {
                 return;
             };
             if slot.generation != id.generation {
@@ -345,17 +352,10 @@ fn recover_from_trap(ex: &Executor) {
     ex.settling.set(false);
     ex.polling.set(None);
     if let Ok(mut state) = ex.state.try_borrow_mut() {
-        let state = &mut *state;
-        for (index, slot) in state.tasks.iter_mut().enumerate() {
-            if matches!(slot.state, TaskState::Polling { .. }) {
-                // Its future died with the trapped stack; its id dies too.
-                slot.state = TaskState::Free;
-                slot.generation = slot.generation.wrapping_add(1);
-                if let Ok(index) = u32::try_from(index) {
-                    state.free.push(index);
-                }
-            }
-        }
+        // Its future died with the trapped stack; its id dies too.
+        state
+            .tasks
+            .remove_where(|slot| matches!(slot.state, TaskState::Polling { .. }));
     }
 }
 
@@ -390,7 +390,7 @@ fn drain(ex: &Executor, mut first: Option<TaskId>) {
                     None => break,
                 },
             };
-            state.tasks.get_mut(id.index as usize).and_then(|slot| {
+            state.tasks.get_mut(id.index).and_then(|slot| {
                 if slot.generation != id.generation {
                     return None;
                 }
@@ -410,7 +410,7 @@ fn drain(ex: &Executor, mut first: Option<TaskId>) {
         if polls == POLL_BUDGET {
             // Put it back at the front and let a later microtask go on.
             if let Ok(mut state) = ex.state.try_borrow_mut() {
-                if let Some(slot) = state.tasks.get_mut(id.index as usize) {
+                if let Some(slot) = state.tasks.get_mut(id.index) {
                     slot.state = TaskState::Queued(future, waker);
                     state.ready.push_front(id);
                 }
@@ -434,11 +434,9 @@ fn drain(ex: &Executor, mut first: Option<TaskId>) {
                 break;
             };
             let state = &mut *state;
-            match state.tasks.get_mut(id.index as usize) {
-                Some(slot) if ready => {
-                    slot.state = TaskState::Free;
-                    slot.generation = slot.generation.wrapping_add(1);
-                    state.free.push(id.index);
+            match state.tasks.get_mut(id.index) {
+                Some(_) if ready => {
+                    state.tasks.remove(id.index);
                     Some(future)
                 }
                 Some(slot) => {
@@ -480,20 +478,9 @@ pub fn spawn<F: Future<Output = ()> + 'static>(future: F) {
                 return;
             };
             let state = &mut *state;
-            let index = match state.free.pop() {
-                Some(index) => index,
-                None => {
-                    let Ok(index) = u32::try_from(state.tasks.len()) else {
-                        return;
-                    };
-                    state.tasks.push(TaskSlot {
-                        generation: 0,
-                        state: TaskState::Free,
-                    });
-                    index
-                }
-            };
-            let Some(slot) = state.tasks.get_mut(index as usize) else {
+            // Claimed, not inserted: the id takes the slot's generation, and
+            // the waker that carries the id goes into the slot.
+            let Some((index, slot)) = state.tasks.claim() else {
                 return;
             };
             let id = TaskId {
@@ -583,6 +570,7 @@ impl Waiter {
 }
 
 /// What an await slot holds.
+#[derive(Default)]
 enum AwaitSlot {
     /// Waiting for the Promise.
     Waiting(Waiter),
@@ -592,13 +580,11 @@ enum AwaitSlot {
     /// Its future was dropped first; freed when the Promise settles.
     Abandoned,
     /// Free for reuse.
+    #[default]
     Free,
 }
 
-struct AwaitSlots {
-    slots: Vec<AwaitSlot>,
-    free: Vec<u32>,
-}
+impl slab::Slot for AwaitSlot {}
 
 /// The settle callback: JS calls it from the Promise's reaction job, so no
 /// Rust frame is on the stack.
@@ -609,8 +595,7 @@ fn on_settle(slot: u32, ok: bool) {
             let Ok(mut awaits) = ex.awaits.try_borrow_mut() else {
                 return;
             };
-            let awaits = &mut *awaits;
-            let Some(entry) = awaits.slots.get_mut(slot as usize) else {
+            let Some(entry) = awaits.get_mut(slot) else {
                 return;
             };
             match std::mem::replace(entry, AwaitSlot::Free) {
@@ -619,7 +604,7 @@ fn on_settle(slot: u32, ok: bool) {
                     Some(waiter)
                 }
                 AwaitSlot::Abandoned => {
-                    awaits.free.push(slot);
+                    awaits.remove(slot);
                     None
                 }
                 other => {
@@ -684,18 +669,7 @@ pub struct ReactionAwait<'a> {
 fn start_await(ex: &Executor, promise: &Promise, waker: &Waker) -> Option<u32> {
     let slot = {
         let mut awaits = ex.awaits.try_borrow_mut().ok()?;
-        let waiting = AwaitSlot::Waiting(Waiter::of(ex, waker));
-        match awaits.free.pop() {
-            Some(slot) => {
-                *awaits.slots.get_mut(slot as usize)? = waiting;
-                slot
-            }
-            None => {
-                let slot = u32::try_from(awaits.slots.len()).ok()?;
-                awaits.slots.push(waiting);
-                slot
-            }
-        }
+        awaits.insert(AwaitSlot::Waiting(Waiter::of(ex, waker)))?
     };
     with_watcher(ex, |watcher| watcher.watch(promise, slot));
     Some(slot)
@@ -704,13 +678,9 @@ fn start_await(ex: &Executor, promise: &Promise, waker: &Waker) -> Option<u32> {
 /// A later poll: `Some(ok)` once settled (the slot is then free again).
 fn poll_await(ex: &Executor, slot: u32, waker: &Waker) -> Option<bool> {
     let mut awaits = ex.awaits.try_borrow_mut().ok()?;
-    let awaits = &mut *awaits;
-    let entry = awaits.slots.get_mut(slot as usize)?;
-    match entry {
-        AwaitSlot::Settled(ok) => {
-            let ok = *ok;
-            *entry = AwaitSlot::Free;
-            awaits.free.push(slot);
+    match awaits.get_mut(slot)? {
+        &mut AwaitSlot::Settled(ok) => {
+            awaits.remove(slot);
             Some(ok)
         }
         AwaitSlot::Waiting(waiter) => {
@@ -774,8 +744,7 @@ impl Drop for ReactionAwait<'_> {
                 let Ok(mut awaits) = ex.awaits.try_borrow_mut() else {
                     return;
                 };
-                let awaits = &mut *awaits;
-                let Some(entry) = awaits.slots.get_mut(slot as usize) else {
+                let Some(entry) = awaits.get_mut(slot) else {
                     return;
                 };
                 match entry {
@@ -788,8 +757,7 @@ impl Drop for ReactionAwait<'_> {
                     }
                     AwaitSlot::Settled(_) => {
                         // Settled but never taken: free it now.
-                        *entry = AwaitSlot::Free;
-                        awaits.free.push(slot);
+                        awaits.remove(slot);
                         true
                     }
                     _ => false,
@@ -807,18 +775,10 @@ impl Drop for ReactionAwait<'_> {
 /// abandoned and waiting for their Promise): what a leak of dropped awaits
 /// would make grow. For tests and the curious.
 pub fn awaits_in_use() -> usize {
-    EXECUTOR.with(|ex| {
-        ex.awaits
-            .try_borrow()
-            .map_or(0, |a| a.slots.len().saturating_sub(a.free.len()))
-    })
+    EXECUTOR.with(|ex| ex.awaits.try_borrow().map_or(0, |awaits| awaits.len()))
 }
 
 /// How many tasks are alive on this executor (spawned and not finished).
 pub fn tasks_alive() -> usize {
-    EXECUTOR.with(|ex| {
-        ex.state
-            .try_borrow()
-            .map_or(0, |s| s.tasks.len().saturating_sub(s.free.len()))
-    })
+    EXECUTOR.with(|ex| ex.state.try_borrow().map_or(0, |state| state.tasks.len()))
 }

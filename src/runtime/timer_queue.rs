@@ -19,6 +19,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 
+use super::slab::Slab;
 use super::trace::{note_waiting, Cause};
 
 /// A deadline's place in a [`TimerHeap`], held by the one future that waits for
@@ -42,7 +43,7 @@ impl TimerId {
 /// up yet). The two `None`s need no tag of their own: only the owner asks
 /// [`fired`](Self::fired), and a cancelled slot has no owner any more; only the
 /// heap pops an entry, and a fired slot has none left. So a slot is a bare
-/// `Option<Waker>`, 8 bytes on wasm32.
+/// `Option<Waker>`, 8 bytes on wasm32, in a [`Slab`] that adds no tag of its own.
 #[derive(Debug)]
 pub struct TimerHeap<W> {
     // Deadlines in integer microseconds: a total order, and finer than any timer
@@ -56,8 +57,7 @@ pub struct TimerHeap<W> {
     // Set by the first deadline pushed while `near` is empty, half a window
     // before it, so that sleeps started after it (earlier, shorter ones too) fit.
     epoch: u64,
-    slots: Vec<Option<W>>,
-    free: Vec<u32>,
+    slots: Slab<Option<W>>,
     // Ids handed out and not yet given back. At zero no one can ask about any
     // slot, so everything (cancelled heap entries included) can go.
     owned: usize,
@@ -69,8 +69,7 @@ impl<W> Default for TimerHeap<W> {
             near: BinaryHeap::new(),
             far: BinaryHeap::new(),
             epoch: 0,
-            slots: Vec::new(),
-            free: Vec::new(),
+            slots: Slab::new(),
             owned: 0,
         }
     }
@@ -122,35 +121,26 @@ impl<W> TimerHeap<W> {
     }
 
     /// Adds a deadline (ms on the caller's clock) and the waker to call then;
-    /// returns the id its owner keeps until it gives it back with [`remove`](Self::remove).
-    pub fn insert(&mut self, deadline_ms: f64, waker: W) -> TimerId {
-        let id = match self.free.pop() {
-            Some(id) => id,
-            None => {
-                // More than u32::MAX slots cannot fit in a 4 GiB wasm memory.
-                let id = u32::try_from(self.slots.len()).unwrap_or(u32::MAX);
-                self.slots.push(None);
-                id
-            }
-        };
-        if let Some(slot) = self.slots.get_mut(id as usize) {
-            *slot = Some(waker);
-        }
+    /// returns the id its owner keeps until it gives it back with
+    /// [`remove`](Self::remove). `None` only with `u32::MAX` slots taken, more
+    /// than a 4 GiB wasm memory can hold.
+    pub fn insert(&mut self, deadline_ms: f64, waker: W) -> Option<TimerId> {
+        let id = self.slots.insert(Some(waker))?;
         self.push(deadline_micros(deadline_ms), id);
         self.owned = self.owned.saturating_add(1);
-        TimerId(id)
+        Some(TimerId(id))
     }
 
     /// Replaces the waker of an armed slot (a future polled by a new task).
     pub fn set_waker(&mut self, id: &TimerId, waker: W) {
-        if let Some(Some(slot)) = self.slots.get_mut(id.0 as usize) {
+        if let Some(Some(slot)) = self.slots.get_mut(id.0) {
             *slot = waker;
         }
     }
 
     /// Whether the deadline of `id` has passed and its waker was called.
     pub fn fired(&self, id: &TimerId) -> bool {
-        matches!(self.slots.get(id.0 as usize), Some(None))
+        matches!(self.slots.get(id.0), Some(None))
     }
 
     /// Gives `id` back: cancels its deadline if still armed (the heap entry is
@@ -158,12 +148,14 @@ impl<W> TimerHeap<W> {
     /// skipping costs nothing), or frees the slot if it fired. When no id is left
     /// out, the whole queue is emptied and its memory returned.
     pub fn remove(&mut self, id: TimerId) {
-        match self.slots.get_mut(id.0 as usize) {
+        match self.slots.get_mut(id.0) {
             // Armed: cancelled. Freed when its heap entry comes up, not before,
             // or a new deadline in this slot would fire at the old one's time.
             Some(slot @ Some(_)) => *slot = None,
             // Fired: its heap entry is gone, so the slot is free now.
-            Some(None) => self.free.push(id.0),
+            Some(None) => {
+                self.slots.remove(id.0);
+            }
             None => {}
         }
         self.owned = self.owned.saturating_sub(1);
@@ -193,9 +185,11 @@ impl<W> TimerHeap<W> {
             } else {
                 self.far.pop();
             }
-            match self.slots.get_mut(id as usize) {
+            match self.slots.get_mut(id) {
                 Some(slot @ Some(_)) => due.extend(slot.take()),
-                Some(None) => self.free.push(id),
+                Some(None) => {
+                    self.slots.remove(id);
+                }
                 None => {}
             }
         }
@@ -310,11 +304,14 @@ impl Future for QueueSleep {
             let mut queue = q.borrow_mut();
             match state {
                 State::Unpolled(ms) => {
-                    let id = queue
-                        .heap
-                        .insert(now_ms() + f64::from(ms), cx.waker().clone());
-                    arm(&mut queue);
-                    State::Waiting(id)
+                    let deadline = now_ms() + f64::from(ms);
+                    match queue.heap.insert(deadline, cx.waker().clone()) {
+                        Some(id) => {
+                            arm(&mut queue);
+                            State::Waiting(id)
+                        }
+                        None => State::Unpolled(ms),
+                    }
                 }
                 State::Waiting(id) if queue.heap.fired(&id) => {
                     queue.heap.remove(id);
@@ -329,6 +326,12 @@ impl Future for QueueSleep {
             }
         });
         let ready = matches!(next, State::Done);
+        if matches!(next, State::Unpolled(_)) {
+            // The queue had no slot (past u32::MAX sleeps, which wasm32
+            // cannot hold): try again at the next poll, since ending early
+            // would break the deadline. Woken outside the borrow, as in `fire`.
+            cx.waker().wake_by_ref();
+        }
         self.state = next;
         if ready {
             Poll::Ready(())
@@ -364,7 +367,7 @@ mod tests {
         let mut heap = TimerHeap::default();
         let mut ids = Vec::new();
         for (deadline, name) in [(30.0, "c"), (10.0, "a"), (20.0, "b"), (10.0, "a2")] {
-            ids.push(heap.insert(deadline, name));
+            ids.push(heap.insert(deadline, name).unwrap());
         }
         assert_eq!(heap.next_deadline(), Some(10.0));
         assert_eq!(heap.pop_due(15.0).len(), 2);
@@ -377,18 +380,18 @@ mod tests {
     #[test]
     fn a_cancelled_deadline_never_fires_and_its_slot_is_reused_after_it_comes_up() {
         let mut heap = TimerHeap::default();
-        let doomed = heap.insert(10.0, "doomed");
+        let doomed = heap.insert(10.0, "doomed").unwrap();
         let doomed_slot = doomed.slot();
-        let _kept = heap.insert(20.0, "kept");
+        let _kept = heap.insert(20.0, "kept").unwrap();
         heap.remove(doomed);
-        let _other = heap.insert(40.0, "other");
+        let _other = heap.insert(40.0, "other").unwrap();
         assert_eq!(
             heap.pending(),
             3,
             "the cancelled entry is still in the heap"
         );
         assert_eq!(heap.pop_due(30.0), ["kept"]);
-        let reused = heap.insert(40.0, "new");
+        let reused = heap.insert(40.0, "new").unwrap();
         assert_eq!(
             reused.slot(),
             doomed_slot,
@@ -399,11 +402,11 @@ mod tests {
     #[test]
     fn a_cancelled_slot_is_not_reused_while_its_old_deadline_is_still_in_the_heap() {
         let mut heap = TimerHeap::default();
-        let _keeps_the_queue_alive = heap.insert(1000.0, "long");
-        let doomed = heap.insert(10.0, "doomed");
+        let _keeps_the_queue_alive = heap.insert(1000.0, "long").unwrap();
+        let doomed = heap.insert(10.0, "doomed").unwrap();
         let doomed_slot = doomed.slot();
         heap.remove(doomed);
-        let late = heap.insert(50.0, "late");
+        let late = heap.insert(50.0, "late").unwrap();
         assert_ne!(late.slot(), doomed_slot);
         // The old entry comes up at 10 ms and must not wake the 50 ms sleeper.
         assert_eq!(heap.pop_due(10.0), Vec::<&str>::new());
@@ -414,20 +417,20 @@ mod tests {
     #[test]
     fn a_fired_slot_stays_fired_until_removed_then_is_reused() {
         let mut heap = TimerHeap::default();
-        let _other = heap.insert(100.0, 0);
-        let id = heap.insert(5.0, 1);
+        let _other = heap.insert(100.0, 0).unwrap();
+        let id = heap.insert(5.0, 1).unwrap();
         let slot = id.slot();
         assert!(!heap.fired(&id));
         assert_eq!(heap.pop_due(5.0), [1]);
         assert!(heap.fired(&id));
         heap.remove(id);
-        assert_eq!(heap.insert(6.0, 2).slot(), slot);
+        assert_eq!(heap.insert(6.0, 2).unwrap().slot(), slot);
     }
 
     #[test]
     fn the_latest_waker_is_the_one_woken() {
         let mut heap = TimerHeap::default();
-        let id = heap.insert(5.0, "first task");
+        let id = heap.insert(5.0, "first task").unwrap();
         heap.set_waker(&id, "second task");
         assert_eq!(heap.pop_due(5.0), ["second task"]);
     }
@@ -436,7 +439,7 @@ mod tests {
     fn a_deadline_is_never_due_before_its_time_even_a_fraction_of_a_microsecond() {
         let mut heap = TimerHeap::default();
         // 10.0004 ms: rounded up to 10.001, so 10.0004 itself is not yet due.
-        let id = heap.insert(10.0004, "w");
+        let id = heap.insert(10.0004, "w").unwrap();
         assert_eq!(heap.pop_due(10.0), Vec::<&str>::new());
         assert_eq!(heap.pop_due(10.0009), Vec::<&str>::new());
         assert_eq!(heap.pop_due(10.001), ["w"]);
@@ -459,7 +462,7 @@ mod tests {
             (10.0 * hour - 1.0, "1 ms before 10 h"),
             (49.0 * 24.0 * hour, "49 days"),
         ] {
-            ids.push(heap.insert(at, name));
+            ids.push(heap.insert(at, name).unwrap());
         }
         assert!(!heap.far.is_empty(), "some went to the far heap");
         assert_eq!(heap.next_deadline(), Some(1.0));
@@ -471,7 +474,7 @@ mod tests {
         assert_eq!(heap.pop_due(13.0 * hour), ["13 h, after the window"]);
         // The near heap is empty: the next deadline starts a new window, and
         // the one far deadline still comes out after it.
-        ids.push(heap.insert(20.0 * hour, "20 h"));
+        ids.push(heap.insert(20.0 * hour, "20 h").unwrap());
         assert_eq!(heap.pop_due(48.0 * 24.0 * hour), ["20 h"]);
         assert_eq!(heap.pop_due(49.0 * 24.0 * hour), ["49 days"]);
         for id in ids {
@@ -483,15 +486,17 @@ mod tests {
     #[test]
     fn when_every_id_is_given_back_the_queue_returns_its_memory() {
         let mut heap = TimerHeap::default();
-        let ids: Vec<TimerId> = (0..10_000).map(|i| heap.insert(f64::from(i), i)).collect();
+        let ids: Vec<TimerId> = (0..10_000)
+            .map(|i| heap.insert(f64::from(i), i).unwrap())
+            .collect();
         assert_eq!(heap.pop_due(4_999.0).len(), 5_000);
         // Half fired, half still armed: give all back (done or dropped).
         for id in ids {
             heap.remove(id);
         }
         assert_eq!(heap.pending(), 0, "the cancelled entries went too");
+        // A fresh slab: no slot, so no free list either.
         assert_eq!(heap.slots.capacity(), 0);
-        assert_eq!(heap.free.capacity(), 0);
         assert_eq!(heap.next_deadline(), None);
     }
 }
