@@ -18,11 +18,11 @@ use wasm_bindgen_futures::{future_to_promise, spawn_local, JsFuture};
 
 use super::args::{arg_value, to_js_error};
 use super::export::to_promise;
-use super::report::object;
 use crate::runtime::args::{OneOf, WholeNumber};
 use crate::runtime::bridge::{eager_promise, lean_await};
 use crate::runtime::clock::{performance_clock, Clock};
 use crate::runtime::heap::live_bytes;
+use crate::runtime::js_object::object;
 use crate::runtime::reaction_executor::{reaction_await, spawn_promise};
 use crate::runtime::run::Run;
 use crate::runtime::slab_join::SlabJoin;

@@ -4,7 +4,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::report::object;
+use crate::runtime::js_object::object;
 use crate::runtime::thread::wasm_memory_bytes;
 
 /// How big this thread's wasm memory is: `{ wasmBytes }`, the byte length of

@@ -11,12 +11,13 @@ use wasm_bindgen::prelude::*;
 
 use super::args::{arg_value, option_field, signal_option, to_js_error, Millis, RunOptions};
 use super::export::to_promise;
-use super::report::{finish_run, object, start_run};
+use super::report::{finish_run, start_run};
 use crate::lessons::handmade::{self, ticker_source};
 use crate::lessons::promises::{self, DEFAULT_COOK_MS, DEFAULT_WAIT_MS, DISHES};
 use crate::runtime::abort::abortable;
 use crate::runtime::args::{Flag, OneOf, WholeNumber};
 use crate::runtime::bridge::settle;
+use crate::runtime::js_object::object;
 
 /// Awaits `value` in Rust (`JsFuture`) and settles exactly as `await value`
 /// would in JS. A Promise or any thenable is

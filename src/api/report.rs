@@ -11,6 +11,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{console, CustomEvent, CustomEventInit, EventTarget};
 
 use crate::runtime::clock::performance_clock;
+use crate::runtime::js_object::set;
 use crate::runtime::run::{Line, Observer, Report, Run, RunInfo};
 use crate::runtime::thread::current_thread;
 use crate::runtime::trace::{Event, EventKind, TaskSummary};
@@ -156,21 +157,6 @@ fn dispatch(kind: &str, detail: &JsValue) {
         // A listener that throws is reported by the browser; it must not stop the run.
         let _ = target.dispatch_event(&event);
     }
-}
-
-/// A fresh plain object with these properties, in this order.
-pub(crate) fn object<'a>(fields: impl IntoIterator<Item = (&'a str, JsValue)>) -> JsValue {
-    let object = Object::new();
-    for (key, value) in fields {
-        set(&object, key, &value);
-    }
-    object.into()
-}
-
-/// Sets `key` on an object the lab has just made. Defining a data property on
-/// a fresh plain object (or Error) cannot fail, so the result is not checked.
-pub(crate) fn set(target: &JsValue, key: &str, value: &JsValue) {
-    let _ = Reflect::set(target, &JsValue::from_str(key), value);
 }
 
 fn info_to_js(info: &RunInfo) -> Object {

@@ -7,13 +7,14 @@ use wasm_bindgen::prelude::*;
 
 use super::args::{arg_value, option_field, signal_option, to_js_error};
 use super::export::to_promise;
-use super::report::{finish_run, set, start_run};
+use super::report::{finish_run, start_run};
 use crate::lessons::search::{
     self, Asked, Found, Mode, SearchError, DEFAULT_SLOW_MS, DEFAULT_TIMEOUT_MS,
 };
 use crate::runtime::abort::abortable;
 use crate::runtime::args::{OneOf, WholeNumber};
 use crate::runtime::fetch::{service_worker_control, service_worker_controls_page};
+use crate::runtime::js_object::set;
 use crate::runtime::time::sleep;
 
 #[wasm_bindgen]

@@ -20,6 +20,7 @@
 //! - [`thread`]: which thread runs, cross-origin isolation, a blocking sleep.
 //! - [`worker`]: a Web Worker running this crate's wasm, terminated on drop.
 //! - [`frames`]: frames drawn and dropped while something runs.
+//! - [`js_object`]: plain JS objects built from Rust (`object`, `set`).
 //! - [`js_text`]: any thrown JS value as text, for error messages.
 
 pub mod abort;
@@ -29,6 +30,7 @@ pub mod clock;
 pub mod fetch;
 pub mod frames;
 pub mod heap;
+pub mod js_object;
 pub mod js_text;
 pub mod reaction_executor;
 pub mod run;

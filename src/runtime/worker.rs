@@ -13,11 +13,12 @@ use std::fmt;
 use futures::channel::mpsc::{self, UnboundedReceiver, UnboundedSender};
 use futures::future::{self, Either};
 use futures::StreamExt;
-use js_sys::{Object, Reflect};
+use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{ErrorEvent, Event, MessageEvent, Worker, WorkerOptions, WorkerType};
 
+use super::js_object::object;
 use super::js_text::describe;
 use super::time::sleep;
 
@@ -179,9 +180,7 @@ impl WorkerThread {
     /// Sends `job` and waits for its reply, at most `within_ms` (which must
     /// cover loading the worker's script and wasm the first time).
     pub async fn run(&mut self, job: Job, within_ms: u32) -> Result<Reply, WorkerError> {
-        let message = Object::new();
-        set(&message, "kind", &job.kind.into());
-        set(&message, "n", &job.n.into());
+        let message = object([("kind", job.kind.into()), ("n", job.n.into())]);
         self.worker
             .post_message(&message)
             .map_err(|e| WorkerError::Start {
@@ -256,9 +255,4 @@ fn error_handler(sender: UnboundedSender<Message>) -> Closure<dyn FnMut(Event)> 
         };
         let _ = sender.unbounded_send(Err(message));
     })
-}
-
-fn set(target: &Object, key: &str, value: &JsValue) {
-    // Defining a data property on a fresh plain object cannot fail.
-    let _ = Reflect::set(target, &JsValue::from_str(key), value);
 }
