@@ -29,10 +29,7 @@ const TWO_MS: WholeNumber = WholeNumber {
 };
 
 /// Checks the two sleeps every `thread_one`/`thread_two` export takes.
-fn sleeps(
-    one_ms: Option<Millis>,
-    two_ms: Option<Millis>,
-) -> Result<(u32, u32), JsValue> {
+fn sleeps(one_ms: Option<Millis>, two_ms: Option<Millis>) -> Result<(u32, u32), JsValue> {
     let one = ONE_MS
         .check(arg_value(one_ms.as_ref()))
         .map_err(to_js_error)?;
