@@ -34,6 +34,12 @@ node -e '
   if (!marker.test(html)) throw new Error("dist/index.html lost its wasm-bindgen-snippets marker");
   fs.writeFileSync("dist/index.html", html.replace(marker, links.join("\n")));
 '
+# The Rust the page shows is the Rust that compiled: the machine views fetch
+# these copies to point at the line where each task is suspended (its site,
+# which the wasm knows from #[track_caller]).
+mkdir -p dist/src/lessons dist/src/runtime
+cp src/lessons/*.rs dist/src/lessons/
+cp src/runtime/*.rs dist/src/runtime/
 # The type-check settings of www/ (scripts/test.sh) are not part of the site.
 rm -f dist/tsconfig.json
 

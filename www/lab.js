@@ -9,6 +9,35 @@ import { parseExportDocs } from './api-docs.js';
  * @typedef {Omit<WasmModule, 'default' | 'initSync'> & { help: () => string[] }} Lab
  */
 
+/**
+ * Looks up a source line's text (set by machine-view.js once the page has
+ * fetched the sources that compiled); until then sites carry no text.
+ * @type {(file: string, line: number) => string | undefined}
+ */
+let sourceLine = () => undefined;
+
+/**
+ * Lets `lab.tree()` give each site's source text.
+ * @param {(file: string, line: number) => string | undefined} lookup
+ */
+export function setSourceLines(lookup) {
+  sourceLine = lookup;
+}
+
+/**
+ * Adds `text` to every site of a tree returned by `tree()`.
+ * @param {unknown} nodes
+ */
+function withSourceText(nodes) {
+  if (!Array.isArray(nodes)) return nodes;
+  for (const node of nodes) {
+    const text = node?.at ? sourceLine(node.at.file, node.at.line) : undefined;
+    if (text !== undefined) node.at.text = text.trim();
+    withSourceText(node?.children);
+  }
+  return nodes;
+}
+
 /** What wasm-bindgen's glue exports that is plumbing, not lab API. */
 const PLUMBING = new Set(['default', 'initSync']);
 
@@ -35,7 +64,8 @@ export function createLab(module, dts, { onTrap } = {}) {
       /** @param {unknown[]} args */
       [name](...args) {
         try {
-          return /** @type {Function} */ (/** @type {Record<string, unknown>} */ (current)[name])(...args);
+          const result = /** @type {Function} */ (/** @type {Record<string, unknown>} */ (current)[name])(...args);
+          return name === 'tree' ? withSourceText(result) : result;
         } catch (error) {
           if (error instanceof WebAssembly.RuntimeError) onTrap?.(error);
           throw error;

@@ -285,6 +285,12 @@ function createTimeline(lanes, axis, report) {
     position.textContent = `event ${index + 1} of ${events.length}`;
     prev.toggleAttribute('disabled', index === 0);
     next.toggleAttribute('disabled', index === events.length - 1);
+    // The machine views (machine-view.js) follow the replay: they hear which
+    // step of the whole record this event is, and redraw from it.
+    lanes.dispatchEvent(new CustomEvent('lab:step', {
+      bubbles: true,
+      detail: { runId: report.id, step: event.step, t: event.t },
+    }));
   }
 
   /** @param {number} delta */

@@ -69,7 +69,7 @@ pub async fn blocking(
         .map_err(to_js_error)?;
     let signal = signal_option(options.as_ref(), "options")?;
     let run = start_run("blocking", mode, vec![(BELOW.name, below.into())]);
-    let outcome = abortable(signal, blocking::count(&run, mode, below)).await;
+    let outcome = abortable(signal, run.root(blocking::count(&run, mode, below))).await;
     let report = finish_run(run);
     let outcome = outcome?.map_err(|e| worker_error(&e))?;
     let object = Object::new();

@@ -80,13 +80,16 @@ pub async fn kitchen(
         mode,
         vec![("cookMs", cook_ms.into()), ("callMs", call_ms.into())],
     );
-    let outcome = abortable(signal, async {
-        if mode == "sync" {
-            kitchen::sync(&run, cook_ms, call_ms).await
-        } else {
-            kitchen::asynchronous(&run, cook_ms, call_ms).await
-        }
-    })
+    let outcome = abortable(
+        signal,
+        run.root(async {
+            if mode == "sync" {
+                kitchen::sync(&run, cook_ms, call_ms).await
+            } else {
+                kitchen::asynchronous(&run, cook_ms, call_ms).await
+            }
+        }),
+    )
     .await;
     let total_ms = run.elapsed_ms();
     finish_run(run);

@@ -37,6 +37,7 @@ pub mod blocking;
 pub mod diagnostics;
 pub mod export;
 pub mod kitchen;
+pub mod machine;
 pub mod promises;
 pub mod report;
 pub mod search;

@@ -262,7 +262,7 @@ pub async fn cook(dish: Option<Dish>, options: Option<CookOptions>) -> Result<Js
             ("burn", f64::from(u8::from(burn))),
         ],
     );
-    let cooked = abortable(signal, promises::cook(&run, dish, cook_ms, burn)).await;
+    let cooked = abortable(signal, run.root(promises::cook(&run, dish, cook_ms, burn))).await;
     finish_run(run);
     match cooked? {
         Ok(line) => Ok(line.into()),
@@ -304,7 +304,7 @@ pub async fn lazy(
         .map_err(to_js_error)?;
     let signal = signal_option(options.as_ref(), "options")?;
     let run = start_run("lazy", "lazy", vec![(WAIT_MS.name, wait.into())]);
-    let lines = abortable(signal, promises::lazy(&run, wait)).await;
+    let lines = abortable(signal, run.root(promises::lazy(&run, wait))).await;
     finish_run(run);
     Ok(lines?
         .into_iter()
@@ -367,7 +367,7 @@ pub async fn handmade(
         "handmade",
         vec![(TICKS.name, ticks.into()), (EVERY_MS.name, every.into())],
     ));
-    let polls = abortable(signal, handmade::tick(run.clone(), ticks, every)).await;
+    let polls = abortable(signal, run.root(handmade::tick(run.clone(), ticks, every))).await;
     // The ticker and its timer, which held clones of the run, are dropped by
     // now; if one were not, the run could not end, and that must show.
     let run =
@@ -398,7 +398,7 @@ pub fn await_order_export(
 pub async fn await_order(options: Option<RunOptions>) -> Result<JsValue, JsValue> {
     let signal = signal_option(options.as_ref(), "options")?;
     let run = start_run("await-order", "awaitOrder", vec![]);
-    let done = abortable(signal, promises::await_order(&run)).await;
+    let done = abortable(signal, run.root(promises::await_order(&run))).await;
     finish_run(run);
     done?;
     Ok(JsValue::UNDEFINED)

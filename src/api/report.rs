@@ -2,6 +2,7 @@
 //! echoes each run to the devtools console and to the page as DOM events.
 
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::rc::Rc;
 use std::sync::Once;
 
@@ -14,10 +15,32 @@ use crate::runtime::clock::performance_clock;
 use crate::runtime::js_object::set;
 use crate::runtime::run::{Line, Observer, Report, Run, RunInfo};
 use crate::runtime::thread::current_thread;
-use crate::runtime::trace::{Event, EventKind, TaskSummary};
+use crate::runtime::trace::{Event, EventKind, NodeKind, TaskSummary};
 
 thread_local! {
-    static LAST_RUN: RefCell<Option<Report>> = const { RefCell::new(None) };
+    // The last few finished runs, newest last: `lab.tree(step, runId)` can
+    // replay a card's run after another card has run.
+    static RUNS: RefCell<VecDeque<Report>> = const { RefCell::new(VecDeque::new()) };
+}
+
+/// How many finished runs are kept for `tree`/`queues`.
+pub(crate) const RUNS_KEPT: usize = 8;
+
+/// Calls `read` with the report of run `id` (the last run when `None`), if kept.
+pub(crate) fn with_report<T>(id: Option<u32>, read: impl FnOnce(&Report) -> T) -> Option<T> {
+    RUNS.with(|runs| {
+        let runs = runs.borrow();
+        let report = match id {
+            Some(id) => runs.iter().find(|r| r.info.id == id),
+            None => runs.back(),
+        };
+        report.map(read)
+    })
+}
+
+/// The ids of the runs kept, oldest first.
+pub(crate) fn kept_run_ids() -> Vec<u32> {
+    RUNS.with(|runs| runs.borrow().iter().map(|r| r.info.id).collect())
 }
 
 /// Starts a run whose lines go to the console and the page as they are printed.
@@ -71,7 +94,13 @@ pub(crate) fn finish_run(run: Run) -> JsValue {
     let report = run.finish();
     let js = report_to_js(&report);
     dispatch("lab:run-end", &js);
-    LAST_RUN.with(|last| *last.borrow_mut() = Some(report));
+    RUNS.with(|runs| {
+        let mut runs = runs.borrow_mut();
+        if runs.len() >= RUNS_KEPT {
+            runs.pop_front();
+        }
+        runs.push_back(report);
+    });
     js
 }
 
@@ -80,11 +109,7 @@ pub(crate) fn finish_run(run: Run) -> JsValue {
 /// and outcome, and the total time. `undefined` before the first run.
 #[wasm_bindgen(js_name = lastRun, unchecked_return_type = "RunReport | undefined", skip_jsdoc)]
 pub fn last_run() -> JsValue {
-    LAST_RUN.with(|last| {
-        last.borrow()
-            .as_ref()
-            .map_or(JsValue::UNDEFINED, report_to_js)
-    })
+    with_report(None, report_to_js).unwrap_or(JsValue::UNDEFINED)
 }
 
 /// The trace of the most recent finished run: every task's creation, each poll
@@ -92,15 +117,8 @@ pub fn last_run() -> JsValue {
 /// woke it), completion, and drop before completion. Empty before the first run.
 #[wasm_bindgen(unchecked_return_type = "TraceEvent[]", skip_jsdoc)]
 pub fn trace() -> JsValue {
-    LAST_RUN.with(|last| match last.borrow().as_ref() {
-        Some(report) => report
-            .events
-            .iter()
-            .map(|e| event_to_js(e, &report.tasks))
-            .collect::<Array>()
-            .into(),
-        None => Array::new().into(),
-    })
+    with_report(None, |report| task_events_to_js(report).into())
+        .unwrap_or_else(|| Array::new().into())
 }
 
 /// Per-task numbers of the most recent finished run: polls, wakes, time busy
@@ -108,15 +126,8 @@ pub fn trace() -> JsValue {
 /// the first run.
 #[wasm_bindgen(js_name = traceSummary, unchecked_return_type = "TaskSummary[]", skip_jsdoc)]
 pub fn trace_summary() -> JsValue {
-    LAST_RUN.with(|last| match last.borrow().as_ref() {
-        Some(report) => report
-            .tasks
-            .iter()
-            .map(summary_to_js)
-            .collect::<Array>()
-            .into(),
-        None => Array::new().into(),
-    })
+    with_report(None, |report| task_summaries_to_js(report).into())
+        .unwrap_or_else(|| Array::new().into())
 }
 
 /// Echoes a run as it happens: `console.log` for the devtools, and the events
@@ -203,6 +214,41 @@ fn summary_to_js(summary: &TaskSummary) -> JsValue {
     object.into()
 }
 
+/// Whether node `index` of `report` is one of the lesson's tasks: the trace
+/// and summaries the page has always drawn show only those; the run, its
+/// combinators and its leaves are for the tree and queues views.
+fn is_task(report: &Report, index: u32) -> bool {
+    report
+        .tasks
+        .get(index as usize)
+        .is_some_and(|s| s.kind == NodeKind::Task)
+}
+
+fn task_summaries_to_js(report: &Report) -> Array {
+    report
+        .tasks
+        .iter()
+        .filter(|s| s.kind == NodeKind::Task)
+        .map(summary_to_js)
+        .collect()
+}
+
+/// The tasks' events, each with `step`, its index in the whole record (the
+/// step that `tree(step)` and `queues(step)` take).
+fn task_events_to_js(report: &Report) -> Array {
+    report
+        .events
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| is_task(report, e.task))
+        .map(|(step, e)| {
+            let js = event_to_js(e, &report.tasks);
+            set(&js, "step", &JsValue::from_f64(step as f64));
+            js
+        })
+        .collect()
+}
+
 fn event_to_js(event: &Event, tasks: &[TaskSummary]) -> JsValue {
     let object = Object::new();
     let name = tasks.get(event.task as usize).map_or("?", |s| s.name);
@@ -227,6 +273,13 @@ fn event_to_js(event: &Event, tasks: &[TaskSummary]) -> JsValue {
         }
         EventKind::Completed => "completed",
         EventKind::Dropped => "dropped",
+        EventKind::Armed { due_ms } => {
+            if let Some(due) = due_ms {
+                set(&object, "dueMs", &due.into());
+            }
+            "armed"
+        }
+        EventKind::Fired => "fired",
     };
     set(&object, "kind", &kind.into());
     set(&object, "t", &event.t.into());
@@ -236,12 +289,8 @@ fn event_to_js(event: &Event, tasks: &[TaskSummary]) -> JsValue {
 fn report_to_js(report: &Report) -> JsValue {
     let object = info_to_js(&report.info);
     let lines: Array = report.lines.iter().map(line_to_js).collect();
-    let tasks: Array = report.tasks.iter().map(summary_to_js).collect();
-    let events: Array = report
-        .events
-        .iter()
-        .map(|e| event_to_js(e, &report.tasks))
-        .collect();
+    let tasks = task_summaries_to_js(report);
+    let events = task_events_to_js(report);
     set(&object, "lines", &lines);
     set(&object, "tasks", &tasks);
     set(&object, "events", &events);
@@ -256,6 +305,18 @@ fn report_to_js(report: &Report) -> JsValue {
         &JsValue::from_f64(report.trace_cap as f64),
     );
     set(&object, "totalMs", &report.total_ms.into());
+    set(
+        &object,
+        "steps",
+        &JsValue::from_f64(report.events.len() as f64),
+    );
+    set(
+        &object,
+        "futureBytes",
+        &report
+            .future_bytes
+            .map_or(JsValue::NULL, |bytes| JsValue::from_f64(bytes as f64)),
+    );
     object.into()
 }
 
@@ -295,12 +356,16 @@ export interface TaskSummary {
 /** What a Pending future waits for, and so what wakes it. */
 export type WakeCause = "timer" | "promise" | "channel" | "fetch" | "worker" | "itself" | "unknown";
 
-/** One event of a run's trace: `trace()`, and `events` of a RunReport. */
+/**
+ * One event of a run's tasks: `trace()`, and `events` of a RunReport. `step` is
+ * its index in the run's whole record (tasks, the run, combinators and leaves),
+ * the step that `tree(step)` and `queues(step)` take.
+ */
 export type TraceEvent =
-  | { task: string; t: number; kind: "created" | "completed" | "dropped" }
-  | { task: string; t: number; kind: "poll-start"; depth: number }
-  | { task: string; t: number; kind: "poll-end"; result: "pending" | "ready"; waiting?: WakeCause }
-  | { task: string; t: number; kind: "woken"; by: WakeCause };
+  | { task: string; t: number; step: number; kind: "created" | "completed" | "dropped" }
+  | { task: string; t: number; step: number; kind: "poll-start"; depth: number }
+  | { task: string; t: number; step: number; kind: "poll-end"; result: "pending" | "ready"; waiting?: WakeCause }
+  | { task: string; t: number; step: number; kind: "woken"; by: WakeCause };
 
 /** Everything one run did: `lastRun()`, and the detail of the `lab:run-end` event. */
 export interface RunReport {
@@ -316,5 +381,9 @@ export interface RunReport {
   eventsLeftOut: number;
   traceCap: number;
   totalMs: number;
+  /** How many steps the whole record has: `tree(step)` takes 0 to steps - 1. */
+  steps: number;
+  /** Bytes of the run's top-level future (`size_of_val`), or null. */
+  futureBytes: number | null;
 }
 "#;

@@ -124,7 +124,7 @@ pub async fn search_stats(
     let sources = search::sources(slow_ms);
     let outcome = abortable(
         signal,
-        search::search(&run, mode_of(mode), &sources, left_ms),
+        run.root(search::search(&run, mode_of(mode), &sources, left_ms)),
     )
     .await;
     let took_ms = run.elapsed_ms();

@@ -67,7 +67,7 @@ pub(crate) async fn run_with_sleeps<T>(
     let (one, two) = sleeps(one_ms, two_ms)?;
     let signal = signal_option(options.as_ref(), "options")?;
     let run = start_run(name, mode, args(one, two));
-    let outcome = abortable(signal, lesson(&run, one, two)).await;
+    let outcome = abortable(signal, run.root(lesson(&run, one, two))).await;
     finish_run(run);
     outcome
 }

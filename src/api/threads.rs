@@ -158,25 +158,28 @@ pub async fn thread_cost(
         "threadCost",
         vec![(WORKERS.name, workers.into()), (TASKS.name, tasks.into())],
     );
-    let measured = abortable(signal, async {
-        let on_threads = run
-            .task(
-                "threads",
-                threads::cost_of_threads(&run, workers, ask_browser),
-            )
-            .await;
-        let on_tasks = match on_threads {
-            Ok(_) => Some(
-                run.task(
-                    "tasks",
-                    threads::cost_of_tasks(&run, tasks, wasm_memory_bytes),
+    let measured = abortable(
+        signal,
+        run.root(async {
+            let on_threads = run
+                .task(
+                    "threads",
+                    threads::cost_of_threads(&run, workers, ask_browser),
                 )
-                .await,
-            ),
-            Err(_) => None,
-        };
-        (on_threads, on_tasks)
-    })
+                .await;
+            let on_tasks = match on_threads {
+                Ok(_) => Some(
+                    run.task(
+                        "tasks",
+                        threads::cost_of_tasks(&run, tasks, wasm_memory_bytes),
+                    )
+                    .await,
+                ),
+                Err(_) => None,
+            };
+            (on_threads, on_tasks)
+        }),
+    )
     .await;
     finish_run(run);
     let (on_threads, on_tasks) = measured?;

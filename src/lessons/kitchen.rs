@@ -10,9 +10,10 @@
 use futures::channel::oneshot;
 use futures::future;
 
+use crate::runtime::leaf::waiting_for;
 use crate::runtime::run::Run;
 use crate::runtime::time::sleep;
-use crate::runtime::trace::{waiting_for, Cause};
+use crate::runtime::trace::{Cause, NodeKind};
 
 /// How long cooking takes in all, in ms, by default.
 pub const DEFAULT_COOK_MS: u32 = 1_200;
@@ -126,11 +127,11 @@ pub async fn sync(run: &Run, cook_ms: u32, call_ms: u32) -> Kitchen {
 pub async fn asynchronous(run: &Run, cook_ms: u32, call_ms: u32) -> Kitchen {
     let rang_at = ring(run);
     let (hands_free, free_to_talk) = oneshot::channel();
-    let ((), caller_waited_ms) = future::join(
+    let both = future::join(
         run.task("cooking", cook(run, Steps::of(cook_ms), Some(hands_free))),
         run.task("phone call", answer(run, rang_at, call_ms, free_to_talk)),
-    )
-    .await;
+    );
+    let ((), caller_waited_ms) = run.node("join", NodeKind::Join, both).await;
     Kitchen {
         lines: run.printed(),
         caller_waited_ms,

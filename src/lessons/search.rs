@@ -15,6 +15,7 @@ use futures::FutureExt;
 use crate::runtime::fetch::fetch_text;
 use crate::runtime::run::Run;
 use crate::runtime::time::sleep;
+use crate::runtime::trace::NodeKind;
 
 /// A source of statistics: a name to print and a URL to fetch.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,7 +90,13 @@ pub async fn search(
     // Boxed, not pinned on the stack, so it can be dropped the moment the
     // timeout strikes rather than when this function returns.
     let searching = in_mode(run, &log, mode, sources).boxed_local();
-    let first = future::select(searching, sleep(timeout_ms)).await;
+    let first = run
+        .node(
+            "select",
+            NodeKind::Select,
+            future::select(searching, sleep(timeout_ms)),
+        )
+        .await;
     match first {
         Either::Left((found, _timer)) => {
             found.ok_or_else(|| SearchError::NoAnswer { asked: log.take() })
@@ -154,7 +161,10 @@ async fn in_mode(
             }
             // select_ok hands back the first Ok and the futures still running;
             // dropping those aborts their requests.
-            let ((name, body), still_out) = future::select_ok(asks).await.ok()?;
+            let ((name, body), still_out) = run
+                .node("select_ok", NodeKind::SelectOk, future::select_ok(asks))
+                .await
+                .ok()?;
             let aborted = still_out.len();
             drop(still_out);
             run.print(format!(
@@ -164,8 +174,13 @@ async fn in_mode(
             Some(found(name, body, None))
         }
         Mode::All => {
-            let answers =
-                future::join_all(sources.iter().map(|source| ask(run, log, source))).await;
+            let answers = run
+                .node(
+                    "join_all",
+                    NodeKind::JoinAll,
+                    future::join_all(sources.iter().map(|source| ask(run, log, source))),
+                )
+                .await;
             let bodies: Vec<&String> = answers.iter().filter_map(|a| a.as_ref().ok()).collect();
             let first = bodies.first().map(|body| (*body).clone())?;
             let agree = bodies.iter().all(|body| **body == first);

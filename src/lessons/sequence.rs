@@ -11,6 +11,7 @@ use futures::future::{self, Either};
 
 use crate::runtime::run::Run;
 use crate::runtime::time::sleep;
+use crate::runtime::trace::NodeKind;
 
 /// The article's `thread_one` sleeps longer (ms). With [`DEFAULT_TWO_MS`] it
 /// reproduces the article's outputs at a pace a reader can watch.
@@ -42,11 +43,11 @@ pub async fn sequential(run: &Run, one_ms: u32, two_ms: u32) -> Vec<String> {
 /// sleeps end, like the article's two OS threads, but on one thread. Takes
 /// about the longer sleep.
 pub async fn concurrent(run: &Run, one_ms: u32, two_ms: u32) -> Vec<String> {
-    future::join(
+    let both = future::join(
         run.task("thread one", thread_one(run, one_ms)),
         run.task("thread two", thread_two(run, two_ms)),
-    )
-    .await;
+    );
+    run.node("join", NodeKind::Join, both).await;
     // join hands back results in argument order; the lesson is the order they
     // finished in, which is the order they printed.
     run.printed()
@@ -57,7 +58,10 @@ pub async fn concurrent(run: &Run, one_ms: u32, two_ms: u32) -> Vec<String> {
 pub async fn race(run: &Run, one_ms: u32, two_ms: u32) -> String {
     let one = pin!(run.task("thread one", thread_one(run, one_ms)));
     let two = pin!(run.task("thread two", thread_two(run, two_ms)));
-    match future::select(one, two).await {
+    match run
+        .node("select", NodeKind::Select, future::select(one, two))
+        .await
+    {
         // The loser comes back as the second half of the pair: it is dropped
         // right here, unfinished, when this function returns.
         Either::Left((line, _thread_two)) => line,

@@ -19,6 +19,7 @@ use futures::stream::{FuturesUnordered, StreamExt};
 use crate::runtime::args::js_number;
 use crate::runtime::run::Run;
 use crate::runtime::thread::{current_thread, workers_memory_bytes};
+use crate::runtime::trace::NodeKind;
 use crate::runtime::worker::{Job, WorkerError, WorkerThread};
 
 /// What a worker may take to load its script and wasm before it answers.
@@ -46,11 +47,11 @@ async fn spawn_sleeper(run: &Run, text: &str, ms: u32) -> Result<(), WorkerError
 /// order the sleeps end: "thread two", then "thread one". If either worker
 /// fails, the other is dropped, which terminates it.
 pub async fn threads(run: &Run, one_ms: u32, two_ms: u32) -> Result<Vec<String>, WorkerError> {
-    future::try_join(
+    let both = future::try_join(
         run.task("thread one", spawn_sleeper(run, "thread one", one_ms)),
         run.task("thread two", spawn_sleeper(run, "thread two", two_ms)),
-    )
-    .await?;
+    );
+    run.node("try_join", NodeKind::TryJoin, both).await?;
     // try_join hands back results in argument order; the lesson is the order
     // the threads printed in.
     Ok(run.printed())

@@ -64,7 +64,7 @@ impl std::error::Error for ArgError {}
 pub struct WholeNumber {
     /// The parameter's name as JS callers see it, e.g. `"oneMs"`.
     pub name: &'static str,
-    /// The unit in words, plural, e.g. `"milliseconds"`.
+    /// The unit in words, plural, e.g. `"milliseconds"`; empty for a count or an index.
     pub unit: &'static str,
     /// Smallest allowed value.
     pub min: u32,
@@ -106,9 +106,14 @@ impl WholeNumber {
     }
 
     fn expectation(&self) -> String {
+        let of_unit = if self.unit.is_empty() {
+            String::new()
+        } else {
+            format!(" of {}", self.unit)
+        };
         format!(
-            "{} must be a whole number of {} from {} to {}",
-            self.name, self.unit, self.min, self.max
+            "{} must be a whole number{of_unit} from {} to {}",
+            self.name, self.min, self.max
         )
     }
 }

@@ -34,8 +34,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
+use super::leaf::waiting_for;
 use super::slab::{self, Slab};
-use super::trace::{note_waiting, waiting_for, Cause};
+use super::trace::{note_waiting, Cause};
 
 #[wasm_bindgen]
 extern "C" {

@@ -21,7 +21,8 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal, RequestInit, Response};
 
 use super::js_text::describe;
-use super::trace::{note_waiting, Cause};
+use super::leaf::Leaf;
+use super::trace::{note_waiting, Cause, NodeKind, Site};
 
 #[wasm_bindgen]
 extern "C" {
@@ -83,10 +84,16 @@ impl std::error::Error for FetchError {}
 /// assert!(body.contains("Argentina"));
 /// # Ok(()) }
 /// ```
+///
+/// `#[track_caller]`: the request remembers the line that made it (its
+/// `.await` in a lesson), so the page can point at it.
+#[track_caller]
 pub fn fetch_text(url: impl Into<String>) -> Fetch {
     Fetch {
         url: url.into(),
         in_flight: None,
+        site: Site::caller(),
+        leaf: None,
     }
 }
 
@@ -95,6 +102,9 @@ pub fn fetch_text(url: impl Into<String>) -> Fetch {
 pub struct Fetch {
     url: String,
     in_flight: Option<InFlight>,
+    site: Site,
+    // The request as a leaf of the run's tree, when a traced run polls it.
+    leaf: Option<Leaf>,
 }
 
 struct InFlight {
@@ -126,15 +136,23 @@ impl Future for Fetch {
                 controller,
                 response,
             });
+            self.leaf = Leaf::armed("fetch", NodeKind::Fetch, self.site, None);
         }
-        let Some(in_flight) = self.in_flight.as_mut() else {
+        let this = &mut *self;
+        let Some(in_flight) = this.in_flight.as_mut() else {
             return Poll::Pending;
         };
-        match in_flight.response.as_mut().poll(cx) {
+        let poll = Leaf::poll_through(this.leaf.as_ref(), cx, |cx| {
+            in_flight.response.as_mut().poll(cx)
+        });
+        match poll {
             Poll::Ready(result) => {
                 // Settled: nothing left to abort, so Drop must not count it.
-                self.in_flight = None;
+                this.in_flight = None;
                 IN_FLIGHT.with(|n| n.set(n.get().saturating_sub(1)));
+                if let Some(leaf) = this.leaf.take() {
+                    leaf.completed();
+                }
                 Poll::Ready(result)
             }
             Poll::Pending => {

@@ -7,6 +7,9 @@
 //! - [`clock`]: `performance.now()`, or a manual clock in host tests.
 //! - [`reaction_executor`]: a small executor whose tasks resume inside the
 //!   Promise reaction job, as a JS `async function` does, and `reaction_await`.
+//! - [`recorder`]: a run's clock and trace, found by wakers and leaves.
+//! - [`leaf`]: what waits on JS (a timer, a fetch, a Promise), as a leaf of the tree.
+//! - [`machine`]: the tree of futures and the queues at one step of a run (pure, host-tested).
 //! - [`run`]: a lesson's run: printed lines and its trace (pure, host-tested).
 //! - [`task`]: the wrapper that traces a named future: polls, wakes, drops.
 //! - [`trace`]: the trace model: events and per-task summaries (pure, host-tested).
@@ -32,7 +35,10 @@ pub mod frames;
 pub mod heap;
 pub mod js_object;
 pub mod js_text;
+pub mod leaf;
+pub mod machine;
 pub mod reaction_executor;
+pub mod recorder;
 pub mod run;
 pub mod slab;
 pub mod slab_join;

@@ -8,11 +8,12 @@
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 
 use super::clock::Clock;
+use super::recorder::Recorder;
 use super::task::Task;
-use super::trace::{Event, TaskSummary, Trace, DEFAULT_CAP};
+use super::trace::{Event, NodeKind, TaskSummary, Trace, DEFAULT_CAP};
 
 /// One line a lesson printed.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,7 +60,9 @@ pub struct Report {
     pub info: RunInfo,
     /// The printed lines, in the order printed.
     pub lines: Vec<Line>,
-    /// Every task's summary, in the order created; an event's `task` indexes it.
+    /// Every node's summary, in the order created; an event's `task` indexes
+    /// it. Most are the lesson's tasks; the run, combinators and leaves say
+    /// so in their [`kind`](TaskSummary::kind).
     pub tasks: Vec<TaskSummary>,
     /// The trace's events, in order (at most `trace_cap`).
     pub events: Vec<Event>,
@@ -69,46 +72,10 @@ pub struct Report {
     pub trace_cap: usize,
     /// Milliseconds from start to [`Run::finish`].
     pub total_ms: f64,
-}
-
-/// The clock and trace of a run, shared with the wakers of its tasks (through
-/// the registry below), which may be called after the run is gone.
-pub(crate) struct Recorder {
-    clock: Clock,
-    started_at: f64,
-    pub(crate) trace: RefCell<Trace>,
-}
-
-impl Recorder {
-    /// Milliseconds since the run started.
-    pub(crate) fn now(&self) -> f64 {
-        (self.clock)() - self.started_at
-    }
-}
-
-thread_local! {
-    static NEXT_ID: Cell<u32> = const { Cell::new(1) };
-    // The runs in progress, so a waker (which must be Send + Sync, so it can
-    // hold only plain ids) can find its trace. Weak: a finished run is gone.
-    static RECORDERS: RefCell<Vec<(u32, Weak<Recorder>)>> = const { RefCell::new(Vec::new()) };
-}
-
-/// Records a wake of `task` in run `run`, if the run is still in progress.
-pub(crate) fn record_wake(run: u32, task: u32) {
-    let recorder = RECORDERS.with(|all| {
-        all.borrow()
-            .iter()
-            .find(|(id, _)| *id == run)
-            .and_then(|(_, weak)| weak.upgrade())
-    });
-    if let Some(recorder) = recorder {
-        let t = recorder.now();
-        // A waker can be called from inside a poll that holds no borrow of the
-        // trace (Task releases it before polling), so this borrow cannot clash.
-        if let Ok(mut trace) = recorder.trace.try_borrow_mut() {
-            trace.woken(task, t);
-        }
-    }
+    /// The size in bytes of the run's top-level future (`size_of_val`, as
+    /// compiled: its state machine holds every local that lives across an
+    /// `.await`), when the run has a [`Run::root`].
+    pub future_bytes: Option<usize>,
 }
 
 /// A lesson's run in progress. See the module docs.
@@ -117,6 +84,7 @@ pub struct Run {
     recorder: Rc<Recorder>,
     lines: RefCell<Vec<Line>>,
     observer: Option<Rc<dyn Observer>>,
+    future_bytes: Cell<Option<usize>>,
 }
 
 impl Run {
@@ -138,11 +106,8 @@ impl Run {
         clock: Clock,
         observer: Option<Rc<dyn Observer>>,
     ) -> Run {
-        let id = NEXT_ID.with(|next| {
-            let id = next.get();
-            next.set(id.wrapping_add(1).max(1));
-            id
-        });
+        let recorder = Recorder::start(clock, Trace::with_cap(DEFAULT_CAP));
+        let id = recorder.id();
         let info = RunInfo {
             id,
             lesson,
@@ -152,17 +117,12 @@ impl Run {
         if let Some(observer) = &observer {
             observer.started(&info);
         }
-        let recorder = Rc::new(Recorder {
-            started_at: clock(),
-            clock,
-            trace: RefCell::new(Trace::with_cap(DEFAULT_CAP)),
-        });
-        RECORDERS.with(|all| all.borrow_mut().push((id, Rc::downgrade(&recorder))));
         Run {
             info,
             recorder,
             lines: RefCell::new(Vec::new()),
             observer,
+            future_bytes: Cell::new(None),
         }
     }
 
@@ -174,10 +134,6 @@ impl Run {
     /// Milliseconds since the run started.
     pub fn elapsed_ms(&self) -> f64 {
         self.recorder.now()
-    }
-
-    pub(crate) fn recorder(&self) -> &Recorder {
-        &self.recorder
     }
 
     /// Prints a line (the article's `println!`) and returns its text, so a task
@@ -219,9 +175,28 @@ impl Run {
     /// and drop is recorded. Lazy, like any future: nothing runs, and the task
     /// is not started, until the returned task is polled.
     pub fn task<F: Future>(&self, name: &'static str, future: F) -> Task<'_, F> {
+        self.node(name, NodeKind::Task, future)
+    }
+
+    /// Wraps `future` as a node of the run's tree of futures that is not one
+    /// of the lesson's tasks: a combinator (`run.node("join", NodeKind::Join,
+    /// join(a, b))`), or the run itself ([`Run::root`]). Traced like a task, so
+    /// the tree shows who polls whom, and the timeline still draws only tasks.
+    pub fn node<F: Future>(&self, name: &'static str, kind: NodeKind, future: F) -> Task<'_, F> {
         let t = self.elapsed_ms();
-        let index = self.recorder.trace.borrow_mut().created(name, t);
-        Task::new(self, index, future)
+        let index = self
+            .recorder
+            .trace
+            .borrow_mut()
+            .created_node(name, kind, None, t);
+        Task::new(&self.recorder, index, future)
+    }
+
+    /// Wraps the lesson's whole future as the root of the run's tree: the
+    /// future the export hands to the executor.
+    pub fn root<F: Future>(&self, future: F) -> Task<'_, F> {
+        self.future_bytes.set(Some(std::mem::size_of_val(&future)));
+        self.node("run", NodeKind::Run, future)
     }
 
     /// Ends the run and returns what it did.
@@ -236,14 +211,8 @@ impl Run {
             events_left_out: trace.left_out(),
             trace_cap: trace.cap(),
             total_ms,
+            future_bytes: self.future_bytes.get(),
         }
-    }
-}
-
-impl Drop for Run {
-    fn drop(&mut self) {
-        let id = self.info.id;
-        RECORDERS.with(|all| all.borrow_mut().retain(|(run, _)| *run != id));
     }
 }
 
@@ -321,7 +290,7 @@ mod tests {
         let run = Run::start("l", "m", vec![], clock, None);
         let id = run.info().id;
         drop(run.finish());
-        record_wake(id, 0);
-        RECORDERS.with(|all| assert!(all.borrow().iter().all(|(run, _)| *run != id)));
+        // Nothing to find, nothing recorded, no panic.
+        crate::runtime::recorder::record_wake(id, 0);
     }
 }

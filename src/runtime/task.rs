@@ -9,11 +9,11 @@ use std::task::{Context, Poll, Wake, Waker};
 
 use pin_project_lite::pin_project;
 
-use super::run::{record_wake, Run};
+use super::recorder::{record_wake, Recorder};
 use super::trace::{restore_waiting, take_waiting};
 
 pin_project! {
-    /// The future returned by [`Run::task`]. Polling it polls the inner future
+    /// The future returned by [`Run::task`](super::run::Run::task). Polling it polls the inner future
     /// with a waker that records each wake before passing it on.
     #[must_use = "futures do nothing unless awaited; dropping a Task records it as cancelled"]
     pub struct Task<'a, F> {
@@ -29,10 +29,10 @@ pin_project! {
 }
 
 impl<'a, F: Future> Task<'a, F> {
-    pub(crate) fn new(run: &'a Run, index: u32, future: F) -> Self {
+    pub(crate) fn new(recorder: &'a Recorder, index: u32, future: F) -> Self {
         Task {
             future,
-            span: SpanGuard { run, index },
+            span: SpanGuard { recorder, index },
             wakers: None,
         }
     }
@@ -43,8 +43,7 @@ impl<F: Future> Future for Task<'_, F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.project();
-        let (run, index) = (this.span.run, this.span.index);
-        let recorder = run.recorder();
+        let (recorder, index) = (this.span.recorder, this.span.index);
         let t = recorder.now();
         recorder.trace.borrow_mut().poll_start(index, t);
 
@@ -53,7 +52,7 @@ impl<F: Future> Future for Task<'_, F> {
             Some((wrapped, ours)) if wrapped.will_wake(outer) => ours.clone(),
             _ => {
                 let ours = Waker::from(Arc::new(TraceWaker {
-                    run: run.info().id,
+                    run: recorder.id(),
                     task: index,
                     inner: outer.clone(),
                 }));
@@ -65,7 +64,9 @@ impl<F: Future> Future for Task<'_, F> {
         // The trace borrow is released: the inner poll may poll nested tasks,
         // print, or wake itself, and each of those records too.
         let outer_waiting = take_waiting();
+        let polling = recorder.polling();
         let poll = this.future.poll(&mut Context::from_waker(&traced));
+        drop(polling);
         let waiting = take_waiting();
         restore_waiting(waiting.or(outer_waiting));
 
@@ -98,16 +99,15 @@ impl Wake for TraceWaker {
 }
 
 struct SpanGuard<'a> {
-    run: &'a Run,
+    recorder: &'a Recorder,
     index: u32,
 }
 
 impl Drop for SpanGuard<'_> {
     fn drop(&mut self) {
         // The trace ignores a drop after completion, so this needs no flag.
-        let recorder = self.run.recorder();
-        let t = recorder.now();
-        if let Ok(mut trace) = recorder.trace.try_borrow_mut() {
+        let t = self.recorder.now();
+        if let Ok(mut trace) = self.recorder.trace.try_borrow_mut() {
             trace.dropped(self.index, t);
         }
     }
@@ -120,6 +120,7 @@ mod tests {
 
     use super::*;
     use crate::runtime::clock::manual_clock;
+    use crate::runtime::run::Run;
     use crate::runtime::trace::{note_waiting, Cause, EventKind, Outcome};
 
     /// Pending `n` times (saying it waits for a timer), then ready: a

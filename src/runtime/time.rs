@@ -8,7 +8,8 @@ use std::task::{Context, Poll};
 
 use gloo_timers::future::TimeoutFuture;
 
-use super::trace::{note_waiting, Cause};
+use super::leaf::Leaf;
+use super::trace::{note_waiting, Cause, NodeKind, Site};
 
 thread_local! {
     // wasm32 in the browser is one thread per instance, so a thread-local is the
@@ -38,8 +39,17 @@ pub fn armed_timers() -> usize {
 /// sleep(300).await; // the page stays responsive meanwhile
 /// # }
 /// ```
+///
+/// `#[track_caller]`: the sleep remembers the line that made it, which is the
+/// line of its `.await` in a lesson, so the page can point at it.
+#[track_caller]
 pub fn sleep(ms: u32) -> Sleep {
-    Sleep { ms, timer: None }
+    Sleep {
+        ms,
+        timer: None,
+        site: Site::caller(),
+        leaf: None,
+    }
 }
 
 /// The future returned by [`sleep`].
@@ -48,22 +58,36 @@ pub fn sleep(ms: u32) -> Sleep {
 pub struct Sleep {
     ms: u32,
     timer: Option<TimeoutFuture>,
+    site: Site,
+    // The timer as a leaf of the run's tree, when a traced run polls it.
+    leaf: Option<Leaf>,
 }
 
 impl Future for Sleep {
     type Output = ();
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let ms = self.ms;
-        let timer = self.timer.get_or_insert_with(|| {
+        let this = &mut *self;
+        if this.timer.is_none() {
             ARMED.with(|armed| armed.set(armed.get() + 1));
-            TimeoutFuture::new(ms)
+            this.timer = Some(TimeoutFuture::new(this.ms));
+            this.leaf = Leaf::armed("sleep", NodeKind::Timer, this.site, Some(this.ms.into()));
+        }
+        // The timer's callback wakes through the leaf, so the record says when
+        // it fired, apart from when its task is next polled.
+        let timer = &mut this.timer;
+        let poll = Leaf::poll_through(this.leaf.as_ref(), cx, |cx| match timer {
+            Some(timer) => Pin::new(timer).poll(cx),
+            None => Poll::Ready(()),
         });
-        match Pin::new(timer).poll(cx) {
+        match poll {
             Poll::Ready(()) => {
                 // The timer fired: drop it now so our Drop does not count it twice.
-                self.timer = None;
+                this.timer = None;
                 ARMED.with(|armed| armed.set(armed.get().saturating_sub(1)));
+                if let Some(leaf) = this.leaf.take() {
+                    leaf.completed();
+                }
                 Poll::Ready(())
             }
             Poll::Pending => {

@@ -58,29 +58,6 @@ pub fn note_waiting(cause: Cause) {
     WAITING.with(|w| w.set(Some(cause)));
 }
 
-/// Awaits `future`, saying it waits for `cause` whenever it is Pending: for
-/// futures from other crates (a `JsFuture`, a channel receiver) that cannot
-/// call [`note_waiting`] themselves.
-///
-/// # Example
-/// ```no_run
-/// # async fn example(promise: js_sys::Promise) {
-/// use async_rust_lab::runtime::trace::{waiting_for, Cause};
-/// let value = waiting_for(Cause::Promise, wasm_bindgen_futures::JsFuture::from(promise)).await;
-/// # }
-/// ```
-pub async fn waiting_for<F: std::future::Future>(cause: Cause, future: F) -> F::Output {
-    let mut future = std::pin::pin!(future);
-    std::future::poll_fn(|cx| {
-        let poll = future.as_mut().poll(cx);
-        if poll.is_pending() {
-            note_waiting(cause);
-        }
-        poll
-    })
-    .await
-}
-
 /// Takes what the leaves polled since the last call said they wait for.
 pub(crate) fn take_waiting() -> Option<Cause> {
     WAITING.with(Cell::take)
@@ -89,6 +66,106 @@ pub(crate) fn take_waiting() -> Option<Cause> {
 /// Puts a cause back, for the task wrapped around this one.
 pub(crate) fn restore_waiting(cause: Option<Cause>) {
     WAITING.with(|w| w.set(cause));
+}
+
+/// What a node of a run's tree of futures is.
+///
+/// Tasks are the futures a lesson names with [`Run::task`](super::run::Run::task);
+/// the run and the combinators a lesson awaits are nodes too, and so is each
+/// leaf that waits on something outside Rust (a JS timer, a fetch, a Promise).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeKind {
+    /// The run itself: the future the export hands to the executor.
+    Run,
+    /// A named task of the lesson.
+    Task,
+    /// `futures::future::join`: polls every child until all are ready.
+    Join,
+    /// `join_all`: the same over a list.
+    JoinAll,
+    /// `try_join`: join that stops at the first `Err`.
+    TryJoin,
+    /// `futures::future::select`: the first child ready wins; the other is handed back.
+    Select,
+    /// `select_ok`: the first `Ok` wins; an `Err` drops only that child.
+    SelectOk,
+    /// A leaf waiting on a JS timer.
+    Timer,
+    /// A leaf waiting on a `fetch` response.
+    Fetch,
+    /// A leaf waiting on a JS Promise.
+    Promise,
+    /// A leaf waiting on a channel.
+    Channel,
+    /// A leaf waiting on a Web Worker's message.
+    Worker,
+}
+
+impl NodeKind {
+    /// The lowercase name the JS side sees.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NodeKind::Run => "run",
+            NodeKind::Task => "task",
+            NodeKind::Join => "join",
+            NodeKind::JoinAll => "join_all",
+            NodeKind::TryJoin => "try_join",
+            NodeKind::Select => "select",
+            NodeKind::SelectOk => "select_ok",
+            NodeKind::Timer => "timer",
+            NodeKind::Fetch => "fetch",
+            NodeKind::Promise => "promise",
+            NodeKind::Channel => "channel",
+            NodeKind::Worker => "worker",
+        }
+    }
+
+    /// Whether this is a leaf: it waits on JS and is never polled through a
+    /// traced wrapper, so its life is armed, fired, then completed or dropped.
+    pub fn is_leaf(self) -> bool {
+        matches!(
+            self,
+            NodeKind::Timer
+                | NodeKind::Fetch
+                | NodeKind::Promise
+                | NodeKind::Channel
+                | NodeKind::Worker
+        )
+    }
+
+    /// The leaf kind for what a future says it waits on, if it is a leaf.
+    pub fn leaf_for(cause: Cause) -> Option<NodeKind> {
+        match cause {
+            Cause::Timer => Some(NodeKind::Timer),
+            Cause::Fetch => Some(NodeKind::Fetch),
+            Cause::Promise => Some(NodeKind::Promise),
+            Cause::Channel => Some(NodeKind::Channel),
+            Cause::Worker => Some(NodeKind::Worker),
+            Cause::Itself | Cause::Unknown => None,
+        }
+    }
+}
+
+/// Where in the source a leaf was made: the line of its `.await` in the code
+/// that compiled, taken from `#[track_caller]`, not typed by hand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Site {
+    /// The file, as rustc names it (e.g. `src/lessons/sequence.rs`).
+    pub file: &'static str,
+    /// The line, counting from 1.
+    pub line: u32,
+}
+
+impl Site {
+    /// The caller's site: call it from a `#[track_caller]` function.
+    #[track_caller]
+    pub fn caller() -> Site {
+        let location = std::panic::Location::caller();
+        Site {
+            file: location.file(),
+            line: location.line(),
+        }
+    }
 }
 
 /// What happened, in an [`Event`].
@@ -118,6 +195,15 @@ pub enum EventKind {
     Completed,
     /// The task was dropped before it was ready: cancelled.
     Dropped,
+    /// A leaf began waiting on JS: a timer armed (due `due_ms` after the run
+    /// started), a request sent, a reaction registered on a Promise.
+    Armed {
+        /// When a timer is due; `None` for leaves with no due time.
+        due_ms: Option<f64>,
+    },
+    /// A leaf's JS side called back (the timer fired, the response or the
+    /// settlement arrived), just before it wakes its task.
+    Fired,
 }
 
 /// One event of a run's trace.
@@ -153,11 +239,17 @@ impl Outcome {
     }
 }
 
-/// A task's life in numbers, kept exact on every event.
+/// A node's life in numbers, kept exact on every event. Most nodes are the
+/// lesson's tasks; [`kind`](Self::kind) says which are the run, combinators
+/// and leaves.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaskSummary {
     /// The task's name, e.g. `"thread one"`.
     pub name: &'static str,
+    /// What this node is.
+    pub kind: NodeKind,
+    /// For a leaf, where in the source it was made (its `.await`).
+    pub site: Option<Site>,
     /// When it was first polled; `None` if never.
     pub start_ms: Option<f64>,
     /// When it became ready or was dropped; `None` while running.
@@ -233,7 +325,21 @@ impl Trace {
 
     /// The task being polled right now (innermost), if any.
     pub fn current(&self) -> Option<u32> {
+        self.polling
+            .iter()
+            .rev()
+            .copied()
+            .find(|&node| self.kind(node) == Some(NodeKind::Task))
+    }
+
+    /// The innermost node being polled, of any kind: a leaf made now is its child.
+    pub fn innermost(&self) -> Option<u32> {
         self.polling.last().copied()
+    }
+
+    /// What node `node` is.
+    pub fn kind(&self, node: u32) -> Option<NodeKind> {
+        self.tasks.get(node as usize).map(|s| s.kind)
     }
 
     fn push(&mut self, task: u32, kind: EventKind, t: f64) {
@@ -246,9 +352,22 @@ impl Trace {
 
     /// Records a new task; returns its index.
     pub fn created(&mut self, name: &'static str, t: f64) -> u32 {
+        self.created_node(name, NodeKind::Task, None, t)
+    }
+
+    /// Records a new node of any kind; a leaf also says where it was made.
+    pub fn created_node(
+        &mut self,
+        name: &'static str,
+        kind: NodeKind,
+        site: Option<Site>,
+        t: f64,
+    ) -> u32 {
         let task = u32::try_from(self.tasks.len()).unwrap_or(u32::MAX);
         self.tasks.push(TaskSummary {
             name,
+            kind,
+            site,
             start_ms: None,
             end_ms: None,
             outcome: Outcome::Running,
@@ -266,7 +385,14 @@ impl Trace {
 
     /// Records the start of a poll of `task`.
     pub fn poll_start(&mut self, task: u32, t: f64) {
-        let depth = u16::try_from(self.polling.len()).unwrap_or(u16::MAX);
+        // Depth counts tasks only: the run and the combinators around a task
+        // are not tasks, so a lesson's task polled by a join is still depth 0.
+        let tasks_on_stack = self
+            .polling
+            .iter()
+            .filter(|&&node| self.kind(node) == Some(NodeKind::Task))
+            .count();
+        let depth = u16::try_from(tasks_on_stack).unwrap_or(u16::MAX);
         self.polling.push(task);
         if let Some(s) = self.tasks.get_mut(task as usize) {
             s.start_ms.get_or_insert(t);
@@ -317,6 +443,39 @@ impl Trace {
         }
         self.push(task, EventKind::Woken { by }, t);
         by
+    }
+
+    /// A leaf began waiting on JS (see [`EventKind::Armed`]).
+    pub fn armed(&mut self, leaf: u32, due_ms: Option<f64>, t: f64) {
+        if let Some(s) = self.tasks.get_mut(leaf as usize) {
+            s.start_ms.get_or_insert(t);
+            s.pending_since = Some(t);
+        }
+        self.push(leaf, EventKind::Armed { due_ms }, t);
+    }
+
+    /// A leaf's JS side called back (see [`EventKind::Fired`]).
+    pub fn fired(&mut self, leaf: u32, t: f64) {
+        if let Some(s) = self.tasks.get_mut(leaf as usize) {
+            s.wakes += 1;
+        }
+        self.push(leaf, EventKind::Fired, t);
+    }
+
+    /// A leaf returned `Ready` to the future that polled it.
+    pub fn leaf_completed(&mut self, leaf: u32, t: f64) {
+        let Some(s) = self.tasks.get_mut(leaf as usize) else {
+            return;
+        };
+        if s.outcome != Outcome::Running {
+            return;
+        }
+        s.outcome = Outcome::Ready;
+        s.end_ms = Some(t);
+        if let Some(since) = s.pending_since.take() {
+            s.idle_ms += t - since;
+        }
+        self.push(leaf, EventKind::Completed, t);
     }
 
     /// Records that `task` was dropped; a drop after completion is not an event.

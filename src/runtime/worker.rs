@@ -20,7 +20,9 @@ use web_sys::{ErrorEvent, Event, MessageEvent, Worker, WorkerOptions, WorkerType
 
 use super::js_object::object;
 use super::js_text::describe;
+use super::leaf::waiting_for;
 use super::time::sleep;
+use super::trace::Cause;
 
 /// The worker script, relative to the page: the site keeps `worker.js` next to
 /// `index.html`, so this resolves correctly from whatever sub-path it is served.
@@ -187,7 +189,12 @@ impl WorkerThread {
                 name: self.name.clone(),
                 message: describe(&e, false),
             })?;
-        let reply = match future::select(self.inbox.next(), sleep(within_ms)).await {
+        let reply = match future::select(
+            waiting_for(Cause::Worker, self.inbox.next()),
+            sleep(within_ms),
+        )
+        .await
+        {
             Either::Left((Some(Ok(data)), _)) => data,
             Either::Left((Some(Err(message)), _)) => {
                 return Err(WorkerError::Failed {

@@ -1,0 +1,233 @@
+// @ts-check
+/**
+ * "See the machine": beside each card's timeline, the tree of futures, the
+ * executor's desk (the stack of polls, the ready queue, the microtasks and the
+ * JS timers) and the source with the `.await` where each task is suspended,
+ * all at the step the timeline's replay shows.
+ *
+ * Everything drawn here comes from `lab.tree(step, runId)` and
+ * `lab.queues(step, runId)`, which replay the run's own record in Rust: no
+ * state is kept or guessed here. The source is the file that compiled, copied
+ * into the site at build time (scripts/build.sh), fetched the first time a
+ * run is shown.
+ */
+import { el, formatMs } from './dom.js';
+import { setSourceLines } from './lab.js';
+
+/** @typedef {import('./pkg/async_rust_lab.js').FutureNode} FutureNode */
+/** @typedef {import('./pkg/async_rust_lab.js').MachineQueues} MachineQueues */
+/** @typedef {Pick<import('./lab.js').Lab, 'tree' | 'queues'>} MachineLab */
+
+/** Each source file's lines, by the name rustc gives it (`src/lessons/sequence.rs`). */
+/** @type {Map<string, string[]>} */
+const sources = new Map();
+/** @type {Map<string, Promise<string[] | null>>} */
+const loading = new Map();
+
+/**
+ * The lines of `file`, fetched once from the copy the build put beside the page.
+ * Only files under src/ are asked for: a site is rustc's own path.
+ * @param {string} file
+ */
+function loadSource(file) {
+  if (!/^src\/[a-z_/]+\.rs$/.test(file)) return Promise.resolve(null);
+  let pending = loading.get(file);
+  if (!pending) {
+    pending = fetch(new URL(`./${file}`, import.meta.url))
+      .then((response) => (response.ok ? response.text() : null))
+      .then((text) => {
+        if (text === null) return null;
+        const lines = text.split('\n');
+        sources.set(file, lines);
+        return lines;
+      })
+      .catch(() => null);
+    loading.set(file, pending);
+  }
+  return pending;
+}
+
+// lab.tree() in the console gets each site's text from the same copies.
+setSourceLines((file, line) => sources.get(file)?.[line - 1]);
+
+/** Words for a node's state, for people and screen readers. */
+const STATE_WORDS = /** @type {const} */ ({
+  created: 'created, never polled',
+  pending: 'pending',
+  woken: 'woken, waiting to be polled',
+  polling: 'being polled now',
+  ready: 'ready',
+  dropped: 'dropped unfinished',
+});
+
+/** @param {FutureNode} node @param {Map<number, FutureNode>} byId */
+function describeNode(node, byId) {
+  const parts = [`${node.name} (${node.kind}): ${STATE_WORDS[node.state]}`];
+  if (node.kind === 'timer' && node.dueMs !== undefined && (node.state === 'pending' || node.state === 'created')) {
+    parts.push(`due at +${formatMs(node.dueMs)}`);
+  }
+  if (node.waitsOn !== undefined) {
+    const leaf = byId.get(node.waitsOn);
+    if (leaf) parts.push(`waits on its ${leaf.kind}${leaf.dueMs !== undefined ? ` due at +${formatMs(leaf.dueMs)}` : ''}`);
+  }
+  if (node.at && node.kind !== 'timer' && node.kind !== 'fetch') parts.push(`at line ${node.at.line}`);
+  return parts.join(', ');
+}
+
+/** @param {FutureNode[]} nodes @param {Map<number, FutureNode>} [into] */
+function index(nodes, into = new Map()) {
+  for (const node of nodes) {
+    into.set(node.id, node);
+    index(node.children, into);
+  }
+  return into;
+}
+
+/** A nested list: plain lists read well with a screen reader and need no keyboard model. */
+/** @param {FutureNode[]} nodes @param {Map<number, FutureNode>} byId */
+function treeList(nodes, byId) {
+  return el('ul', { class: 'future-tree' }, ...nodes.map((node) => {
+    const item = el('li', { class: `future state-${node.state} kind-${node.kind}`, attrs: { 'data-node': String(node.id), 'data-state': node.state } },
+      el('span', { class: 'future-label', text: describeNode(node, byId) }));
+    if (node.children.length) item.append(treeList(node.children, byId));
+    return item;
+  }));
+}
+
+/**
+ * One tray of the desk.
+ * @param {string} title
+ * @param {string} role
+ * @param {string[]} items
+ * @param {string} empty what an empty tray means
+ */
+function tray(title, role, items, empty) {
+  return el('section', { class: 'tray', attrs: { 'data-role': role, 'aria-label': title } },
+    el('h4', { text: title }),
+    items.length
+      ? el('ol', {}, ...items.map((text) => el('li', { text })))
+      : el('p', { class: 'tray-empty', text: empty }));
+}
+
+/** @param {MachineQueues} queues */
+function desk(queues) {
+  const stack = queues.stack.length
+    ? ['the executor (wasm-bindgen-futures) polls', ...queues.stack.map((entry) => `${entry.name} polls`)]
+    : [];
+  return el('div', { class: 'desk', attrs: { 'data-role': 'desk' } },
+    tray('Polling now (the stack, outermost first)', 'stack', stack, 'Nothing: the thread is free for the browser.'),
+    tray('Ready queue (woken, not yet polled)', 'ready', queues.ready.map((entry) => entry.name), 'Empty.'),
+    tray('Microtasks the lab has queued', 'microtasks', queues.microtasks.map((m) => m.what), 'None.'),
+    tray('JS timers the lab armed', 'timers', queues.timers.map((timer) => {
+      const when = timer.atMs === undefined ? '' : ` at +${formatMs(timer.atMs)}`;
+      return `${timer.owner}'s timer, due +${formatMs(timer.dueMs)}: ${timer.state}${when}`;
+    }), 'None yet.'));
+}
+
+/**
+ * The source files the tree's tasks wait in, each line numbered, the lines
+ * where a task is suspended marked with the tasks' names.
+ * @param {FutureNode[]} roots
+ */
+async function sourceView(roots) {
+  /** @type {Map<string, Map<number, string[]>>} file -> line -> tasks suspended there */
+  const suspended = new Map();
+  const visit = (/** @type {FutureNode} */ node) => {
+    if (node.kind === 'task' && node.at && (node.state === 'pending' || node.state === 'woken')) {
+      const lines = suspended.get(node.at.file) ?? new Map();
+      lines.set(node.at.line, [...(lines.get(node.at.line) ?? []), node.name]);
+      suspended.set(node.at.file, lines);
+    }
+    node.children.forEach(visit);
+  };
+  roots.forEach(visit);
+  const views = [];
+  for (const [file, marks] of suspended) {
+    const lines = await loadSource(file);
+    if (!lines) continue;
+    const first = Math.max(1, Math.min(...marks.keys()) - 4);
+    const last = Math.min(lines.length, Math.max(...marks.keys()) + 4);
+    const code = el('code');
+    for (let n = first; n <= last; n += 1) {
+      const who = marks.get(n);
+      code.append(el('span', {
+        class: who ? 'source-line await-here' : 'source-line',
+        attrs: who ? { 'data-line': String(n), 'data-suspended': who.join(', ') } : { 'data-line': String(n) },
+      },
+      el('span', { class: 'line-number', text: String(n).padStart(3, ' ') }),
+      document.createTextNode(` ${lines[n - 1] ?? ''}`),
+      ...(who ? [el('span', { class: 'suspended-note', text: `  ← ${who.join(', ')} suspended here` })] : [])));
+      code.append('\n');
+    }
+    views.push(el('figure', { class: 'source', attrs: { 'data-role': 'await-source', 'data-file': file } },
+      el('figcaption', { text: `${file}, the file that compiled: where each task waits` }),
+      el('pre', { attrs: { tabindex: '0' } }, code)));
+  }
+  return views;
+}
+
+/** @param {FutureNode | undefined} root @param {number | null} bytes */
+function futureState(root, bytes) {
+  if (!root) return '';
+  const state = root.state === 'created' ? 'unresumed'
+    : root.state === 'ready' ? 'returned'
+      : root.state === 'dropped' ? 'dropped'
+        : root.at ? `suspended at the .await on line ${root.at.line}` : 'suspended';
+  return `The run's top-level future: ${bytes === null ? 'size unknown' : `${bytes} bytes (size_of_val)`}, ${state}.`;
+}
+
+/**
+ * Adds the machine panel to every card whose timeline replays a run, and
+ * redraws it at each step of the replay.
+ * @param {ParentNode} root
+ * @param {MachineLab} lab
+ */
+export function mountMachineViews(root, lab) {
+  /** @type {Map<number, number | null>} each run's future size, from its report */
+  const futureBytes = new Map();
+  globalThis.addEventListener('lab:run-end', (event) => {
+    const report = /** @type {CustomEvent<import('./pkg/async_rust_lab.js').RunReport>} */ (event).detail;
+    futureBytes.set(report.id, report.futureBytes);
+  });
+  /** @type {WeakMap<Element, number>} the latest draw asked of each card, so a slow source fetch cannot draw over a newer step */
+  const generation = new WeakMap();
+
+  root.addEventListener('lab:step', async (event) => {
+    const { runId, step } = /** @type {CustomEvent<{ runId: number, step: number }>} */ (event).detail;
+    const figure = /** @type {Element} */ (event.target).closest('[data-role="timeline"]');
+    if (!figure) return;
+    let panel = figure.parentElement?.querySelector('[data-role="machine"]');
+    if (!panel) {
+      panel = el('section', { class: 'machine', attrs: { 'data-role': 'machine', 'aria-label': 'The machine at this step' } });
+      figure.after(panel);
+    }
+    const mine = (generation.get(panel) ?? 0) + 1;
+    generation.set(panel, mine);
+    let roots;
+    let queues;
+    try {
+      roots = lab.tree(step, runId);
+      queues = lab.queues(step, runId);
+    } catch {
+      // The run is no longer kept (eight newer runs since): say so rather than draw a stale picture.
+      panel.replaceChildren(el('p', { text: 'This run is no longer kept: run it again to see its machine.' }));
+      return;
+    }
+    const byId = index(roots);
+    const views = await sourceView(roots);
+    if (generation.get(panel) !== mine) return;
+    const panelEl = /** @type {HTMLElement} */ (panel);
+    panelEl.dataset.step = String(step);
+    panelEl.dataset.runId = String(runId);
+    panel.replaceChildren(
+      el('h3', { text: `The machine at +${formatMs(queues.t)} (step ${step + 1})` }),
+      el('p', { class: 'future-size', attrs: { 'data-role': 'future-size' }, text: futureState(roots[0], futureBytes.get(runId) ?? null) }),
+      el('div', { class: 'machine-grid' },
+        el('section', { class: 'tree-view', attrs: { 'data-role': 'future-tree', 'aria-label': 'The tree of futures' } },
+          el('h4', { text: 'The tree of futures' }), treeList(roots, byId)),
+        desk(queues)),
+      ...views,
+      el('p', { class: 'machine-note', text: 'Derived from the run\'s record only: polls, wakes, timers armed, fired and cleared. wasm-bindgen-futures\' own queue is not visible from Rust: a queued executor run is inferred from the wake of the run\'s future.' }),
+    );
+  });
+}
