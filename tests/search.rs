@@ -109,7 +109,8 @@ async fn fallback_moves_on_only_after_a_failure() {
     assert_eq!(found.source, "first");
     assert_eq!(found.body, FIGURES);
     // The third source is never asked at all.
-    let names: Vec<_> = run.finish().tasks.iter().map(|t| t.name).collect();
+    let report = run.finish();
+    let names: Vec<_> = report.task_summaries().iter().map(|t| t.name).collect();
     assert_eq!(names, ["gone", "first"]);
 }
 
@@ -127,7 +128,8 @@ async fn sequential_asks_every_source_one_after_the_other() {
         .map(|a| (a.source, a.result.is_ok()))
         .collect();
     assert_eq!(asked, [("a", true), ("b", false), ("c", true)]);
-    let tasks = run.finish().tasks;
+    let report = run.finish();
+    let tasks = report.task_summaries();
     for pair in tasks.windows(2) {
         assert!(pair[1].start_ms.unwrap() >= pair[0].end_ms.unwrap());
     }
@@ -141,7 +143,8 @@ async fn race_takes_the_first_answer_not_the_first_failure() {
     assert_eq!(found.source, "ok");
     // The data: URL usually answers before the server's 404, and then the 404
     // request is the loser, dropped; either way nothing is left running.
-    let tasks = run.finish().tasks;
+    let report = run.finish();
+    let tasks = report.task_summaries();
     assert_eq!(tasks[1].outcome, Outcome::Ready);
     assert_ne!(tasks[0].outcome, Outcome::Running);
     assert_eq!(requests_in_flight(), 0);

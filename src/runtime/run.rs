@@ -30,6 +30,17 @@ pub struct Line {
     pub thread: Option<String>,
 }
 
+impl Report {
+    /// The lesson's tasks alone, in the order made: the run, its combinators
+    /// and its leaves left out, as the timeline draws them.
+    pub fn task_summaries(&self) -> Vec<&TaskSummary> {
+        self.tasks
+            .iter()
+            .filter(|s| s.kind == NodeKind::Task)
+            .collect()
+    }
+}
+
 /// Receives a run's events as they happen. The JS edge implements it to echo
 /// lines to the devtools console and to the page.
 pub trait Observer {
