@@ -95,44 +95,84 @@ function treeList(nodes, byId) {
 }
 
 /**
- * One tray of the desk.
+ * One tray of the desk. Each item has a key; an item whose key was not in
+ * this tray at the step drawn before is marked as arriving, so it can slide
+ * in (only where motion is welcome: style.css).
  * @param {string} title
  * @param {string} role
- * @param {string[]} items
+ * @param {{ key: string, text: string, state?: string }[]} items
  * @param {string} empty what an empty tray means
+ * @param {Set<string> | undefined} before the keys this tray showed at the previous draw
  */
-function tray(title, role, items, empty) {
+function tray(title, role, items, empty, before) {
   return el('section', { class: 'tray', attrs: { 'data-role': role, 'aria-label': title } },
     el('h4', { text: title }),
     items.length
-      ? el('ol', {}, ...items.map((text) => el('li', { text })))
+      ? el('ol', {}, ...items.map(({ key, text, state }) => el('li', {
+        text,
+        class: [before && !before.has(key) ? 'arriving' : '', state ? `tray-${state}` : ''].join(' ').trim(),
+        attrs: { 'data-key': key },
+      })))
       : el('p', { class: 'tray-empty', text: empty }));
 }
 
-/** @param {MachineQueues} queues */
-function desk(queues) {
+/**
+ * The executor's desk at a step: what is being polled, what is ready, what
+ * waits and on whom, what the lab queued as microtasks, and its JS timers.
+ * @param {FutureNode[]} roots
+ * @param {Map<number, FutureNode>} byId
+ * @param {MachineQueues} queues
+ * @param {Map<string, Set<string>>} [before] each tray's keys at the previous draw
+ */
+function desk(roots, byId, queues, before) {
   const stack = queues.stack.length
-    ? ['the executor (wasm-bindgen-futures) polls', ...queues.stack.map((entry) => `${entry.name} polls`)]
+    ? [{ key: 'executor', text: 'the executor (wasm-bindgen-futures)' },
+      ...queues.stack.map((entry) => ({ key: String(entry.id), text: entry.name }))]
     : [];
-  return el('div', { class: 'desk', attrs: { 'data-role': 'desk' } },
-    tray('Polling now (the stack, outermost first)', 'stack', stack, 'Nothing: the thread is free for the browser.'),
-    tray('Ready queue (woken, not yet polled)', 'ready', queues.ready.map((entry) => entry.name), 'Empty.'),
-    tray('Microtasks the lab has queued', 'microtasks', queues.microtasks.map((m) => m.what), 'None.'),
+  const waiting = [...byId.values()]
+    .filter((node) => node.kind === 'task' && node.state === 'pending')
+    .map((node) => {
+      const leaf = node.waitsOn === undefined ? undefined : byId.get(node.waitsOn);
+      const holder = !leaf ? 'a future it polls holds its waker'
+        : leaf.kind === 'timer' ? `its timer (due +${formatMs(leaf.dueMs ?? 0)}) holds its waker`
+          : `its ${leaf.kind} holds its waker`;
+      return { key: String(node.id), text: `${node.name}: ${holder}` };
+    });
+  const trays = [
+    tray('Polling now (the stack, outermost first)', 'stack', stack, 'Nothing: the thread is free for the browser.', before?.get('stack')),
+    tray('Ready queue (woken, not yet polled)', 'ready', queues.ready.map((entry) => ({ key: String(entry.id), text: entry.name })), 'Empty.', before?.get('ready')),
+    tray('Waiting (pending, and who holds the waker)', 'waiting', waiting, 'No task is waiting.', before?.get('waiting')),
+    tray('Microtasks the lab has queued', 'microtasks', queues.microtasks.map((m) => ({ key: `${m.kind}${m.id ?? ''}`, text: m.what })), 'None.', before?.get('microtasks')),
     tray('JS timers the lab armed', 'timers', queues.timers.map((timer) => {
       const when = timer.atMs === undefined ? '' : ` at +${formatMs(timer.atMs)}`;
-      return `${timer.owner}'s timer, due +${formatMs(timer.dueMs)}: ${timer.state}${when}`;
-    }), 'None yet.'));
+      return { key: String(timer.id), text: `${timer.owner}'s timer, due +${formatMs(timer.dueMs)}: ${timer.state}${when}`, state: timer.state };
+    }), 'None yet.', before?.get('timers')),
+  ];
+  return el('div', { class: 'desk', attrs: { 'data-role': 'desk' } }, ...trays);
+}
+
+/** The keys each tray of `panel` shows now. @param {Element} panel */
+function trayKeys(panel) {
+  const keys = new Map();
+  for (const tray of panel.querySelectorAll('.tray[data-role]')) {
+    keys.set(/** @type {HTMLElement} */ (tray).dataset.role, new Set([...tray.querySelectorAll('li[data-key]')].map((li) => /** @type {HTMLElement} */ (li).dataset.key)));
+  }
+  return keys;
 }
 
 /**
- * The source files the tree's tasks wait in, each line numbered, the lines
- * where a task is suspended marked with the tasks' names.
+ * The source around every leaf the run has made so far (each leaf's site is
+ * the line of its `.await`), each line numbered, the lines where a task is
+ * suspended now marked with the tasks' names.
  * @param {FutureNode[]} roots
  */
 async function sourceView(roots) {
   /** @type {Map<string, Map<number, string[]>>} file -> line -> tasks suspended there */
   const suspended = new Map();
+  /** @type {Map<string, Set<number>>} file -> lines of every leaf made so far */
+  const sites = new Map();
   const visit = (/** @type {FutureNode} */ node) => {
+    if (node.at) sites.set(node.at.file, (sites.get(node.at.file) ?? new Set()).add(node.at.line));
     if (node.kind === 'task' && node.at && (node.state === 'pending' || node.state === 'woken')) {
       const lines = suspended.get(node.at.file) ?? new Map();
       lines.set(node.at.line, [...(lines.get(node.at.line) ?? []), node.name]);
@@ -142,16 +182,17 @@ async function sourceView(roots) {
   };
   roots.forEach(visit);
   const views = [];
-  for (const [file, marks] of suspended) {
+  for (const [file, lineSet] of sites) {
     const lines = await loadSource(file);
     if (!lines) continue;
-    const first = Math.max(1, Math.min(...marks.keys()) - 4);
-    const last = Math.min(lines.length, Math.max(...marks.keys()) + 4);
+    const marks = suspended.get(file) ?? new Map();
+    const first = Math.max(1, Math.min(...lineSet) - 4);
+    const last = Math.min(lines.length, Math.max(...lineSet) + 3);
     const code = el('code');
     for (let n = first; n <= last; n += 1) {
       const who = marks.get(n);
       code.append(el('span', {
-        class: who ? 'source-line await-here' : 'source-line',
+        class: who ? 'source-line await-here' : lineSet.has(n) ? 'source-line await-site' : 'source-line',
         attrs: who ? { 'data-line': String(n), 'data-suspended': who.join(', ') } : { 'data-line': String(n) },
       },
       el('span', { class: 'line-number', text: String(n).padStart(3, ' ') }),
@@ -159,11 +200,32 @@ async function sourceView(roots) {
       ...(who ? [el('span', { class: 'suspended-note', text: `  ← ${who.join(', ')} suspended here` })] : [])));
       code.append('\n');
     }
+    const waiting = [...marks.values()].flat();
     views.push(el('figure', { class: 'source', attrs: { 'data-role': 'await-source', 'data-file': file } },
-      el('figcaption', { text: `${file}, the file that compiled: where each task waits` }),
-      el('pre', { attrs: { tabindex: '0' } }, code)));
+      el('figcaption', {
+        text: `${file}, the file that compiled, around each .await this run reached: `
+          + (waiting.length ? `${waiting.join(' and ')} ${waiting.length === 1 ? 'is' : 'are'} suspended at the marked line.` : 'no task is suspended at this step.'),
+      }),
+      el('pre', { attrs: { tabindex: '0', 'aria-label': `${file}, lines ${first} to ${last}` } }, code)));
   }
   return views;
+}
+
+/**
+ * Marks the card's printed lines by the step's time: those printed by then,
+ * and the newest of them, which this step (or the last before it) printed.
+ * @param {Element | null} card
+ * @param {number[]} printedAt each line's time, in the order printed
+ * @param {number} t
+ */
+function markPrinted(card, printedAt, t) {
+  const items = card?.querySelectorAll('[data-role="lines"] > li') ?? [];
+  if (items.length !== printedAt.length) return;
+  const newest = printedAt.findLastIndex((at) => at <= t);
+  items.forEach((item, i) => {
+    item.classList.toggle('line-later', printedAt[i] > t);
+    item.classList.toggle('line-now', i === newest);
+  });
 }
 
 /** @param {FutureNode | undefined} root @param {number | null} bytes */
@@ -183,11 +245,13 @@ function futureState(root, bytes) {
  * @param {MachineLab} lab
  */
 export function mountMachineViews(root, lab) {
-  /** @type {Map<number, number | null>} each run's future size, from its report */
-  const futureBytes = new Map();
+  /** @type {Map<number, { bytes: number | null, printedAt: number[] }>} what each run's report says that the record does not */
+  const runs = new Map();
   globalThis.addEventListener('lab:run-end', (event) => {
     const report = /** @type {CustomEvent<import('./pkg/async_rust_lab.js').RunReport>} */ (event).detail;
-    futureBytes.set(report.id, report.futureBytes);
+    runs.set(report.id, { bytes: report.futureBytes, printedAt: report.lines.map((line) => line.atMs) });
+    // Eight runs are kept in Rust; keep no more here.
+    for (const id of runs.keys()) if (runs.size > 8) runs.delete(id);
   });
   /** @type {WeakMap<Element, number>} the latest draw asked of each card, so a slow source fetch cannot draw over a newer step */
   const generation = new WeakMap();
@@ -214,18 +278,21 @@ export function mountMachineViews(root, lab) {
       return;
     }
     const byId = index(roots);
+    markPrinted(figure.parentElement, runs.get(runId)?.printedAt ?? [], queues.t);
     const views = await sourceView(roots);
     if (generation.get(panel) !== mine) return;
     const panelEl = /** @type {HTMLElement} */ (panel);
+    const sameRun = panelEl.dataset.runId === String(runId);
+    const before = trayKeys(panel);
     panelEl.dataset.step = String(step);
     panelEl.dataset.runId = String(runId);
     panel.replaceChildren(
       el('h3', { text: `The machine at +${formatMs(queues.t)} (step ${step + 1})` }),
-      el('p', { class: 'future-size', attrs: { 'data-role': 'future-size' }, text: futureState(roots[0], futureBytes.get(runId) ?? null) }),
+      el('p', { class: 'future-size', attrs: { 'data-role': 'future-size' }, text: futureState(roots[0], runs.get(runId)?.bytes ?? null) }),
       el('div', { class: 'machine-grid' },
         el('section', { class: 'tree-view', attrs: { 'data-role': 'future-tree', 'aria-label': 'The tree of futures' } },
           el('h4', { text: 'The tree of futures' }), treeList(roots, byId)),
-        desk(queues)),
+        desk(roots, byId, queues, sameRun ? before : undefined)),
       ...views,
       el('p', { class: 'machine-note', text: 'Derived from the run\'s record only: polls, wakes, timers armed, fired and cleared. wasm-bindgen-futures\' own queue is not visible from Rust: a queued executor run is inferred from the wake of the run\'s future.' }),
     );
