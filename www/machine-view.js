@@ -105,7 +105,7 @@ function treeList(nodes, byId) {
  * @param {Set<string> | undefined} before the keys this tray showed at the previous draw
  */
 function tray(title, role, items, empty, before) {
-  return el('section', { class: 'tray', attrs: { 'data-role': role, 'aria-label': title } },
+  return el('div', { class: 'tray', attrs: { 'data-role': role } },
     el('h4', { text: title }),
     items.length
       ? el('ol', {}, ...items.map(({ key, text, state }) => el('li', {
@@ -262,7 +262,9 @@ export function mountMachineViews(root, lab) {
     if (!figure) return;
     let panel = figure.parentElement?.querySelector('[data-role="machine"]');
     if (!panel) {
-      panel = el('section', { class: 'machine', attrs: { 'data-role': 'machine', 'aria-label': 'The machine at this step' } });
+      // A group, not a section: a landmark per card would crowd the page's landmarks.
+      const cardTitle = figure.closest('.card')?.querySelector('h2')?.textContent ?? 'this card';
+      panel = el('div', { class: 'machine', attrs: { 'data-role': 'machine', role: 'group', 'aria-label': `The machine at this step: ${cardTitle}` } });
       figure.after(panel);
     }
     const mine = (generation.get(panel) ?? 0) + 1;
@@ -290,7 +292,7 @@ export function mountMachineViews(root, lab) {
       el('h3', { text: `The machine at +${formatMs(queues.t)} (step ${step + 1})` }),
       el('p', { class: 'future-size', attrs: { 'data-role': 'future-size' }, text: futureState(roots[0], runs.get(runId)?.bytes ?? null) }),
       el('div', { class: 'machine-grid' },
-        el('section', { class: 'tree-view', attrs: { 'data-role': 'future-tree', 'aria-label': 'The tree of futures' } },
+        el('div', { class: 'tree-view', attrs: { 'data-role': 'future-tree' } },
           el('h4', { text: 'The tree of futures' }), treeList(roots, byId)),
         desk(roots, byId, queues, sameRun ? before : undefined)),
       ...views,
