@@ -7,49 +7,58 @@ use wasm_bindgen::prelude::*;
 
 use super::args::{arg_value, to_js_error, Millis};
 use super::report::{kept_run_ids, with_report, RUNS_KEPT};
-use crate::runtime::args::{ArgValue, WholeNumber};
+use crate::runtime::args::{js_number, ArgValue, WholeNumber};
 use crate::runtime::js_object::set;
 use crate::runtime::machine::{machine_at, Machine, Node, Queues};
 use crate::runtime::run::Report;
-use crate::runtime::trace::Site;
+use crate::runtime::trace::{Site, DEFAULT_CAP};
 
-/// The most steps a run records (its trace cap), so the largest valid step.
-const MAX_STEP: u32 = 1_000_000;
+/// The largest step of any run: a run records at most its trace cap of events.
+const MAX_STEP: u32 = (DEFAULT_CAP - 1) as u32;
+
+const RUN_ID: WholeNumber = WholeNumber {
+    name: "runId",
+    unit: "",
+    min: 1,
+    max: u32::MAX,
+    default: 1,
+};
 
 /// Reads `step` (default: the end) and `runId` (default: the last run), and
-/// replays that run to that step.
+/// replays that run to that step. Each argument's type and range is checked
+/// before any run is looked up, so a bad one is named whatever the runs kept.
 fn machine(
     step: Option<Millis>,
     run_id: Option<Millis>,
 ) -> Result<(Machine, Vec<&'static str>), JsValue> {
+    let any_step = WholeNumber {
+        name: "step",
+        unit: "",
+        min: 0,
+        max: MAX_STEP,
+        default: MAX_STEP,
+    };
+    let step = match arg_value(step.as_ref()) {
+        ArgValue::Undefined | ArgValue::Null => None,
+        value => Some(any_step.check(value).map_err(to_js_error)?),
+    };
     let id = match arg_value(run_id.as_ref()) {
         ArgValue::Undefined | ArgValue::Null => None,
-        value => Some(
-            WholeNumber {
-                name: "runId",
-                unit: "",
-                min: 1,
-                max: u32::MAX,
-                default: 1,
-            }
-            .check(value)
-            .map_err(to_js_error)?,
-        ),
+        ArgValue::Number(n) => Some(kept_run(n)?),
+        // Not a number at all: the usual TypeError.
+        value => Some(RUN_ID.check(value).map_err(to_js_error)?),
     };
-    let step_value = arg_value(step.as_ref());
     let replay = |report: &Report| -> Result<(Machine, Vec<&'static str>), JsValue> {
         let last = u32::try_from(report.events.len().saturating_sub(1)).unwrap_or(MAX_STEP);
-        let at = match step_value {
-            ArgValue::Undefined | ArgValue::Null => last,
-            value => WholeNumber {
-                name: "step",
-                unit: "",
-                min: 0,
-                max: last,
-                default: last,
-            }
-            .check(value)
-            .map_err(to_js_error)?,
+        let at = match step {
+            None => last,
+            Some(step) if step <= last => step,
+            Some(step) => return Err(RangeError::new(&format!(
+                "step must be a whole number from 0 to {last}: run {} has {} steps (got {step})",
+                report.info.id,
+                report.events.len()
+            ))
+            .into()),
         };
         let names = report.tasks.iter().map(|t| t.name).collect();
         Ok((
@@ -57,23 +66,38 @@ fn machine(
             names,
         ))
     };
-    match with_report(id, replay) {
-        Some(result) => result,
-        None => {
-            let kept = kept_run_ids();
-            let message = match (id, kept.first(), kept.last()) {
-                (_, None, _) | (_, _, None) => {
-                    "no run has finished yet: run a lesson first, e.g. await lab.concurrent()"
-                        .to_owned()
-                }
-                (Some(id), Some(first), Some(last)) => format!(
-                    "runId {id} is not kept: the last {RUNS_KEPT} runs are, ids {first} to {last}"
-                ),
-                (None, Some(_), Some(_)) => "no run has finished yet".to_owned(),
-            };
-            Err(RangeError::new(&message).into())
-        }
+    // A kept id was checked above, and a run kept then is kept now: nothing
+    // runs in between. Only "no run yet" is left.
+    with_report(id, replay).unwrap_or_else(|| {
+        Err(RangeError::new(
+            "no run has finished yet: run a lesson first, e.g. await lab.concurrent()",
+        )
+        .into())
+    })
+}
+
+/// The run id `n`, if it is one of the runs kept. The error lists the ids
+/// kept rather than a range: they need not be consecutive (a run that never
+/// finished is never kept).
+fn kept_run(n: f64) -> Result<u32, JsValue> {
+    let kept = kept_run_ids();
+    if let Some(id) = kept.iter().copied().find(|&id| f64::from(id) == n) {
+        return Ok(id);
     }
+    let listed: Vec<String> = kept.iter().map(u32::to_string).collect();
+    let message = if kept.is_empty() {
+        format!(
+            "runId must be the id of a finished run, and none has finished yet (got {})",
+            js_number(n)
+        )
+    } else {
+        format!(
+            "runId must be the id of one of the last {RUNS_KEPT} runs, which are kept: {} (got {})",
+            listed.join(", "),
+            js_number(n)
+        )
+    };
+    Err(RangeError::new(&message).into())
 }
 
 fn site_to_js(site: Site) -> JsValue {
