@@ -40,8 +40,9 @@ pub(crate) fn start_run(
 }
 
 /// Installs, once, a panic hook that logs the panic with its stack and then
-/// dispatches `lab:panic` on `globalThis` with the message as its detail. A
-/// panic aborts the instance (a `RuntimeError: unreachable` follows at once);
+/// dispatches `lab:panic` on `globalThis` with the message as its detail.
+/// Under `panic = "abort"`, the default for this target, a panic aborts the
+/// instance (a `RuntimeError: unreachable` follows at once);
 /// the event tells the page why, so it can say so and start a fresh instance.
 ///
 /// The log is what `console_error_panic_hook` writes (the message, then the JS

@@ -32,7 +32,8 @@ pub enum Mode {
     Sequential,
     /// Ask one; ask the next only if it failed.
     Fallback,
-    /// Ask all at once; the first answer wins and the others are aborted.
+    /// Ask all at once; the first successful answer wins (a failure that
+    /// comes first is skipped) and the others are aborted.
     Race,
     /// Ask all at once, wait for every one, and compare the answers.
     All,
