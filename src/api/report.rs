@@ -270,7 +270,7 @@ export interface PrintedLine {
   atMs: number;
   /** The task being polled when it was printed, or null outside any task. */
   task: string | null;
-  /** The thread that printed it: "main" (the page's), or a Web Worker's name such as "worker 3". */
+  /** "main" (the page's thread), or for a line a Web Worker sent back, that worker's name, such as "worker 3": the thread that slept before it. The main thread prints a worker's line when its reply arrives. */
   thread: string;
 }
 

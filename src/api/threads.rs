@@ -263,7 +263,7 @@ pub fn worker_job(
             // The page's thread would never come back: no event loop, no page.
             if current_thread() == MAIN_THREAD {
                 return Err(js_sys::TypeError::new(
-                    "job.kind \"block_on_timer\" runs only on a Web Worker: on the page's main thread it would block forever",
+                    "job.kind \"block_on_timer\" (block_on over a timer of job.n ms) runs only on a Web Worker: on the page's main thread it would block forever",
                 )
                 .into());
             }
