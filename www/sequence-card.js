@@ -34,11 +34,17 @@ function consoleCall({ mode, args }) {
 function watchFrames() {
   /** @type {number[]} */
   const times = [];
+  /** @type {(value?: unknown) => void} */
+  let drawn = () => {};
+  const firstFrame = new Promise((resolve) => { drawn = resolve; });
   let request = requestAnimationFrame(function frame(at) {
     times.push(at);
+    drawn();
     request = requestAnimationFrame(frame);
   });
   return {
+    /** Resolves at the first frame: a freeze before it would go unmeasured. */
+    firstFrame,
     /** @returns {Promise<{ dropped: number, longestMs: number }>} after one more frame */
     async stop() {
       await new Promise((resolve) => requestAnimationFrame(resolve));
@@ -105,6 +111,7 @@ export function mountSequenceCard(card, lab) {
     frames.hidden = true;
     const watch = block ? watchFrames() : null;
     try {
+      await watch?.firstFrame;
       if (mode === 'compare') {
         await runCompare();
       } else if (mode === 'race-finish') {
