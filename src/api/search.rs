@@ -1,4 +1,4 @@
-//! Export of the search lesson: `searchStats(mode, { timeoutMs, slowMs })`.
+//! Export of the search lesson: `searchStats(mode, { timeoutMs, slowMs, hedgeMs })`.
 
 use futures::future::{self, Either};
 use futures::FutureExt;

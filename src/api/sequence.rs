@@ -1,4 +1,6 @@
-//! Exports of the sequence lesson: `sequential`, `concurrent` and `race`.
+//! Exports of the sequence lesson: `sequential`, `concurrent` and `race`, each
+//! with `{ blocking }` (sleep by blocking the thread), and `race` with
+//! `{ finishLoser }` (poll the loser to completion after the race).
 
 use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
