@@ -151,6 +151,23 @@ async fn race_takes_the_first_answer_not_the_first_failure() {
 }
 
 #[wasm_bindgen_test]
+async fn hedged_moves_on_at_once_after_a_failure_and_stops_at_the_first_success() {
+    let run = run("hedged");
+    // A failure, then an answer, then a source never asked: with a hedge of a
+    // minute, only a failure can have moved the search on to the second.
+    let sources = [gone("gone"), answering("ok", FIGURES), gone("unasked")];
+    let found = search(&run, Mode::Hedged { hedge_ms: 60_000 }, &sources, 5_000)
+        .await
+        .unwrap();
+    assert_eq!(found.source, "ok");
+    let tasks = run.finish().tasks;
+    let names: Vec<_> = tasks.iter().map(|t| t.name).collect();
+    assert_eq!(names, ["gone", "ok"]);
+    assert!(tasks[1].start_ms.unwrap() >= tasks[0].end_ms.unwrap());
+    assert_eq!(requests_in_flight(), 0);
+}
+
+#[wasm_bindgen_test]
 async fn all_compares_every_answer() {
     let same = search(
         &run("all"),
@@ -175,7 +192,13 @@ async fn all_compares_every_answer() {
 
 #[wasm_bindgen_test]
 async fn when_every_source_fails_each_mode_says_why() {
-    for mode in [Mode::Sequential, Mode::Fallback, Mode::Race, Mode::All] {
+    for mode in [
+        Mode::Sequential,
+        Mode::Fallback,
+        Mode::Race,
+        Mode::All,
+        Mode::Hedged { hedge_ms: 50 },
+    ] {
         let error = search(&run("fail"), mode, &[gone("x"), gone("y")], 5_000)
             .await
             .unwrap_err();

@@ -188,3 +188,20 @@ async fn the_async_fn_and_the_chunks_count_the_same_primes_and_only_the_chunks_y
     );
     assert!(chunks > 1.0, "{chunks} chunks in {job_ms} ms");
 }
+
+#[wasm_bindgen_test]
+fn block_on_runs_a_future_that_wakes_itself_to_the_end_on_this_thread() {
+    let (value, polls) = async_rust_lab::lessons::threads::block_on_channel(42);
+    assert_eq!(value, Some(42));
+    // Pending once (the sender yields), woken from inside, then Ready.
+    assert!(polls >= 2, "{polls} polls");
+}
+
+#[wasm_bindgen_test]
+fn the_main_thread_refuses_a_block_on_that_would_never_return() {
+    let job = Object::new();
+    Reflect::set(&job, &"kind".into(), &"block_on_timer".into()).unwrap();
+    Reflect::set(&job, &"n".into(), &1.into()).unwrap();
+    let error = worker_job(job.into()).unwrap_err();
+    assert!(error.is_instance_of::<js_sys::TypeError>());
+}

@@ -218,3 +218,40 @@ async fn bad_arguments_reject_with_a_type_or_range_error_naming_the_parameter() 
         Some("thread one")
     );
 }
+
+fn blocking_options() -> JsValue {
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"blocking".into(), &true.into()).unwrap();
+    options.into()
+}
+
+#[wasm_bindgen_test]
+async fn blocking_join_runs_in_argument_order_one_poll_each_in_the_sum() {
+    let result = concurrent(
+        ms(60.0),
+        ms(20.0),
+        Some(blocking_options().unchecked_into()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(lines(result), ["thread one", "thread two"]);
+    let report = last_run();
+    assert!(get(&report, "totalMs").as_f64().unwrap() >= 79.0);
+    for task in Array::from(&get(&report, "tasks")).iter() {
+        assert_eq!(get(&task, "polls").as_f64(), Some(1.0));
+    }
+}
+
+#[wasm_bindgen_test]
+async fn blocking_race_has_nothing_to_cancel_the_second_is_never_polled() {
+    let winner = race(ms(30.0), ms(0.0), Some(blocking_options().unchecked_into()))
+        .await
+        .unwrap();
+    assert_eq!(winner.as_string().as_deref(), Some("thread one"));
+    let tasks = Array::from(&get(&last_run(), "tasks"));
+    assert_eq!(get(&tasks.get(1), "polls").as_f64(), Some(0.0));
+    assert_eq!(
+        get(&tasks.get(1), "outcome").as_string().as_deref(),
+        Some("dropped")
+    );
+}

@@ -7,12 +7,15 @@ import { createRunView } from './run-view.js';
 
 /**
  * What the total is made of: sync waits for cooking plus the call; async for
- * about the longer of the two.
+ * max(cook, chop + pot on + call), the steps cut as Steps::of does in Rust.
  * @param {RunReport} report
  */
 function describeTotal(report) {
   const { cookMs = 0, callMs = 0 } = report.args;
-  return `cooking ${cookMs} ms, call ${callMs} ms: one after the other ${cookMs + callMs}`;
+  const chop = Math.floor(cookMs / 4);
+  const potOn = Math.floor(cookMs / 20);
+  return `cooking ${cookMs} ms, call ${callMs} ms: one after the other ${cookMs + callMs}; `
+    + `async max(${cookMs}, chop ${chop} + pot on ${potOn} + call ${callMs}) = ${Math.max(cookMs, chop + potOn + callMs)}`;
 }
 
 /**

@@ -30,8 +30,8 @@ async function readDeclarations() {
 }
 
 /**
- * After a wasm trap (a Rust panic aborts the instance: `RuntimeError:
- * unreachable`), says so in a banner and points `lab` at a fresh instance of
+ * After a wasm trap (under `panic = "abort"`, this target's default, a Rust
+ * panic aborts the instance: `RuntimeError: unreachable`), says so in a banner and points `lab` at a fresh instance of
  * the module, so the page keeps working without a reload. The trapped
  * instance's pending Promises never settle; that is the lesson, not a bug here.
  * @param {(module: import('./lab.js').WasmModule) => void} useInstance

@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * The search lesson's card: three sources asked in sequence, as a fallback, as
- * a race or all at once. It registers the service worker that serves the
+ * a race, all at once, or hedged. It registers the service worker that serves the
  * sources; Rust waits until that worker controls the page before its first fetch.
  */
 import { el, role, readNumber, submittedMode } from './dom.js';
@@ -10,17 +10,19 @@ import { createRunView } from './run-view.js';
 /** @typedef {import('./pkg/async_rust_lab.js').RunReport} RunReport */
 /** @typedef {import('./pkg/async_rust_lab.js').SearchResult} SearchResult */
 
-const MODES = /** @type {const} */ (['sequential', 'fallback', 'race', 'all']);
+const MODES = /** @type {const} */ (['sequential', 'fallback', 'race', 'all', 'hedged']);
 
 /** @param {RunReport} report */
 function describeTotal(report) {
-  const { slowMs = 0, timeoutMs = 0 } = report.args;
-  return `gone 80 ms (404), slowpoke ${slowMs} ms, quick 250 ms; timeout ${timeoutMs} ms`;
+  const { slowMs = 0, timeoutMs = 0, hedgeMs } = report.args;
+  const hedge = hedgeMs === undefined ? '' : `; hedge after ${hedgeMs} ms`;
+  return `gone 80 ms (404), slowpoke ${slowMs} ms, quick 250 ms; timeout ${timeoutMs} ms${hedge}`;
 }
 
 /** @param {{ mode: string, args: Record<string, number> }} info */
 function consoleCall({ mode, args }) {
-  return `await lab.searchStats("${mode}", { timeoutMs: ${args.timeoutMs}, slowMs: ${args.slowMs} })`;
+  const hedge = args.hedgeMs === undefined ? '' : `, hedgeMs: ${args.hedgeMs}`;
+  return `await lab.searchStats("${mode}", { timeoutMs: ${args.timeoutMs}, slowMs: ${args.slowMs}${hedge} })`;
 }
 
 /**
@@ -45,6 +47,7 @@ export function mountSearchCard(card, lab) {
   const form = /** @type {HTMLFormElement} */ (card.querySelector('form'));
   const slowMs = /** @type {HTMLInputElement} */ (form.elements.namedItem('slowMs'));
   const timeoutMs = /** @type {HTMLInputElement} */ (form.elements.namedItem('timeoutMs'));
+  const hedgeMs = /** @type {HTMLInputElement} */ (form.elements.namedItem('hedgeMs'));
   const view = createRunView(card, { lesson: 'search', describeTotal, consoleCall });
   const table = role(card, 'figures');
   const caption = role(card, 'figures-caption');
@@ -80,7 +83,8 @@ export function mountSearchCard(card, lab) {
     const mode = submittedMode(event, MODES, 'race');
     if (!mode) return;
     try {
-      showFigures(await lab.searchStats(mode, { slowMs: readNumber(slowMs), timeoutMs: readNumber(timeoutMs), signal: view.begin() }));
+      const hedge = mode === 'hedged' ? { hedgeMs: readNumber(hedgeMs) } : {};
+      showFigures(await lab.searchStats(mode, { slowMs: readNumber(slowMs), timeoutMs: readNumber(timeoutMs), ...hedge, signal: view.begin() }));
     } catch (reason) {
       view.showError(reason);
     }

@@ -41,7 +41,8 @@ function showIsolation(card) {
 
 /**
  * The "which thread" table: the last threads run and the last concurrent run,
- * each line with the thread that printed it.
+ * each line with the thread that slept before it (the main thread prints a
+ * worker's line when its reply arrives).
  * @param {HTMLElement} card
  */
 function trackThreads(card) {
@@ -91,7 +92,7 @@ function drawCostBars(bars, cost) {
 
 /**
  * @param {HTMLElement} card
- * @param {Pick<import('./lab.js').Lab, 'threads' | 'concurrent' | 'threadCost'>} lab
+ * @param {Pick<import('./lab.js').Lab, 'threads' | 'concurrent' | 'threadCost' | 'blockOn'>} lab
  */
 export function mountThreadsCard(card, lab) {
   showIsolation(card);
@@ -107,6 +108,27 @@ export function mountThreadsCard(card, lab) {
     if (!mode) return;
     try {
       await lab[mode](readNumber(oneMs), readNumber(twoMs), { signal: view.begin() });
+    } catch (reason) {
+      view.showError(reason);
+    }
+  });
+
+  // block_on on a worker: once over a future that needs nothing from outside,
+  // once over a timer that needs the worker's own event loop (a deadlock).
+  const blockOnForm = /** @type {HTMLFormElement} */ (card.querySelector('#block-on-form'));
+  const blockOnResult = role(card, 'block-on-result');
+  blockOnForm.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const mode = submittedMode(event, /** @type {const} */ (['channel', 'timer']), 'channel');
+    if (!mode) return;
+    blockOnResult.hidden = true;
+    try {
+      const result = await lab.blockOn(mode, { signal: view.begin() });
+      blockOnResult.textContent = result.deadlocked
+        ? `Deadlock: ${result.thread} gave no answer in ${formatMs(result.waitedMs)}. Its future waits for a timer that only its own event loop can fire, and block_on holds that thread. The page noticed by a timeout and terminated ${result.thread}.`
+        : `${result.thread} ran block_on to the end: it returned ${result.value} (${result.how}) after ${formatMs(result.waitedMs)}, its thread blocked all along.`;
+      blockOnResult.dataset.outcome = result.deadlocked ? 'deadlocked' : 'returned';
+      blockOnResult.hidden = false;
     } catch (reason) {
       view.showError(reason);
     }
@@ -159,13 +181,16 @@ export function mountThreadsCard(card, lab) {
           el('td', { text: formatEach(s.startMs) }),
           el('td', { text: formatEach(s.allBackMs) }),
           el('td', { text: formatEach(s.allBackMs / s.count) }),
-          el('td', { text: formatBytes(s.memoryBytes) }),
+          el('td', { text: s === cost.threads
+            ? `${formatBytes(s.memoryBytes)} of wasm memory (each worker its own instance)`
+            : `${Math.round(s.heapBytesEach ?? 0)} B each on the Rust heap (allocator count)`,
+          attrs: s === cost.threads ? {} : { 'data-heap-bytes-each': String(s.heapBytesEach) } }),
           el('td', { text: s === cost.threads && askBrowser.checked ? formatBytes(s.browserBytes) : 'not asked' }));
       }));
       drawCostBars(role(card, 'cost-bars'), cost);
       costTable.hidden = false;
       chart.hidden = false;
-      progress.textContent = `Measured in ${formatMs(performance.now() - started)}. Each worker also holds its own copy of the wasm module; the tasks share this page's.`;
+      progress.textContent = `Measured in ${formatMs(performance.now() - started)}. Each worker also holds its own JS realm and its own copy of the wasm module; the tasks share this page's. A Web Worker is far heavier than an OS thread.`;
     } catch (reason) {
       progress.hidden = true;
       costError.textContent = reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason);

@@ -47,7 +47,7 @@ const WOKEN_BY = /** @type {Record<string, string>} */ ({
 });
 
 const UNWOKEN =
-  ' It was not woken: whatever polls it (a join, a select) polls all its futures when any one wakes, and this one was still waiting.';
+  ' It was not woken: a join or a select (and a small join_all) polls all its futures when any one wakes, and this one was still waiting. FuturesUnordered and a large join_all poll only the woken ones.';
 
 /**
  * What happened, in words: the caption of a replay step.

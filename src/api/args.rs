@@ -117,9 +117,10 @@ const RUN_OPTIONS: &str = r#"
 /** The options every lesson takes last. */
 export interface RunOptions {
   /**
-   * Aborting it stops the run at once: the lesson's future is dropped (its
-   * timers cleared, its fetches aborted, the trace shows the drops) and the
-   * Promise rejects with the signal's reason, by default an AbortError.
+   * Aborting it stops the run: the lesson's future is dropped at its next
+   * poll, a microtask later (its timers cleared, its fetches aborted, the
+   * trace shows the drops) and the Promise rejects with the signal's reason,
+   * by default an AbortError.
    */
   signal?: AbortSignal;
 }

@@ -44,8 +44,9 @@ const CALL_MS: WholeNumber = WholeNumber {
 };
 
 /// Cooks dinner while the phone rings: in `"sync"` you finish cooking, then pick
-/// up (the caller waits the whole time); in `"async"` you talk while the pot
-/// boils. Resolves to the lines, the total and how long the caller waited.
+/// up (the caller waits the whole time: cook + call); in `"async"` you talk
+/// while the pot boils: max(cook, chop + pot on + call). Chopping is busy work
+/// on the thread. Resolves to the lines, the total and how long the caller waited.
 #[wasm_bindgen(js_name = kitchen, unchecked_return_type = "Promise<KitchenResult>", skip_jsdoc)]
 pub fn kitchen_export(
     #[wasm_bindgen(param_description = "\"sync\" or \"async\" (default \"async\")")] mode: Option<
@@ -108,7 +109,7 @@ pub async fn kitchen(
 const KITCHEN_TYPES: &str = r#"
 /** What to cook and how long to talk: `lab.kitchen("async", { cookMs: 1200, callMs: 600 })`. */
 export interface KitchenOptions {
-  /** All of cooking, whole ms from 0 to 60000 (default 1200): a quarter chopping, then the pot, the boil, serving. */
+  /** All of cooking, whole ms from 0 to 60000 (default 1200): a quarter chopping (busy work on the thread), a twentieth putting the pot on, a tenth serving, the rest the boil (timers). */
   cookMs?: number;
   /** The call once picked up, whole ms from 0 to 60000 (default 600). */
   callMs?: number;

@@ -53,12 +53,14 @@ fn machine(
         let at = match step {
             None => last,
             Some(step) if step <= last => step,
-            Some(step) => return Err(RangeError::new(&format!(
+            Some(step) => {
+                return Err(RangeError::new(&format!(
                 "step must be a whole number from 0 to {last}: run {} has {} steps (got {step})",
                 report.info.id,
                 report.events.len()
             ))
-            .into()),
+                .into())
+            }
         };
         let names = report.tasks.iter().map(|t| t.name).collect();
         Ok((

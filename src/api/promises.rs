@@ -405,8 +405,9 @@ pub async fn await_order(options: Option<RunOptions>) -> Result<JsValue, JsValue
 }
 
 /// Experiment: panics on purpose. Prints a line, then a Rust future panics
-/// while JS awaits its Promise. In WebAssembly a panic aborts the instance
-/// (`RuntimeError: unreachable`), so the Promise never settles, and nothing
+/// while JS awaits its Promise. Built with `panic = "abort"`, the default for
+/// wasm32-unknown-unknown, a panic aborts the instance (`RuntimeError:
+/// unreachable`), so the Promise never settles, and nothing
 /// else in that instance can be trusted: the page sees the trap, says so, and
 /// starts a fresh instance of the module.
 #[wasm_bindgen(js_name = panicOnPurpose, unchecked_return_type = "Promise<never>", skip_jsdoc)]

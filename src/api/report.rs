@@ -63,8 +63,9 @@ pub(crate) fn start_run(
 }
 
 /// Installs, once, a panic hook that logs the panic with its stack and then
-/// dispatches `lab:panic` on `globalThis` with the message as its detail. A
-/// panic aborts the instance (a `RuntimeError: unreachable` follows at once);
+/// dispatches `lab:panic` on `globalThis` with the message as its detail.
+/// Under `panic = "abort"`, the default for this target, a panic aborts the
+/// instance (a `RuntimeError: unreachable` follows at once);
 /// the event tells the page why, so it can say so and start a fresh instance.
 ///
 /// The log is what `console_error_panic_hook` writes (the message, then the JS
@@ -330,7 +331,7 @@ export interface PrintedLine {
   atMs: number;
   /** The task being polled when it was printed, or null outside any task. */
   task: string | null;
-  /** The thread that printed it: "main" (the page's), or a Web Worker's name such as "worker 3". */
+  /** "main" (the page's thread), or for a line a Web Worker sent back, that worker's name, such as "worker 3": the thread that slept before it. The main thread prints a worker's line when its reply arrives. */
   thread: string;
 }
 

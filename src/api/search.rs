@@ -1,4 +1,4 @@
-//! Export of the search lesson: `searchStats(mode, { timeoutMs, slowMs })`.
+//! Export of the search lesson: `searchStats(mode, { timeoutMs, slowMs, hedgeMs })`.
 
 use futures::future::{self, Either};
 use futures::FutureExt;
@@ -9,7 +9,7 @@ use super::args::{arg_value, option_field, signal_option, to_js_error};
 use super::export::to_promise;
 use super::report::{finish_run, start_run};
 use crate::lessons::search::{
-    self, Asked, Found, Mode, SearchError, DEFAULT_SLOW_MS, DEFAULT_TIMEOUT_MS,
+    self, Asked, Found, Mode, SearchError, DEFAULT_HEDGE_MS, DEFAULT_SLOW_MS, DEFAULT_TIMEOUT_MS,
 };
 use crate::runtime::abort::abortable;
 use crate::runtime::args::{OneOf, WholeNumber};
@@ -30,7 +30,7 @@ extern "C" {
 
 const MODE: OneOf = OneOf {
     name: "mode",
-    choices: &["sequential", "fallback", "race", "all"],
+    choices: &["sequential", "fallback", "race", "all", "hedged"],
     default: Some("race"),
 };
 
@@ -48,27 +48,36 @@ const SLOW_MS: WholeNumber = WholeNumber {
     ..TIMEOUT_MS
 };
 
-fn mode_of(name: &str) -> Mode {
+const HEDGE_MS: WholeNumber = WholeNumber {
+    name: "options.hedgeMs",
+    default: DEFAULT_HEDGE_MS,
+    ..TIMEOUT_MS
+};
+
+fn mode_of(name: &str, hedge_ms: u32) -> Mode {
     match name {
         "sequential" => Mode::Sequential,
         "fallback" => Mode::Fallback,
         "all" => Mode::All,
+        "hedged" => Mode::Hedged { hedge_ms },
         _ => Mode::Race,
     }
 }
 
 /// Asks three sources for COVID-19 figures (one answers 404, one is slow, one
-/// is quick) with real `fetch`: `"sequential"`, `"fallback"`, `"race"` or
-/// `"all"`, under one global timeout. Resolves to which source answered, how
-/// long it took and the figures; rejects with a `TimeoutError` or an `Error`.
+/// is quick) with real `fetch`: `"sequential"`, `"fallback"`, `"race"` (the
+/// first *successful* answer wins), `"all"` or `"hedged"` (ask the next source
+/// too when no answer came within `hedgeMs`, or at once after a failure),
+/// under one global timeout. Resolves to which source answered, how long it
+/// took and the figures; rejects with a `TimeoutError` or an `Error`.
 #[wasm_bindgen(js_name = searchStats, unchecked_return_type = "Promise<SearchResult>", skip_jsdoc)]
 pub fn search_stats_export(
     #[wasm_bindgen(
-        param_description = "\"sequential\", \"fallback\", \"race\" or \"all\" (default \"race\")"
+        param_description = "\"sequential\", \"fallback\", \"race\", \"all\" or \"hedged\" (default \"race\")"
     )]
     mode: Option<SearchModeArg>,
     #[wasm_bindgen(
-        param_description = "{ timeoutMs, slowMs }: whole ms from 0 to 60000 (defaults 3000 and 1200)"
+        param_description = "{ timeoutMs, slowMs, hedgeMs }: whole ms from 0 to 60000 (defaults 3000, 1200 and 200)"
     )]
     options: Option<SearchOptions>,
 ) -> Promise {
@@ -89,13 +98,16 @@ pub async fn search_stats(
     let slow_ms = SLOW_MS
         .check(option_field(&options, "options", "slowMs")?)
         .map_err(to_js_error)?;
+    let hedge_ms = HEDGE_MS
+        .check(option_field(&options, "options", "hedgeMs")?)
+        .map_err(to_js_error)?;
     let signal = signal_option(Some(&options), "options")?;
 
-    let run = start_run(
-        "search",
-        mode,
-        vec![("timeoutMs", timeout_ms.into()), ("slowMs", slow_ms.into())],
-    );
+    let mut args = vec![("timeoutMs", timeout_ms.into()), ("slowMs", slow_ms.into())];
+    if mode == "hedged" {
+        args.push(("hedgeMs", hedge_ms.into()));
+    }
+    let run = start_run("search", mode, args);
     // A fetch sent before the sources' service worker controls the page would
     // miss it and reach the real server, which has no /sources/. The wait
     // counts against the global timeout.
@@ -124,7 +136,12 @@ pub async fn search_stats(
     let sources = search::sources(slow_ms);
     let outcome = abortable(
         signal,
-        run.root(search::search(&run, mode_of(mode), &sources, left_ms)),
+        run.root(search::search(
+            &run,
+            mode_of(mode, hedge_ms),
+            &sources,
+            left_ms,
+        )),
     )
     .await;
     let took_ms = run.elapsed_ms();
@@ -191,7 +208,7 @@ fn found_to_js(mode: &str, took_ms: f64, found: &Found) -> JsValue {
 #[wasm_bindgen(typescript_custom_section)]
 const SEARCH_TYPES: &str = r#"
 /** How `lab.searchStats()` asks its sources. */
-export type SearchMode = "sequential" | "fallback" | "race" | "all";
+export type SearchMode = "sequential" | "fallback" | "race" | "all" | "hedged";
 
 /** `lab.searchStats("race", { timeoutMs: 3000, slowMs: 1200 })`. */
 export interface SearchOptions {
@@ -199,6 +216,8 @@ export interface SearchOptions {
   timeoutMs?: number;
   /** How long the slowpoke source takes, whole ms from 0 to 60000 (default 1200). */
   slowMs?: number;
+  /** In "hedged" mode: how long to wait for an answer before asking the next source too, whole ms from 0 to 60000 (default 200). */
+  hedgeMs?: number;
   /** Aborting it stops the run (see RunOptions). */
   signal?: AbortSignal;
 }

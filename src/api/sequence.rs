@@ -1,15 +1,79 @@
-//! Exports of the sequence lesson: `sequential`, `concurrent` and `race`.
+//! Exports of the sequence lesson: `sequential`, `concurrent` and `race`, each
+//! with `{ blocking }` (sleep by blocking the thread), and `race` with
+//! `{ finishLoser }` (poll the loser to completion after the race).
 
 use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
 
-use super::args::{arg_value, signal_option, to_js_error, Millis, RunOptions};
+use super::args::{arg_value, option_field, signal_option, to_js_error, Millis};
 use super::export::to_promise;
 use super::report::{finish_run, start_run};
-use crate::lessons::sequence::{self, DEFAULT_ONE_MS, DEFAULT_TWO_MS};
+use crate::lessons::sequence::{self, Sleep, DEFAULT_ONE_MS, DEFAULT_TWO_MS};
 use crate::runtime::abort::abortable;
-use crate::runtime::args::WholeNumber;
+use crate::runtime::args::{Flag, WholeNumber};
 use crate::runtime::run::Run;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The options of `sequential` and `concurrent`, `{ signal?, blocking? }`:
+    /// any JS value at run time, read field by field.
+    #[wasm_bindgen(typescript_type = "SleepOptions")]
+    pub type SleepOptions;
+
+    /// The options of `race`, `{ signal?, blocking?, finishLoser? }`.
+    #[wasm_bindgen(typescript_type = "RaceOptions")]
+    pub type RaceOptions;
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const SLEEP_OPTIONS: &str = r#"
+/** `lab.concurrent(600, 300, { blocking: true })`. */
+export interface SleepOptions {
+  /** Sleep by blocking the thread (a busy wait, as std::thread::sleep would here) instead of awaiting a timer (default false). */
+  blocking?: boolean;
+  /** Aborting it stops the run (see RunOptions). */
+  signal?: AbortSignal;
+}
+
+/** `lab.race(600, 300, { finishLoser: true })`. */
+export interface RaceOptions {
+  /** Sleep by blocking the thread instead of awaiting a timer (default false). */
+  blocking?: boolean;
+  /** After the race, poll the loser to completion through the reference select hands back, instead of leaving it to be dropped with its pin! slot (default false). */
+  finishLoser?: boolean;
+  /** Aborting it stops the run (see RunOptions). */
+  signal?: AbortSignal;
+}
+"#;
+
+/// `options.blocking`: absent means await a timer.
+const BLOCKING: Flag = Flag {
+    name: "options.blocking",
+    default: false,
+};
+
+/// `options.finishLoser`: absent means the loser is dropped with its slot.
+const FINISH_LOSER: Flag = Flag {
+    name: "options.finishLoser",
+    default: false,
+};
+
+/// Reads `options.blocking` as how the two functions sleep.
+fn how_they_sleep(options: &JsValue) -> Result<Sleep, JsValue> {
+    let blocking = BLOCKING
+        .check(option_field(options, "options", "blocking")?)
+        .map_err(to_js_error)?;
+    Ok(if blocking {
+        Sleep::Blocking
+    } else {
+        Sleep::Awaiting
+    })
+}
+
+/// Options as a plain `JsValue` (`undefined` when absent).
+fn options_value(options: Option<impl Into<JsValue>>) -> JsValue {
+    options.map_or(JsValue::UNDEFINED, Into::into)
+}
 
 /// The longest sleep a caller may ask for: a minute is plenty to watch.
 const MAX_MS: u32 = 60_000;
@@ -39,9 +103,12 @@ fn sleeps(one_ms: Option<Millis>, two_ms: Option<Millis>) -> Result<(u32, u32), 
     Ok((one, two))
 }
 
-/// The run's arguments for the two sleeps.
-fn args(one: u32, two: u32) -> Vec<(&'static str, f64)> {
-    vec![(ONE_MS.name, one.into()), (TWO_MS.name, two.into())]
+/// The run's arguments: the two sleeps, then what `extra` adds (options
+/// switched on, as 1).
+fn args(one: u32, two: u32, extra: &[&'static str]) -> Vec<(&'static str, f64)> {
+    let mut args = vec![(ONE_MS.name, one.into()), (TWO_MS.name, two.into())];
+    args.extend(extra.iter().map(|name| (*name, 1.0)));
+    args
 }
 
 /// Printed lines as a JS array of strings.
@@ -57,16 +124,17 @@ pub(crate) fn strings(lines: &[String]) -> JsValue {
 /// the two sleeps and the signal (rejecting before anything starts), runs
 /// `lesson` as the run `name`/`mode`, abortable, and ends the run whether or not
 /// it was aborted, so that `lastRun()` shows what was printed up to an abort.
+/// `extra` names the run's switched-on options, recorded in its arguments.
 pub(crate) async fn run_with_sleeps<T>(
     (name, mode): (&'static str, &'static str),
     one_ms: Option<Millis>,
     two_ms: Option<Millis>,
-    options: Option<RunOptions>,
+    (options, extra): (Option<&JsValue>, &[&'static str]),
     lesson: impl AsyncFnOnce(&Run, u32, u32) -> T,
 ) -> Result<T, JsValue> {
     let (one, two) = sleeps(one_ms, two_ms)?;
-    let signal = signal_option(options.as_ref(), "options")?;
-    let run = start_run(name, mode, args(one, two));
+    let signal = signal_option(options, "options")?;
+    let run = start_run(name, mode, args(one, two, extra));
     let outcome = abortable(signal, run.root(lesson(&run, one, two))).await;
     finish_run(run);
     outcome
@@ -74,7 +142,9 @@ pub(crate) async fn run_with_sleeps<T>(
 
 /// Awaits `thread_one()`, then `thread_two()`: the second does not start until
 /// the first is done. Resolves to `["thread one", "thread two"]` after about
-/// oneMs + twoMs. Rejects with a TypeError or RangeError on a bad argument.
+/// oneMs + twoMs. `{ blocking: true }`: each sleep blocks the thread instead
+/// (one long poll per task, frames dropped). Rejects with a TypeError or
+/// RangeError on a bad argument.
 #[wasm_bindgen(js_name = sequential, unchecked_return_type = "Promise<string[]>", skip_jsdoc)]
 pub fn sequential_export(
     #[wasm_bindgen(
@@ -87,8 +157,10 @@ pub fn sequential_export(
         param_description = "thread_two's sleep, whole ms from 0 to 60000 (default 300)"
     )]
     two_ms: Option<Millis>,
-    #[wasm_bindgen(param_description = "{ signal }: an AbortSignal that stops the run")]
-    options: Option<RunOptions>,
+    #[wasm_bindgen(
+        param_description = "{ signal, blocking }: an AbortSignal that stops the run; blocking: sleep by blocking the thread"
+    )]
+    options: Option<SleepOptions>,
 ) -> Promise {
     to_promise(sequential(one_ms, two_ms, options))
 }
@@ -98,14 +170,16 @@ pub fn sequential_export(
 pub async fn sequential(
     one_ms: Option<Millis>,
     two_ms: Option<Millis>,
-    options: Option<RunOptions>,
+    options: Option<SleepOptions>,
 ) -> Result<JsValue, JsValue> {
+    let options = options_value(options);
+    let how = how_they_sleep(&options)?;
     let lines = run_with_sleeps(
         ("sequence", "sequential"),
         one_ms,
         two_ms,
-        options,
-        sequence::sequential,
+        (Some(&options), blocking_arg(how)),
+        async |run: &Run, one, two| sequence::sequential_sleeping(run, one, two, how).await,
     )
     .await?;
     Ok(strings(&lines))
@@ -113,7 +187,9 @@ pub async fn sequential(
 
 /// Joins `thread_one()` and `thread_two()` on one thread: both wait at once.
 /// Resolves to their lines in the order they finished (`["thread two",
-/// "thread one"]` by default) after about max(oneMs, twoMs).
+/// "thread one"]` by default) after about max(oneMs, twoMs). `{ blocking: true
+/// }`: each sleep blocks the thread, so join runs them one after the other,
+/// in argument order, in oneMs + twoMs.
 #[wasm_bindgen(js_name = concurrent, unchecked_return_type = "Promise<string[]>", skip_jsdoc)]
 pub fn concurrent_export(
     #[wasm_bindgen(
@@ -126,8 +202,10 @@ pub fn concurrent_export(
         param_description = "thread_two's sleep, whole ms from 0 to 60000 (default 300)"
     )]
     two_ms: Option<Millis>,
-    #[wasm_bindgen(param_description = "{ signal }: an AbortSignal that stops the run")]
-    options: Option<RunOptions>,
+    #[wasm_bindgen(
+        param_description = "{ signal, blocking }: an AbortSignal that stops the run; blocking: sleep by blocking the thread"
+    )]
+    options: Option<SleepOptions>,
 ) -> Promise {
     to_promise(concurrent(one_ms, two_ms, options))
 }
@@ -137,22 +215,27 @@ pub fn concurrent_export(
 pub async fn concurrent(
     one_ms: Option<Millis>,
     two_ms: Option<Millis>,
-    options: Option<RunOptions>,
+    options: Option<SleepOptions>,
 ) -> Result<JsValue, JsValue> {
+    let options = options_value(options);
+    let how = how_they_sleep(&options)?;
     let lines = run_with_sleeps(
         ("sequence", "concurrent"),
         one_ms,
         two_ms,
-        options,
-        sequence::concurrent,
+        (Some(&options), blocking_arg(how)),
+        async |run: &Run, one, two| sequence::concurrent_sleeping(run, one, two, how).await,
     )
     .await?;
     Ok(strings(&lines))
 }
 
 /// Races `thread_one()` against `thread_two()` (`select`): resolves to the first
-/// one's line; the other is dropped unfinished, its JS timer cleared, and it
-/// never prints. Takes about min(oneMs, twoMs).
+/// one's line; the other is dropped unfinished when its `pin!` slot goes out of
+/// scope, its JS timer cleared, and it never prints. Takes about min(oneMs,
+/// twoMs). `{ finishLoser: true }`: the loser is then polled to completion and
+/// prints too. `{ blocking: true }`: thread_one's poll sleeps and wins; there is
+/// nothing to cancel.
 #[wasm_bindgen(js_name = race, unchecked_return_type = "Promise<string>", skip_jsdoc)]
 pub fn race_export(
     #[wasm_bindgen(
@@ -165,8 +248,10 @@ pub fn race_export(
         param_description = "thread_two's sleep, whole ms from 0 to 60000 (default 300)"
     )]
     two_ms: Option<Millis>,
-    #[wasm_bindgen(param_description = "{ signal }: an AbortSignal that stops the run")]
-    options: Option<RunOptions>,
+    #[wasm_bindgen(
+        param_description = "{ signal, blocking, finishLoser }: an AbortSignal that stops the run; blocking: sleep by blocking the thread; finishLoser: poll the loser to completion after the race"
+    )]
+    options: Option<RaceOptions>,
 ) -> Promise {
     to_promise(race(one_ms, two_ms, options))
 }
@@ -176,15 +261,39 @@ pub fn race_export(
 pub async fn race(
     one_ms: Option<Millis>,
     two_ms: Option<Millis>,
-    options: Option<RunOptions>,
+    options: Option<RaceOptions>,
 ) -> Result<JsValue, JsValue> {
+    let options = options_value(options);
+    let how = how_they_sleep(&options)?;
+    let finish = FINISH_LOSER
+        .check(option_field(&options, "options", "finishLoser")?)
+        .map_err(to_js_error)?;
+    let extra: &[&'static str] = match (how, finish) {
+        (Sleep::Blocking, true) => &[BLOCKING_ARG, FINISH_LOSER_ARG],
+        (Sleep::Blocking, false) => &[BLOCKING_ARG],
+        (Sleep::Awaiting, true) => &[FINISH_LOSER_ARG],
+        (Sleep::Awaiting, false) => &[],
+    };
     let line = run_with_sleeps(
         ("sequence", "race"),
         one_ms,
         two_ms,
-        options,
-        sequence::race,
+        (Some(&options), extra),
+        async |run: &Run, one, two| sequence::race_sleeping(run, one, two, how, finish).await,
     )
     .await?;
     Ok(JsValue::from_str(&line))
+}
+
+/// The run argument that says the sleeps blocked.
+const BLOCKING_ARG: &str = "blocking";
+/// The run argument that says the race's loser was polled to completion.
+const FINISH_LOSER_ARG: &str = "finishLoser";
+
+/// The run arguments for `how`: `blocking` when the sleeps block.
+fn blocking_arg(how: Sleep) -> &'static [&'static str] {
+    match how {
+        Sleep::Blocking => &[BLOCKING_ARG],
+        Sleep::Awaiting => &[],
+    }
 }

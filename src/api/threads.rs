@@ -1,5 +1,5 @@
-//! Exports of the threads lesson: `threads`, `threadCost`, and `workerJob`,
-//! the entry point each Web Worker of the lab calls.
+//! Exports of the threads lesson: `threads`, `threadCost`, `blockOn`, and
+//! `workerJob`, the entry point each Web Worker of the lab calls.
 
 use js_sys::{Object, Promise};
 use wasm_bindgen::prelude::*;
@@ -9,11 +9,11 @@ use super::export::to_promise;
 use super::report::{finish_run, start_run};
 use super::sequence::{run_with_sleeps, strings};
 use crate::lessons::blocking::count_primes;
-use crate::lessons::threads::{self, Cost};
+use crate::lessons::threads::{self, BlockOn, Cost};
 use crate::runtime::abort::abortable;
 use crate::runtime::args::{Flag, OneOf, WholeNumber};
 use crate::runtime::js_object::set;
-use crate::runtime::thread::{block_for, current_thread, wasm_memory_bytes};
+use crate::runtime::thread::{block_for, current_thread, wasm_memory_bytes, MAIN_THREAD};
 use crate::runtime::worker::WorkerError;
 
 const WORKERS: WholeNumber = WholeNumber {
@@ -34,8 +34,22 @@ const TASKS: WholeNumber = WholeNumber {
 
 const JOB_KIND: OneOf = OneOf {
     name: "job.kind",
-    choices: &["ping", "sleep", "primes"],
+    choices: &["ping", "sleep", "primes", "block_on", "block_on_timer"],
     default: None,
+};
+
+const BLOCK_ON_VALUE: WholeNumber = WholeNumber {
+    name: "job.n",
+    unit: "as the value to send",
+    min: 0,
+    max: 1_000_000,
+    default: 0,
+};
+
+const BLOCK_ON_MODE: OneOf = OneOf {
+    name: "mode",
+    choices: &["channel", "timer"],
+    default: Some("channel"),
 };
 
 const SLEEP_MS: WholeNumber = WholeNumber {
@@ -93,7 +107,7 @@ pub async fn threads(
         ("threads", "threads"),
         one_ms,
         two_ms,
-        options,
+        (options.as_ref().map(AsRef::as_ref), &[]),
         threads::threads,
     )
     .await;
@@ -116,12 +130,19 @@ fn cost_to_js(cost: &Cost) -> JsValue {
         "browserBytes",
         &cost.browser_bytes.map_or(JsValue::NULL, JsValue::from),
     );
+    set(
+        &object,
+        "heapBytesEach",
+        &cost.heap_bytes_each.map_or(JsValue::NULL, JsValue::from),
+    );
     object.into()
 }
 
 /// Measures what a thread costs next to an async task: starts `workers` Web
-/// Workers, then spawns `tasks` async tasks, and times how long each takes to
-/// start and to hear back from all. Resolves to a ThreadCost.
+/// Workers (each its own JS realm and wasm instance: far heavier than an OS
+/// thread), then spawns `tasks` async tasks, and times how long each takes to
+/// start and to hear back from all; a task's bytes are counted at the
+/// allocator. Resolves to a ThreadCost.
 #[wasm_bindgen(js_name = threadCost, unchecked_return_type = "Promise<ThreadCost>", skip_jsdoc)]
 pub fn thread_cost_export(
     #[wasm_bindgen(param_description = "how many Web Workers, 1 to 16 (default 4)")]
@@ -205,13 +226,14 @@ fn ask_browser(options: &JsValue) -> Result<bool, JsValue> {
 }
 
 /// Runs one job on the calling thread, blocking it until done: what each Web
-/// Worker of `threads`, `threadCost` and `blocking` runs. Called on the page
-/// itself, it freezes the page for as long as the job takes.
+/// Worker of `threads`, `threadCost`, `blockOn` and `blocking` runs. Called on
+/// the page itself, it freezes the page for as long as the job takes; it
+/// refuses `block_on_timer` there, which would never return.
 #[wasm_bindgen(js_name = workerJob, unchecked_return_type = "WorkerReply", skip_jsdoc)]
 pub fn worker_job(
     #[wasm_bindgen(
-        unchecked_param_type = "{ kind: \"ping\" | \"sleep\" | \"primes\"; n?: number }",
-        param_description = "sleep: block for n ms (0 to 60000); primes: count the primes below n (to 50000000)"
+        unchecked_param_type = "{ kind: \"ping\" | \"sleep\" | \"primes\" | \"block_on\" | \"block_on_timer\"; n?: number }",
+        param_description = "sleep: block for n ms (0 to 60000); primes: count the primes below n (to 50000000); block_on: futures::executor::block_on over a channel that carries n (to 1000000); block_on_timer: block_on(sleep(n ms)), which deadlocks (workers only)"
     )]
     job: JsValue,
 ) -> Result<JsValue, JsValue> {
@@ -222,13 +244,36 @@ pub fn worker_job(
     let (value, how) = match kind {
         "sleep" => {
             let ms = SLEEP_MS.check(n).map_err(to_js_error)?;
-            (f64::from(ms), block_for(ms).as_str())
+            (f64::from(ms), block_for(ms).as_str().to_owned())
         }
         "primes" => {
             let below = BELOW.check(n).map_err(to_js_error)?;
-            (f64::from(count_primes(0, below)), "trial division")
+            (
+                f64::from(count_primes(0, below)),
+                "trial division".to_owned(),
+            )
         }
-        _ => (0.0, "ping"),
+        "block_on" => {
+            let sent = BLOCK_ON_VALUE.check(n).map_err(to_js_error)?;
+            let (received, polls) = threads::block_on_channel(sent);
+            (
+                received.map_or(f64::NAN, f64::from),
+                format!("futures::executor::block_on, {polls} polls"),
+            )
+        }
+        "block_on_timer" => {
+            let ms = SLEEP_MS.check(n).map_err(to_js_error)?;
+            // The page's thread would never come back: no event loop, no page.
+            if current_thread() == MAIN_THREAD {
+                return Err(js_sys::TypeError::new(
+                    "job.kind \"block_on_timer\" (block_on over a timer of job.n ms) runs only on a Web Worker: on the page's main thread it would block forever",
+                )
+                .into());
+            }
+            threads::block_on_timer(ms);
+            (f64::from(ms), "block_on returned".to_owned())
+        }
+        _ => (0.0, "ping".to_owned()),
     };
     let reply = Object::new();
     set(&reply, "thread", &current_thread().into());
@@ -249,9 +294,26 @@ export interface CostSide {
   allBackMs: number;
   /** Bytes of wasm memory they took (each worker's own instance; the tasks' growth of this one), or null. */
   memoryBytes: number | null;
+  /** For tasks: the bytes on the Rust heap per task while all wait, counted at the allocator; null for threads. */
+  heapBytesEach: number | null;
   /** With `askBrowser`, the bytes the browser attributes to the workers
    * (performance.measureUserAgentSpecificMemory; mostly JS heap in Chromium); otherwise, or for tasks, null. */
   browserBytes: number | null;
+}
+
+/** What `blockOn()` saw. */
+export interface BlockOnResult {
+  mode: "channel" | "timer";
+  /** The Web Worker that ran block_on, e.g. "worker 5". */
+  thread: string;
+  /** What block_on returned (42 for "channel"), or null when it never did. */
+  value: number | null;
+  /** The worker's account ("futures::executor::block_on, 2 polls"), or "deadlock: terminated". */
+  how: string;
+  /** True when the worker did not answer in time: deadlocked, then terminated. */
+  deadlocked: boolean;
+  /** From sending the job to the answer or to giving up, in ms. */
+  waitedMs: number;
 }
 
 /** What `threadCost()` measured. */
@@ -272,3 +334,60 @@ export interface WorkerReply {
   wasmBytes: number;
 }
 "#;
+
+/// Runs `futures::executor::block_on` on a Web Worker, which blocks that
+/// worker's thread until the future is done: `"channel"` (default) over a
+/// future that needs nothing from outside, which returns 42; `"timer"` over a
+/// `sleep` whose timer needs the worker's own event loop, which block_on is
+/// blocking: a deadlock, detected by a timeout here on the page, which then
+/// terminates the worker. Resolves to a BlockOnResult either way.
+#[wasm_bindgen(js_name = blockOn, unchecked_return_type = "Promise<BlockOnResult>", skip_jsdoc)]
+pub fn block_on_export(
+    #[wasm_bindgen(
+        unchecked_param_type = "\"channel\" | \"timer\"",
+        param_description = "\"channel\" or \"timer\" (default \"channel\")"
+    )]
+    mode: Option<JsValue>,
+    #[wasm_bindgen(param_description = "{ signal }: an AbortSignal that stops the run")]
+    options: Option<RunOptions>,
+) -> Promise {
+    to_promise(block_on(mode, options))
+}
+
+/// The future behind the `blockOn` export ([`block_on_export`]): what its
+/// Promise settles with. The wasm tests await it directly.
+pub async fn block_on(
+    mode: Option<JsValue>,
+    options: Option<RunOptions>,
+) -> Result<JsValue, JsValue> {
+    let mode = BLOCK_ON_MODE
+        .check(arg_value(mode.as_ref()))
+        .map_err(to_js_error)?;
+    let signal = signal_option(options.as_ref(), "options")?;
+    let case = if mode == "timer" {
+        BlockOn::Timer
+    } else {
+        BlockOn::Channel
+    };
+    let run = start_run("threads", "blockOn", vec![]);
+    // Aborting drops the worker handle, which terminates the worker.
+    let outcome = abortable(
+        signal,
+        run.task("block_on on a worker", threads::block_on_worker(&run, case)),
+    )
+    .await;
+    finish_run(run);
+    let seen = outcome?.map_err(|e| worker_error(&e))?;
+    let object = Object::new();
+    set(&object, "mode", &mode.into());
+    set(&object, "thread", &seen.thread.as_str().into());
+    set(
+        &object,
+        "value",
+        &seen.value.map_or(JsValue::NULL, JsValue::from),
+    );
+    set(&object, "how", &seen.how.as_str().into());
+    set(&object, "deadlocked", &seen.deadlocked.into());
+    set(&object, "waitedMs", &seen.waited_ms.into());
+    Ok(object.into())
+}

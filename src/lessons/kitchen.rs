@@ -3,15 +3,19 @@
 //!
 //! The article says that in the async kitchen you do both "simultaneously".
 //! You do not: there is one cook (one thread). What async buys is that the
-//! wait for the boil, an `.await`, is time the phone call can use. The steps
-//! that need your hands (chopping) still come first, and the caller waits for
-//! them in both modes.
+//! wait for the boil, an `.await`, is time the phone call can use. Chopping
+//! needs your hands: it is real work on the thread (a busy loop inside the
+//! cooking task's first poll), so nothing else is polled meanwhile, and the
+//! caller waits for it in both modes. Putting the pot on, the boil and serving
+//! are timers; a oneshot channel ("hands free") holds the call until the pot
+//! is on. So the async evening takes max(cook, chop + pot on + call).
 
 use futures::channel::oneshot;
 use futures::future;
 
 use crate::runtime::leaf::waiting_for;
 use crate::runtime::run::Run;
+use crate::runtime::thread::block_for;
 use crate::runtime::time::sleep;
 use crate::runtime::trace::{Cause, NodeKind};
 
@@ -24,7 +28,7 @@ pub const DEFAULT_CALL_MS: u32 = 600;
 /// chopping, a twentieth to put the pot on, a tenth to serve, the rest boiling.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Steps {
-    /// Chopping the vegetables: your hands are busy.
+    /// Chopping the vegetables: your hands are busy, and so is the thread.
     pub chop: u32,
     /// Filling the pot and putting it on the stove.
     pub pot_on: u32,
@@ -67,10 +71,11 @@ pub struct Kitchen {
 
 /// Cooking, step by step. `hands_free`, when given, is told the moment the pot
 /// is on and there is nothing to do but wait: the await on the boil is where
-/// another task gets its turn.
+/// another task gets its turn. The chop is busy work: the poll that chops keeps
+/// the thread for `steps.chop` ms, as hands-on work would.
 pub async fn cook(run: &Run, steps: Steps, hands_free: Option<oneshot::Sender<()>>) {
     run.print("chop the vegetables");
-    sleep(steps.chop).await;
+    block_for(steps.chop);
     run.print("put the pot on");
     sleep(steps.pot_on).await;
     run.print("wait for the water to boil");
@@ -123,7 +128,7 @@ pub async fn sync(run: &Run, cook_ms: u32, call_ms: u32) -> Kitchen {
 
 /// The article's asynchronization: cooking and the call are two tasks joined
 /// on one thread. You pick up once the pot is on and talk while it boils; the
-/// total is about the longer of cooking and chopping-then-calling.
+/// total is about max(cook, chop + pot on + call).
 pub async fn asynchronous(run: &Run, cook_ms: u32, call_ms: u32) -> Kitchen {
     let rang_at = ring(run);
     let (hands_free, free_to_talk) = oneshot::channel();

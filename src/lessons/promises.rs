@@ -74,16 +74,23 @@ pub async fn cook(
 /// Makes two futures, awaits only the second, after `wait_ms`. The first one's
 /// body never runs: creating a future runs none of its code. Returns the lines.
 pub async fn lazy(run: &Run, wait_ms: u32) -> Vec<String> {
-    run.print("future A made (it will never be awaited)");
-    let never = async { run.print("A: body runs") };
-    run.print("future B made");
-    let later = run.task("future B", async { run.print("B: body runs") });
+    // Called like any other function: the call returns at once, a future.
+    let never = say(run, "A: body runs");
+    run.print("called a(): it returned a future and ran nothing (it will never be awaited)");
+    let later = run.task("future B", say(run, "B: body runs"));
+    run.print("called b(): it returned a future and ran nothing");
     sleep(wait_ms).await;
     run.print(format!("{wait_ms} ms later: await B"));
     later.await;
     drop(never);
     run.print("A dropped: its body never ran");
     run.printed()
+}
+
+/// An async fn whose whole body prints `line`: what `a()` and `b()` are in
+/// [`lazy`]. Calling it prints nothing; polling it does.
+async fn say(run: &Run, line: &'static str) {
+    run.print(line);
 }
 
 /// Awaits three kinds of thing in turn and prints after each, so the page can

@@ -5,11 +5,16 @@
 //! first" asynchronization. Async Rust gives you several ways to do that, and
 //! they differ: `fallback` still waits for each answer before asking the next;
 //! `race` asks all at once and cancels the rest when one answers; `all` asks
-//! all at once and waits for every answer. Every request is a real `fetch`.
+//! all at once and waits for every answer; `hedged`, what the article really
+//! describes, asks the next source only when the one out is slow (or failed),
+//! keeping it, and cancels the rest when one answers. Every request is a real
+//! `fetch`.
 
 use std::cell::RefCell;
+use std::pin::pin;
 
 use futures::future::{self, Either, LocalBoxFuture};
+use futures::stream::{FuturesUnordered, StreamExt};
 use futures::FutureExt;
 
 use crate::runtime::fetch::fetch_text;
@@ -33,10 +38,18 @@ pub enum Mode {
     Sequential,
     /// Ask one; ask the next only if it failed.
     Fallback,
-    /// Ask all at once; the first answer wins and the others are aborted.
+    /// Ask all at once; the first successful answer wins (a failure that
+    /// comes first is skipped) and the others are aborted.
     Race,
     /// Ask all at once, wait for every one, and compare the answers.
     All,
+    /// A hedged request: ask one source; if it has not answered after
+    /// `hedge_ms`, ask the next one as well, keeping the first; a failure asks
+    /// the next one at once. The first success wins and the rest are aborted.
+    Hedged {
+        /// How long to wait for an answer before asking the next source too.
+        hedge_ms: u32,
+    },
 }
 
 /// One source's outcome, in the order they came in.
@@ -196,6 +209,95 @@ async fn in_mode(
                 .map(|asked| asked.source)?;
             Some(found(source, first, Some(agree)))
         }
+        Mode::Hedged { hedge_ms } => {
+            let (name, body) = hedged(run, log, sources, hedge_ms).await?;
+            Some(found(name, body, None))
+        }
+    }
+}
+
+/// What woke a hedged search: a request that finished, nothing left out, or
+/// the hedge timer.
+enum Woke {
+    Finished(&'static str, Result<String, String>),
+    NothingOut,
+    TimerFired,
+}
+
+/// A request out in a hedged search: the source's name and how it ended.
+type Asking<'a> = LocalBoxFuture<'a, (&'static str, Result<String, String>)>;
+
+/// Asks the next source of `next`, if any is left, adding it to `out`.
+fn ask_next<'a>(
+    run: &'a Run,
+    log: &'a RefCell<Vec<Asked>>,
+    out: &mut FuturesUnordered<Asking<'a>>,
+    next: &mut std::slice::Iter<'a, Source>,
+) -> bool {
+    let Some(source) = next.next() else {
+        return false;
+    };
+    out.push(
+        ask(run, log, source)
+            .map(|result| (source.name, result))
+            .boxed_local(),
+    );
+    true
+}
+
+/// The hedged request (see [`Mode::Hedged`]): the requests out are a
+/// `FuturesUnordered`, and the hedge timer starts again at every new request,
+/// so each source gets `hedge_ms` alone before the next one joins it. Dropping
+/// the set when one answers drops every request still out, which aborts it.
+async fn hedged(
+    run: &Run,
+    log: &RefCell<Vec<Asked>>,
+    sources: &[Source],
+    hedge_ms: u32,
+) -> Option<(&'static str, String)> {
+    let mut next = sources.iter();
+    let mut out = FuturesUnordered::new();
+    ask_next(run, log, &mut out, &mut next);
+    loop {
+        let more_to_ask = next.len() > 0;
+        let hedge = async {
+            if more_to_ask {
+                sleep(hedge_ms).await;
+            } else {
+                future::pending::<()>().await;
+            }
+        };
+        // In a `let`, so that the borrow of `out` ends before the arms below.
+        let woke = match future::select(out.next(), pin!(hedge)).await {
+            Either::Left((Some((name, result)), _)) => Woke::Finished(name, result),
+            Either::Left((None, _)) => Woke::NothingOut,
+            Either::Right(((), _)) => Woke::TimerFired,
+        };
+        match woke {
+            Woke::Finished(name, Ok(body)) => {
+                let aborted = out.len();
+                drop(out);
+                run.print(format!(
+                    "{name} answered first: {aborted} request{} still out aborted",
+                    if aborted == 1 { "" } else { "s" }
+                ));
+                return Some((name, body));
+            }
+            Woke::Finished(_, Err(_)) => {
+                if ask_next(run, log, &mut out, &mut next) {
+                    run.print("a failure: ask the next one at once");
+                } else if out.is_empty() {
+                    return None;
+                }
+            }
+            Woke::NothingOut => return None,
+            Woke::TimerFired => {
+                run.print(format!(
+                    "no answer after {hedge_ms} ms: ask the next one too, and keep waiting for the first"
+                ));
+                ask_next(run, log, &mut out, &mut next);
+            }
+        }
     }
 }
 
@@ -230,6 +332,10 @@ pub const GONE_MS: u32 = 80;
 pub const QUICK_MS: u32 = 250;
 /// How long the "slowpoke" source takes to answer by default, in ms.
 pub const DEFAULT_SLOW_MS: u32 = 1_200;
+/// How long a hedged search waits for an answer before asking the next source
+/// too, in ms, by default: a little under the quick source's delay, so that a
+/// hedge is visible.
+pub const DEFAULT_HEDGE_MS: u32 = 200;
 /// The global timeout by default, in ms: every mode answers well within it.
 pub const DEFAULT_TIMEOUT_MS: u32 = 3_000;
 

@@ -9,6 +9,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;
+use std::pin::pin;
 use std::rc::Rc;
 use std::task::Poll;
 
@@ -17,8 +18,10 @@ use futures::future;
 use futures::stream::{FuturesUnordered, StreamExt};
 
 use crate::runtime::args::js_number;
+use crate::runtime::heap::live_bytes;
 use crate::runtime::run::Run;
 use crate::runtime::thread::{current_thread, workers_memory_bytes};
+use crate::runtime::time::sleep;
 use crate::runtime::trace::NodeKind;
 use crate::runtime::worker::{Job, WorkerError, WorkerThread};
 
@@ -70,6 +73,10 @@ pub struct Cost {
     /// Bytes of wasm linear memory they added (each worker has its own
     /// instance; tasks share this one), when known.
     pub memory_bytes: Option<f64>,
+    /// For tasks: the bytes live on the Rust heap, counted at the allocator,
+    /// once all are spawned and waiting, divided by their number. `None` for
+    /// threads, whose memory is their own instances.
+    pub heap_bytes_each: Option<f64>,
     /// What the browser attributes to them (see [`workers_memory_bytes`]),
     /// when asked for and the browser answers: threads only.
     pub browser_bytes: Option<f64>,
@@ -129,15 +136,19 @@ pub async fn cost_of_threads(
         start_ms,
         all_back_ms,
         memory_bytes: memory.is_finite().then_some(memory),
+        heap_bytes_each: None,
         browser_bytes,
     })
 }
 
 /// Spawns `tasks` async tasks on this thread (`spawn_local`), each of which
 /// yields once and reports back, and waits until all have. `wasm_bytes` reads
-/// this instance's memory size, so its growth is what the tasks cost.
+/// this instance's memory size; it only grows, in 64 KiB pages, so the bytes a
+/// task holds are counted at the allocator instead ([`live_bytes`]): the heap's
+/// growth once all are spawned and none has run, per task.
 pub async fn cost_of_tasks(run: &Run, tasks: u32, wasm_bytes: impl Fn() -> f64) -> Cost {
     let before = wasm_bytes();
+    let heap_before = live_bytes();
     let started = run.elapsed_ms();
     let (all_done, done) = oneshot::channel::<()>();
     let left = Rc::new(Cell::new(tasks));
@@ -157,23 +168,157 @@ pub async fn cost_of_tasks(run: &Run, tasks: u32, wasm_bytes: impl Fn() -> f64) 
         });
     }
     let start_ms = run.elapsed_ms() - started;
+    // Measured before any task has run: each holds its future (two Rc
+    // handles and its state), its task record and its place in the queue.
+    let heap_spawned = live_bytes();
+    let heap_bytes_each =
+        (tasks > 0).then(|| heap_spawned.saturating_sub(heap_before) as f64 / f64::from(tasks));
     if tasks > 0 {
         // Err only if every sender is gone, i.e. all tasks finished: done either way.
         let _ = done.await;
     }
     let all_back_ms = run.elapsed_ms() - started;
     run.print(format!(
-        "{tasks} async tasks spawned on the {} thread in {} ms, all done after {} ms",
+        "{tasks} async tasks spawned on the {} thread in {} ms, all done after {} ms; {} bytes each on the Rust heap while waiting",
         current_thread(),
         tenths(start_ms),
-        all_back_ms.round() as i64
+        all_back_ms.round() as i64,
+        heap_bytes_each.map_or(0, |bytes| bytes.round() as i64)
     ));
     Cost {
         count: tasks,
         start_ms,
         all_back_ms,
         memory_bytes: Some(wasm_bytes() - before),
+        heap_bytes_each,
         browser_bytes: None,
+    }
+}
+
+/// The future that [`block_on_timer`] blocks on waits this long (ms).
+pub const BLOCKED_TIMER_MS: u32 = 100;
+/// How long the page waits past what a `block_on` job needs before it calls it
+/// a deadlock and terminates the worker (ms).
+pub const DEADLOCK_AFTER_MS: u32 = 1_000;
+
+/// Runs `futures::executor::block_on` on the calling thread over a future that
+/// needs no event loop: one half yields once and then sends `value` on a
+/// oneshot channel, the other receives it. Returns what was received and how
+/// many times `block_on` polled. The thread is blocked until then.
+pub fn block_on_channel(value: u32) -> (Option<u32>, u32) {
+    let (sender, receiver) = oneshot::channel::<u32>();
+    let polls = Cell::new(0_u32);
+    let mut both = pin!(future::join(
+        async move {
+            yield_now().await;
+            // The receiver is the other half of this join: it is still there.
+            let _ = sender.send(value);
+        },
+        receiver,
+    ));
+    let ((), received) = futures::executor::block_on(future::poll_fn(|cx| {
+        polls.set(polls.get().saturating_add(1));
+        both.as_mut().poll(cx)
+    }));
+    (received.ok(), polls.get())
+}
+
+/// Runs `futures::executor::block_on(sleep(ms))` on the calling thread. It
+/// never returns: the timer's callback is a task of this thread's event loop,
+/// which cannot run while `block_on` holds the thread, so nothing ever wakes
+/// the future (and with no thread parking in this wasm target, `block_on`
+/// spins meanwhile). Only for a Web Worker, which the page then terminates.
+pub fn block_on_timer(ms: u32) {
+    futures::executor::block_on(sleep(ms));
+}
+
+/// Which future [`block_on_worker`] hands to `block_on` on the worker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockOn {
+    /// [`block_on_channel`]: everything it waits for happens inside it.
+    Channel,
+    /// [`block_on_timer`]: it waits for the worker's own event loop. Deadlock.
+    Timer,
+}
+
+/// What [`block_on_worker`] saw.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BlockedOn {
+    /// The worker's name.
+    pub thread: String,
+    /// What `block_on` returned, if it returned.
+    pub value: Option<f64>,
+    /// The worker's account of the job, e.g. `"block_on: 2 polls"`.
+    pub how: String,
+    /// True when no answer came in time: the worker was deadlocked and is gone.
+    pub deadlocked: bool,
+    /// From sending the job to the answer or to giving up, in ms.
+    pub waited_ms: f64,
+}
+
+/// Starts a Web Worker, waits until it has loaded, then has it run
+/// `futures::executor::block_on` over the future `case` names, on its own
+/// thread. The page's main thread never blocks: it awaits the worker's reply,
+/// and gives up after [`DEADLOCK_AFTER_MS`] more than the job needs, which
+/// terminates the worker (dropping it does).
+pub async fn block_on_worker(run: &Run, case: BlockOn) -> Result<BlockedOn, WorkerError> {
+    let mut thread = WorkerThread::spawn()?;
+    // Loaded first, so that the deadlock's timeout measures the job alone.
+    thread
+        .run(Job { kind: "ping", n: 0 }, LOAD_BUDGET_MS)
+        .await?;
+    let name = thread.name().to_owned();
+    let (job, what, within) = match case {
+        BlockOn::Channel => (
+            Job {
+                kind: "block_on",
+                n: 42,
+            },
+            "block_on(join(send after a yield, receive))".to_owned(),
+            DEADLOCK_AFTER_MS,
+        ),
+        BlockOn::Timer => (
+            Job {
+                kind: "block_on_timer",
+                n: BLOCKED_TIMER_MS,
+            },
+            format!("block_on(sleep({BLOCKED_TIMER_MS} ms))"),
+            BLOCKED_TIMER_MS.saturating_add(DEADLOCK_AFTER_MS),
+        ),
+    };
+    run.print(format!("{name} loaded; it runs {what}, blocking itself"));
+    let asked = run.elapsed_ms();
+    match thread.run(job, within).await {
+        Ok(reply) => {
+            let waited_ms = run.elapsed_ms() - asked;
+            run.print(format!(
+                "{name}: {what} returned {} ({}); its thread was blocked until then",
+                js_number(reply.value),
+                reply.how
+            ));
+            Ok(BlockedOn {
+                thread: name,
+                value: Some(reply.value),
+                how: reply.how,
+                deadlocked: false,
+                waited_ms,
+            })
+        }
+        Err(WorkerError::TimedOut { .. }) => {
+            drop(thread);
+            let waited_ms = run.elapsed_ms() - asked;
+            run.print(format!(
+                "{name}: no answer after {within} ms. Deadlock: the timer's callback needs {name}'s event loop, which block_on is blocking. {name} terminated"
+            ));
+            Ok(BlockedOn {
+                thread: name,
+                value: None,
+                how: "deadlock: terminated".to_owned(),
+                deadlocked: true,
+                waited_ms,
+            })
+        }
+        Err(error) => Err(error),
     }
 }
 

@@ -2,7 +2,9 @@
 //! races any future against it.
 //!
 //! Cancelling a Rust future is dropping it. So when the signal fires, the
-//! lesson's future is dropped on the spot: every timer it armed is cleared,
+//! lesson's future is dropped at its next poll, a microtask later (the abort
+//! event wakes it; nothing can drop it from inside the event handler): every
+//! timer it armed is cleared,
 //! every fetch it started is aborted, and its trace records the drops. Nothing
 //! of the run is left pending; the caller gets the signal's reason (by default
 //! a `DOMException` named `AbortError`), exactly as `fetch` would reject.

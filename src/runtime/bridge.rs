@@ -67,7 +67,7 @@ extern "C" {
 /// # async fn example() {
 /// use async_rust_lab::runtime::bridge::settle;
 /// use wasm_bindgen::JsValue;
-/// let forty_two = settle(&JsValue::from(42)).await; // Ok(42), one microtask later
+/// let forty_two = settle(&JsValue::from(42)).await; // Ok(42), two microtask hops later
 /// # }
 /// ```
 pub async fn settle(value: &JsValue) -> Result<JsValue, JsValue> {

@@ -358,7 +358,7 @@ test('lab.help() lists the exports with signatures this test can read', () => {
   const kitchen = specs.find((s) => s.name === 'kitchen');
   assert.deepEqual(kitchen.params.map((p) => p.name), ['mode', 'options']);
   assert.deepEqual(kitchen.params[1].fields.map((f) => f.name), ['cookMs', 'callMs', 'signal']);
-  assert.deepEqual(specs.find((s) => s.name === 'workerJob').params[0].fields[0].literals, ['ping', 'sleep', 'primes']);
+  assert.deepEqual(specs.find((s) => s.name === 'workerJob').params[0].fields[0].literals, ['ping', 'sleep', 'primes', 'block_on', 'block_on_timer']);
 });
 
 
@@ -392,6 +392,7 @@ const normal = {
   searchStats: (r) => assert.equal(r.source, 'quick'),
   blocking: (r) => assert.equal(r.primes, 216_816),
   threadCost: (r) => { assert.equal(r.threads.count, 4); assert.equal(r.tasks.count, 10_000); },
+  blockOn: (r) => { assert.equal(r.value, 42); assert.equal(r.deadlocked, false); },
 };
 
 test('every export that runs a lesson has its normal result listed here', () => {

@@ -61,6 +61,24 @@ test('a bad value typed in the card shows the RangeError on the card', async () 
   assert.match(await error.textContent(), /RangeError: options\.callMs must be a whole number of milliseconds from 0 to 60000 \(got -5\)/);
 });
 
+test('chopping is busy work on the thread: the cooking task\'s first poll lasts the whole chop', async () => {
+  // cookMs 800: a quarter, 200 ms, is chopping.
+  await page.evaluate(() => window.lab.kitchen('async', { cookMs: 800, callMs: 100 }));
+  const report = await page.evaluate(() => window.lab.lastRun());
+  const cooking = report.events.filter((e) => e.task === 'cooking' && (e.kind === 'poll-start' || e.kind === 'poll-end'));
+  const [start, end] = cooking;
+  assert.equal(start.kind, 'poll-start');
+  assert.equal(end.kind, 'poll-end');
+  assert.ok(end.t - start.t >= 199, `the chopping poll lasted ${end.t - start.t} ms, less than the 200 ms chop`);
+  const tasks = Object.fromEntries(report.tasks.map((t) => [t.name, t]));
+  assert.ok(tasks.cooking.busyMs >= 199, `cooking was busy ${tasks.cooking.busyMs} ms`);
+  // Nothing else was polled while it chopped: the phone's first poll comes after.
+  const phoneFirst = report.events.find((e) => e.task === 'phone call' && e.kind === 'poll-start');
+  assert.ok(phoneFirst.t >= end.t, `the phone was polled at ${phoneFirst.t} ms, during the chop (until ${end.t} ms)`);
+  // The async total: max(cook, chop + pot on + call) = max(800, 200 + 40 + 100).
+  assert.ok(report.totalMs >= 799, `async took ${report.totalMs} ms`);
+});
+
 test('no page errors, console errors or failed requests in the whole session', () => {
   assert.deepEqual(lab.problems, []);
 });

@@ -94,10 +94,51 @@ test('each Run button draws its run on the card, with the figures of the source 
   assert.match(await card.locator('[data-role="figures-rows"]').textContent(), /Argentina1,629,59443,319/);
 });
 
+test('hedged: a failure asks the next source at once, a slow one gets a hedge, the requests overlap, the first success wins and the rest is aborted', async () => {
+  failed.length = 0;
+  const result = await searchStats('hedged', { slowMs: 2000, hedgeMs: 200 });
+  assert.equal(result.source, 'quick', JSON.stringify(result));
+  assert.deepEqual(result.asked.map((a) => [a.source, a.ok]), [['gone', false], ['quick', true]]);
+  const report = await page.evaluate(() => window.lab.lastRun());
+  assert.equal(report.args.hedgeMs, 200);
+  const tasks = Object.fromEntries(report.tasks.map((t) => [t.name, t]));
+  // Asked one at a time: slowpoke only once gone had failed, at once, not after the hedge.
+  assert.ok(tasks.slowpoke.startMs >= tasks.gone.endMs, JSON.stringify(tasks));
+  // quick only after slowpoke had had hedgeMs alone...
+  assert.ok(tasks.quick.startMs >= tasks.slowpoke.startMs + 199, JSON.stringify(tasks));
+  // ...while slowpoke was still out: the two requests overlap, and slowpoke, kept until then, is aborted.
+  assert.ok(tasks.quick.startMs < tasks.slowpoke.endMs, `no overlap: ${JSON.stringify(tasks)}`);
+  assert.deepEqual([tasks.gone.outcome, tasks.slowpoke.outcome, tasks.quick.outcome], ['ready', 'dropped', 'ready']);
+  assert.ok(await waitForFailure('slowpoke net::ERR_ABORTED'), `slowpoke was not aborted: ${failed}`);
+  const lines = report.lines.map((l) => l.text);
+  assert.ok(lines.includes('a failure: ask the next one at once'), lines.join(' / '));
+  assert.ok(lines.some((l) => l.startsWith('no answer after 200 ms: ask the next one too')), lines.join(' / '));
+});
+
+test('hedged, when the first source is quick enough, asks no other', async () => {
+  // With a hedge longer than slowpoke's answer, slowpoke answers alone after the 404.
+  const result = await searchStats('hedged', { slowMs: 100, hedgeMs: 1000 });
+  assert.equal(result.source, 'slowpoke');
+  const tasks = await page.evaluate(() => window.lab.lastRun().tasks.map((t) => t.name));
+  assert.deepEqual(tasks, ['gone', 'slowpoke']);
+});
+
+test('the Run hedged button draws the run with its hedge in the console call', async () => {
+  const card = page.locator('#search');
+  await card.locator('input[name="slowMs"]').fill('1200');
+  await card.getByRole('button', { name: 'Run hedged', exact: true }).click();
+  await page.waitForFunction(() => {
+    const c = document.getElementById('search');
+    return c && c.dataset.mode === 'hedged' && !c.hasAttribute('aria-busy') && !c.querySelector('[data-role="figures"]').hidden;
+  }, null, { timeout: 10_000 });
+  assert.match(await card.locator('[data-role="figures-caption"]').textContent(), /^Answered by quick/);
+  assert.equal(await card.locator('[data-role="console-call"]').textContent(), 'await lab.searchStats("hedged", { timeoutMs: 3000, slowMs: 1200, hedgeMs: 200 })');
+});
+
 test('bad arguments reject with a TypeError or RangeError naming the parameter', async () => {
   const results = await page.evaluate(async () => {
     const out = [];
-    for (const args of [['fast'], [1], ['race', { timeoutMs: -1 }], ['race', { slowMs: 1e9 }], ['race', 'x']]) {
+    for (const args of [['fast'], [1], ['race', { timeoutMs: -1 }], ['race', { slowMs: 1e9 }], ['race', 'x'], ['hedged', { hedgeMs: 60001 }], ['hedged', { hedgeMs: '200' }]]) {
       try {
         await window.lab.searchStats(...args);
         out.push('resolved');
@@ -107,11 +148,13 @@ test('bad arguments reject with a TypeError or RangeError naming the parameter',
     }
     return out;
   });
-  assert.match(results[0], /^RangeError: mode must be one of "sequential", "fallback", "race", "all" \(got "fast"\)$/);
+  assert.match(results[0], /^RangeError: mode must be one of "sequential", "fallback", "race", "all", "hedged" \(got "fast"\)$/);
   assert.match(results[1], /^TypeError: mode must be one of/);
   assert.match(results[2], /^RangeError: options\.timeoutMs must be a whole number of milliseconds from 0 to 60000/);
   assert.match(results[3], /^RangeError: options\.slowMs must be a whole number of milliseconds from 0 to 60000/);
   assert.match(results[4], /^TypeError: options must be an object/);
+  assert.match(results[5], /^RangeError: options\.hedgeMs must be a whole number of milliseconds from 0 to 60000 \(got 60001\)$/);
+  assert.match(results[6], /^TypeError: options\.hedgeMs must be a whole number of milliseconds from 0 to 60000/);
 });
 
 test('no problems in the whole session but the 404s and aborts the lesson is about', () => {

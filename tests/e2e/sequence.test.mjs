@@ -140,6 +140,78 @@ test('each run echoes its lines to the devtools console with the time since the 
   assert.match(echoed[1], /^\[sequence\/concurrent #\d+\] \+\d+ ms {2}thread one$/);
 });
 
+/** The task summaries of the last run, by name. */
+const tasksByName = () => page.evaluate(() => Object.fromEntries(window.lab.lastRun().tasks.map((t) => [t.name, t])));
+
+test('blocking, join prints in argument order, takes at least the sum, and each task is one long poll', async () => {
+  const lines = await page.evaluate(() => window.lab.concurrent(200, 100, { blocking: true }));
+  assert.deepEqual(lines, ['thread one', 'thread two']);
+  const report = await page.evaluate(() => window.lab.lastRun());
+  assert.deepEqual(report.args, { oneMs: 200, twoMs: 100, blocking: 1 });
+  assert.ok(report.totalMs >= 299, `blocking join took ${report.totalMs} ms, less than the sum 300`);
+  const tasks = await tasksByName();
+  // One poll each, Ready at once: the sleep happened inside it, holding the thread.
+  assert.equal(tasks['thread one'].polls, 1);
+  assert.equal(tasks['thread two'].polls, 1);
+  assert.ok(tasks['thread one'].busyMs >= 199, `thread one busy ${tasks['thread one'].busyMs} ms`);
+  assert.ok(tasks['thread two'].busyMs >= 99, `thread two busy ${tasks['thread two'].busyMs} ms`);
+  // thread two was polled only once thread one's poll had returned.
+  assert.ok(tasks['thread two'].startMs >= tasks['thread one'].endMs, JSON.stringify(tasks));
+});
+
+test('blocking, sequential also takes the sum, each task one poll', async () => {
+  const lines = await page.evaluate(() => window.lab.sequential(120, 60, { blocking: true }));
+  assert.deepEqual(lines, ['thread one', 'thread two']);
+  const report = await page.evaluate(() => window.lab.lastRun());
+  assert.ok(report.totalMs >= 179, `took ${report.totalMs} ms`);
+  assert.deepEqual(report.tasks.map((t) => [t.name, t.polls]), [['thread one', 1], ['thread two', 1]]);
+});
+
+test('blocking, a race cancels nothing: the first polled wins and the other is dropped never polled', async () => {
+  const winner = await page.evaluate(() => window.lab.race(150, 10, { blocking: true }));
+  assert.equal(winner, 'thread one');
+  const tasks = await tasksByName();
+  assert.equal(tasks['thread one'].polls, 1);
+  assert.ok(tasks['thread one'].busyMs >= 149, `thread one busy ${tasks['thread one'].busyMs} ms`);
+  assert.deepEqual([tasks['thread two'].polls, tasks['thread two'].outcome], [0, 'dropped']);
+});
+
+test('the blocking toggle on the card: frames dropped are shown, and the timeline has one poll per task', async () => {
+  const card = page.locator('#sequence');
+  await card.locator('input[name="oneMs"]').fill('300');
+  await card.locator('input[name="twoMs"]').fill('200');
+  await card.locator('input[name="blocking"]').check();
+  const { lines } = await runFromPage('Run concurrent (join)');
+  assert.deepEqual(lines, ['thread one', 'thread two']);
+  await card.locator('[data-role="frames"]').waitFor({ state: 'visible' });
+  assert.ok(Number(await card.locator('[data-role="frames"]').getAttribute('data-dropped')) > 0, 'no frame dropped while the thread was blocked');
+  assert.equal(await card.locator('[data-role="console-call"]').textContent(), 'await lab.concurrent(300, 200, { blocking: true })');
+  await card.locator('input[name="blocking"]').uncheck();
+  await card.locator('input[name="oneMs"]').fill('600');
+  await card.locator('input[name="twoMs"]').fill('300');
+});
+
+test('race, then finish the loser: the loser is polled to completion through its pin! slot and prints too', async () => {
+  const { lines } = await runFromPage('Race, then finish the loser');
+  assert.equal(lines[0], 'thread two');
+  assert.match(lines[1], /^thread two won; the loser is still in its pin! slot/);
+  assert.equal(lines[2], 'thread one');
+  const tasks = await tasksByName();
+  assert.deepEqual([tasks['thread one'].outcome, tasks['thread two'].outcome], ['ready', 'ready']);
+  // Without finishLoser, the same race drops the loser.
+  await page.evaluate(() => window.lab.race(60, 10));
+  assert.equal((await tasksByName())['thread one'].outcome, 'dropped');
+});
+
+test('bad options of the sequence exports are TypeErrors naming them', async () => {
+  const errors = await page.evaluate(async () => Promise.all([
+    window.lab.concurrent(1, 1, { blocking: 1 }).catch((e) => `${e.name}: ${e.message}`),
+    window.lab.race(1, 1, { finishLoser: 'yes' }).catch((e) => `${e.name}: ${e.message}`),
+  ]));
+  assert.match(errors[0], /^TypeError: options\.blocking must be true or false/);
+  assert.match(errors[1], /^TypeError: options\.finishLoser must be true or false/);
+});
+
 test('no page errors, console errors or failed requests in the whole session', () => {
   assert.deepEqual(lab.problems, []);
 });

@@ -152,6 +152,39 @@ test('Measure the cost: a thread costs far more to start and hear back from than
   const perTask = cost.tasks.allBackMs / cost.tasks.count;
   assert.ok(perThread > 20 * perTask, `one thread ${perThread} ms, one task ${perTask} ms`);
   assert.ok(cost.threads.memoryBytes >= 2 * 64 * 1024, `each worker has its own wasm memory: ${cost.threads.memoryBytes}`);
+  // A task's bytes, counted at the allocator (not the wasm memory, which grows by 64 KiB pages).
+  assert.ok(cost.tasks.heapBytesEach > 0, `heap bytes per task: ${cost.tasks.heapBytesEach}`);
+  assert.equal(cost.threads.heapBytesEach, null);
+  const shown = await card.locator('[data-heap-bytes-each]').getAttribute('data-heap-bytes-each');
+  assert.ok(Number(shown) > 0, `the card shows ${shown} bytes per task`);
+});
+
+test('block_on on a worker: a future that needs nothing from outside returns, blocking that thread', async () => {
+  const result = await page.evaluate(() => window.lab.blockOn('channel'));
+  assert.equal(result.deadlocked, false, JSON.stringify(result));
+  assert.equal(result.value, 42);
+  assert.match(result.thread, /^worker \d+$/);
+  // Pending on the first poll (the sender yields), then woken from inside and polled again.
+  const polls = Number(/(\d+) polls/.exec(result.how)?.[1]);
+  assert.ok(polls >= 2, result.how);
+  assert.match(result.how, /^futures::executor::block_on/);
+});
+
+test('block_on on a worker over a timer of that worker deadlocks: the page detects it, terminates the worker, and keeps working', async () => {
+  const card = page.locator('#threads');
+  await card.getByRole('button', { name: 'block_on a timer on a worker (deadlock)' }).click();
+  const outcome = card.locator('[data-role="block-on-result"][data-outcome]');
+  await outcome.waitFor({ state: 'visible', timeout: 30_000 });
+  assert.equal(await outcome.getAttribute('data-outcome'), 'deadlocked');
+  assert.match(await outcome.textContent(), /^Deadlock: worker \d+ gave no answer/);
+  const report = await page.evaluate(() => window.lab.lastRun());
+  assert.equal(report.mode, 'blockOn');
+  assert.ok(report.lines.some((l) => /Deadlock: .* worker \d+ terminated$/.test(l.text)), JSON.stringify(report.lines));
+  // The main thread never blocked: the page still runs lessons.
+  assert.deepEqual(await page.evaluate(() => window.lab.concurrent(20, 10)), ['thread two', 'thread one']);
+  // And the main thread refuses to deadlock itself.
+  const onMain = await page.evaluate(() => { try { window.lab.workerJob({ kind: 'block_on_timer', n: 1 }); return 'returned'; } catch (e) { return `${e.name}: ${e.message}`; } });
+  assert.match(onMain, /^TypeError: job\.kind "block_on_timer" \(block_on over a timer of job\.n ms\) runs only on a Web Worker/);
 });
 
 test('asked to, the browser reports the memory it attributes to the workers while they are alive', async () => {
