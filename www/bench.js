@@ -24,13 +24,15 @@ const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
  * @param {Pick<import('./lab.js').Lab, 'benchAwaitPromise' | 'benchReturnAsync' | 'benchReturnEager' | 'benchSleepers' | 'benchSpawn' | 'benchTraceEvent'>} lab
  *   the console API (window.lab), or the wasm module itself
  * @param {{ runs?: number, awaits?: number, sleepers?: number, maxSleepMs?: number, spawns?: number, traceEvents?: number,
- *           onProgress?: (done: number, total: number, label: string) => void, signal?: AbortSignal }} [options]
+ *           onProgress?: (done: number, total: number, label: string) => void, signal?: AbortSignal,
+ *           parallel?: typeof import('./parallel.js').parallel, parallelWorkMs?: number }} [options]
+ *   `parallel`: lab.parallel, for the row of the threaded module (issue 17); without it the row is left out
  * @returns {Promise<Row[]>}
  */
 export async function runBenchmarks(lab, options = {}) {
   const {
     runs = 5, awaits = 100_000, sleepers = 1_000_000, maxSleepMs = 1000, spawns = 100_000, traceEvents = 100_000,
-    onProgress = () => {}, signal,
+    onProgress = () => {}, signal, parallel, parallelWorkMs = 200,
   } = options;
 
   /** @type {{ row: Row, variant: string, run: () => Promise<number | { ms: number, extra: Record<string, number> }> }[]} */
@@ -137,6 +139,23 @@ export async function runBenchmarks(lab, options = {}) {
     'Rust, lab trace': async () => lab.benchTraceEvent(traceEvents / 2, 'performance'),
     'Rust, lab trace, recording alone (counter clock)': async () => lab.benchTraceEvent(traceEvents / 2, 'counter'),
   });
+
+  if (parallel && globalThis.crossOriginIsolated === true) {
+    const tasks = 4;
+    const cores = navigator.hardwareConcurrency;
+    /** @param {number} workers */
+    const cpu = (workers) => parallel('cpu', { workers, tasks, workMs: parallelWorkMs });
+    add({ id: 'parallel-cpu', title: `${tasks} CPU-bound tasks of ${parallelWorkMs} ms on the threaded module (this browser reports ${cores} cores)`, unit: 'ms',
+      goal: 'speed-up near min(workers, free cores)',
+      lesson: 'The same tasks on the single-threaded executor (on one worker), then on the multi-threaded one with 1, 2 and 4 workers; `speedUp` is the single-threaded time over the multi-threaded time of the same call. Tasks that never await gain from more threads only as far as there are free cores: past that, the workers take turns on them.',
+    }, {
+      'single-threaded executor (one worker)': async () => (await cpu(1)).oneThread?.totalMs ?? NaN,
+      ...Object.fromEntries([1, 2, 4].map((workers) => [`multi-threaded, ${workers} worker${workers === 1 ? '' : 's'}`, async () => {
+        const result = await cpu(workers);
+        return { ms: result.parallel.totalMs, extra: { speedUp: result.speedUp ?? NaN } };
+      }])),
+    });
+  }
 
   const total = plan.length * runs;
   let done = 0;

@@ -69,6 +69,19 @@ pub fn start_worker(own_origin_ms: f64, page_origin_ms: f64) {
     clock::align_to_page(own_origin_ms, page_origin_ms);
 }
 
+/// The compiled module, for the page to hand to each worker (`initSync`).
+#[wasm_bindgen(js_name = moduleForWorkers)]
+pub fn wasm_module() -> JsValue {
+    wasm_bindgen::module()
+}
+
+/// The one shared `WebAssembly.Memory`, for the page to hand to each worker:
+/// every thread's stack, heap and the executor's queue live in it.
+#[wasm_bindgen(js_name = memoryForWorkers)]
+pub fn shared_memory() -> JsValue {
+    wasm_bindgen::memory()
+}
+
 /// Measures how many steps of work take a millisecond, over about `budget_ms`
 /// on the calling thread, and keeps it for the runs' tasks. Returns the steps.
 #[wasm_bindgen]
