@@ -70,18 +70,19 @@ export function mountParallelCard(card, lab) {
     card.dataset.mode = mode;
     error.hidden = true;
     started = performance.now();
-    const tick = () => {
-      title.textContent = `Running "${mode}"… ${formatMs(performance.now() - started)}`;
-      ticker = requestAnimationFrame(tick);
-    };
-    cancelAnimationFrame(ticker);
+    // Four times a second, not every frame: the workers may be using every
+    // core, and the less the page's thread has to do meanwhile, the better it
+    // keeps up with input.
+    const tick = () => { title.textContent = `Running "${mode}"… ${formatMs(performance.now() - started)}`; };
+    clearInterval(ticker);
     tick();
+    ticker = setInterval(tick, 250);
   });
 
   globalThis.addEventListener('lab:parallel-end', (event) => {
     /** @type {ParallelResult} */
     const result = /** @type {CustomEvent} */ (event).detail;
-    cancelAnimationFrame(ticker);
+    clearInterval(ticker);
     const o = result.options;
     title.textContent = `"${result.mode}": ${o.tasks} tasks on ${o.workers} worker${o.workers === 1 ? '' : 's'}`;
     totals.replaceChildren(...totalsOf(result).map(([term, value]) => el('div', {}, el('dt', { text: term }), el('dd', { text: value }))));
@@ -95,7 +96,7 @@ export function mountParallelCard(card, lab) {
 
   globalThis.addEventListener('lab:parallel-error', (event) => {
     const { error: reason } = /** @type {CustomEvent} */ (event).detail;
-    cancelAnimationFrame(ticker);
+    clearInterval(ticker);
     title.textContent = 'The run failed.';
     error.textContent = reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason);
     error.hidden = false;
