@@ -119,17 +119,17 @@ export function mountParallelCard(card, lab) {
     }
   });
 
-  // The compiler's own words, from the build (scripts/build.sh), fetched when opened.
-  const send = /** @type {HTMLDetailsElement} */ (role(card, 'send'));
+  // The compiler's own words, from the build (scripts/build.sh), fetched when asked for.
   const sendError = role(card, 'send-error');
-  send.addEventListener('toggle', async () => {
-    if (!send.open || sendError.dataset.loaded) return;
-    sendError.dataset.loaded = 'true';
+  const show = /** @type {HTMLButtonElement} */ (card.querySelector('[data-action="send-error"]'));
+  show.addEventListener('click', async () => {
+    show.disabled = true;
     try {
       const response = await fetch(new URL('./pkg-parallel/send-error.txt', import.meta.url));
       sendError.textContent = response.ok ? await response.text() : `The build's record of the error is missing (HTTP ${response.status}).`;
     } catch (reason) {
       sendError.textContent = `The build's record of the error could not be read: ${reason instanceof Error ? reason.message : String(reason)}`;
     }
+    sendError.hidden = false;
   });
 }

@@ -165,8 +165,8 @@ test('the card runs each mode from its buttons and draws one lane per thread', a
 
 test('"What Send buys" shows rustc\'s own error for an Rc held across an .await', async () => {
   const card = page.locator('#parallel');
-  await card.locator('[data-role="send"] summary').click();
-  await page.waitForFunction(() => /error/.test(document.querySelector('#parallel [data-role="send-error"]')?.textContent ?? ''));
+  await card.getByRole('button', { name: 'Show rustc\'s error' }).click();
+  await card.locator('[data-role="send-error"]:not([hidden])').waitFor();
   const text = await card.locator('[data-role="send-error"]').textContent();
   assert.match(text, /future cannot be sent between threads safely/);
   assert.match(text, /the trait `Send` is not implemented for `Rc<i32>`/);
