@@ -158,9 +158,9 @@ function loadEngine() {
     /** @type {Glue} */
     const glue = await import('./pkg-parallel/async_rust_lab_parallel.js');
     await glue.default();
-    // How much computation is a millisecond of work here: about 20 ms on this
-    // thread, in two passes, well under a long task.
-    glue.calibrate(20);
+    // How much computation is a millisecond of work here: about 10 ms on this
+    // thread, in two passes, well under a long task (50 ms).
+    glue.calibrate(10);
     return { glue, threads: [] };
   })();
   // A failed load is tried again on the next call.
