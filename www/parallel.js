@@ -35,6 +35,7 @@
  * @property {ParallelSide | null} oneThread the same tasks on one thread ("cpu" and "hog"), else null
  * @property {number | null} speedUp "cpu": the one thread's total over the workers' total, else null
  * @property {string[]} lines what the run printed in the console
+ * @property {number} memoryBytes the size of the threaded module's one shared memory after the run
  */
 
 /** The options' rules: the range each must be in, its unit, and its default per mode. */
@@ -330,6 +331,7 @@ async function execute(mode, options) {
       oneThread: one,
       speedUp: mode === 'cpu' && one ? one.totalMs / side.totalMs : null,
       lines,
+      memoryBytes: engine.glue.memoryForWorkers().buffer.byteLength,
     };
     dispatchEvent(new CustomEvent('lab:parallel-end', { detail: result }));
     return result;

@@ -57,8 +57,13 @@ enum RunOn {
 static RUNS: Mutex<Vec<Run>> = Mutex::new(Vec::new());
 /// The next run's id.
 static NEXT_RUN: AtomicU32 = AtomicU32::new(1);
-/// The most tasks a run may have (the page checks the options first).
-const MAX_TASKS: u32 = 64;
+/// The most tasks a run may have, and work per task and slices: the page checks
+/// the options first (www/parallel.js), with the same limits.
+const MAX_TASKS: u32 = 32;
+/// See [`MAX_TASKS`].
+const MAX_WORK_MS: u32 = 2000;
+/// See [`MAX_TASKS`].
+const MAX_SLICES: u32 = 50;
 
 /// Puts a worker on the page's clock and lets it block on locks. Each worker
 /// calls it once, after `initSync`, with its own `performance.timeOrigin` and
@@ -102,8 +107,10 @@ pub fn prepare_run(
 ) -> Result<u32, JsError> {
     let mode = Mode::parse(mode)
         .ok_or_else(|| JsError::new("mode must be \"cpu\", \"yield\" or \"hog\""))?;
-    if !(1..=MAX_TASKS).contains(&tasks) {
-        return Err(JsError::new("tasks must be from 1 to 64"));
+    if !(1..=MAX_TASKS).contains(&tasks) || work_ms > MAX_WORK_MS || slices > MAX_SLICES {
+        return Err(JsError::new(
+            "tasks must be from 1 to 32, workMs at most 2000 and slices at most 50",
+        ));
     }
     let plan = Plan {
         mode,
@@ -147,8 +154,9 @@ pub fn work_on(run: u32, thread: u32) -> Result<(), JsError> {
     match job {
         Ok(executor) => executor.run_worker(thread),
         Err(Some(plan)) => {
+            // The same tasks as the multi-threaded run's; here they stay on this thread.
             let tasks = (0..plan.tasks)
-                .map(|i| plan.task(i) as std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>)
+                .map(|i| -> local::LocalFuture { plan.task(i) })
                 .collect();
             let polls = local::run_to_completion(tasks, thread);
             if let Some(Run {

@@ -15,6 +15,9 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Wake, Waker};
 
+/// A task of the single-threaded executor: any future, `Send` or not.
+pub type LocalFuture = Pin<Box<dyn Future<Output = ()>>>;
+
 /// A task's waker: its number, and the ready list it goes back on.
 struct LocalWaker {
     /// The task's index in the run.
@@ -36,7 +39,7 @@ pub fn run_to_completion(
     thread: u32,
 ) -> Vec<Poll> {
     let ready = Arc::new(Mutex::new(VecDeque::new()));
-    let mut tasks: Vec<Option<Pin<Box<dyn Future<Output = ()>>>>> = Vec::new();
+    let mut tasks: Vec<Option<LocalFuture>> = Vec::new();
     for (id, future) in (0u32..).zip(futures) {
         tasks.push(Some(future));
         lock(&ready).push_back(id);

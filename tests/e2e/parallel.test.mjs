@@ -146,6 +146,21 @@ test('hostile options reject with a TypeError or RangeError naming the option, a
   assert.equal(after.parallel.polls.length, 2);
 });
 
+test('runs do not leak: 40 more runs of cpu and yield grow the shared wasm memory by less than 1 MB', async () => {
+  const growth = await page.evaluate(async () => {
+    const once = async () => {
+      await window.lab.parallel('cpu', { workers: 2, tasks: 2, workMs: 1 });
+      return (await window.lab.parallel('yield', { workers: 2, tasks: 3, slices: 2 })).memoryBytes;
+    };
+    for (let i = 0; i < 5; i += 1) await once();
+    const before = await once();
+    let after = before;
+    for (let i = 0; i < 40; i += 1) after = await once();
+    return after - before;
+  });
+  assert.ok(growth < 1024 * 1024, `grew by ${growth} bytes`);
+});
+
 test('the card runs each mode from its buttons and draws one lane per thread', async () => {
   const card = page.locator('#parallel');
   assert.match(await card.locator('[data-role="cores"]').textContent(), /reports \d+ logical core/);
