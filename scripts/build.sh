@@ -22,6 +22,11 @@ echo "build: the threaded module (parallel/: nightly, build-std, atomics)"
 parallel_wasm=target/parallel/wasm32-unknown-unknown/release/async_rust_lab_parallel.wasm
 rm -rf www/pkg-parallel
 wasm-bindgen --target web --out-dir www/pkg-parallel "$parallel_wasm"
+# npm's wasm-opt with the main module's flags (Cargo.toml): it keeps the shared
+# memory, the atomics and wasm-bindgen's thread start-up intact (the e2e tests
+# run this build), and drops the name section wasm-bindgen leaves in.
+wasm-opt -Os --converge --strip-producers --strip-target-features \
+  www/pkg-parallel/async_rust_lab_parallel_bg.wasm -o www/pkg-parallel/async_rust_lab_parallel_bg.wasm
 # "What Send buys": a future holding an Rc across an .await, spawned on the
 # threaded executor, must not compile. Its error is rustc's own, kept for the card.
 send_error=www/pkg-parallel/send-error.txt

@@ -20,7 +20,7 @@ async function parallel(mode, options) {
   return loaded.parallel(mode, options);
 }
 const PARALLEL_HELP = 'lab.parallel(mode: "cpu" | "yield" | "hog", options?: { workers?: number; tasks?: number; workMs?: number; slices?: number }): Promise<ParallelResult>'
-  + '  Runs tasks on 1 to 8 Web Workers at once (a multi-threaded executor in a second wasm module, loaded on first use) and compares with one thread.';
+  + '  Runs tasks on 1 to 8 Web Workers at once (a multi-threaded executor in a second wasm module, loaded on first use) and, for cpu and hog, on one thread.';
 
 /** What wasm-bindgen's glue exports that is plumbing, not lab API. */
 const PLUMBING = new Set(['default', 'initSync']);
