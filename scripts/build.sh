@@ -12,6 +12,38 @@ export PATH="$PWD/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 echo "build: wasm-pack build --release --target web"
 wasm-pack build --release --target web --out-dir www/pkg --no-pack
 
+# The threaded module (parallel/, issue 17): a crate of its own, built from its
+# folder so that its pinned nightly (rust-toolchain.toml) and its atomics flags
+# and build-std (.cargo/config.toml) apply, then bound with the same wasm-bindgen
+# CLI. RUSTFLAGS would replace the config's flags, and CARGO_TARGET_DIR move the
+# output: neither is passed on.
+echo "build: the threaded module (parallel/: nightly, build-std, atomics)"
+(cd parallel && env -u RUSTFLAGS -u CARGO_TARGET_DIR cargo build --release)
+parallel_wasm=target/parallel/wasm32-unknown-unknown/release/async_rust_lab_parallel.wasm
+rm -rf www/pkg-parallel
+wasm-bindgen --target web --out-dir www/pkg-parallel "$parallel_wasm"
+# npm's wasm-opt with the main module's flags (Cargo.toml): it keeps the shared
+# memory, the atomics and wasm-bindgen's thread start-up intact (the e2e tests
+# run this build), and drops the name section wasm-bindgen leaves in.
+wasm-opt -Os --converge --strip-producers --strip-target-features \
+  www/pkg-parallel/async_rust_lab_parallel_bg.wasm -o www/pkg-parallel/async_rust_lab_parallel_bg.wasm
+# "What Send buys": a future holding an Rc across an .await, spawned on the
+# threaded executor, must not compile. Its error is rustc's own, kept for the card.
+send_error=www/pkg-parallel/send-error.txt
+if (cd parallel && env -u RUSTFLAGS -u CARGO_TARGET_DIR CARGO_TERM_COLOR=never \
+      cargo build --release --example rc_across_await) > "$send_error.raw" 2>&1; then
+  echo "build: parallel/compile-fail/rc_across_await.rs compiled; it must not (spawn must require Send)" >&2
+  exit 1
+fi
+{
+  echo "$ cargo build --example rc_across_await   # $(cd parallel && rustc --version)"
+  echo
+  grep -v -e '^ *Compiling ' -e '^error: could not compile' "$send_error.raw"
+} > "$send_error"
+rm -f "$send_error.raw"
+grep -q 'future cannot be sent between threads safely' "$send_error" ||
+  { echo "build: the Send error changed; read $send_error" >&2; exit 1; }
+
 rm -rf dist
 mkdir -p dist
 # Everything under www/ is the site; the generated pkg/ brings the wasm, its JS
@@ -47,3 +79,7 @@ wasm=dist/pkg/async_rust_lab_bg.wasm
 glue=dist/pkg/async_rust_lab.js
 printf 'build: dist/ ready: wasm %s bytes (%s gzipped), JS glue %s bytes (%s gzipped)\n' \
   "$(wc -c < "$wasm")" "$(gzip -9c "$wasm" | wc -c)" "$(wc -c < "$glue")" "$(gzip -9c "$glue" | wc -c)"
+pwasm=dist/pkg-parallel/async_rust_lab_parallel_bg.wasm
+pglue=dist/pkg-parallel/async_rust_lab_parallel.js
+printf 'build: threaded module: wasm %s bytes (%s gzipped), JS glue %s bytes (%s gzipped)\n' \
+  "$(wc -c < "$pwasm")" "$(gzip -9c "$pwasm" | wc -c)" "$(wc -c < "$pglue")" "$(gzip -9c "$pglue" | wc -c)"

@@ -36,6 +36,18 @@ for component in rustfmt clippy; do
   fi
 done
 
+# 1b. The threaded module (parallel/, issue 17) needs a pinned nightly with std's
+#     source: wasm threads rebuild std with atomics (build-std), which stable
+#     cannot. The date is the one in parallel/rust-toolchain.toml.
+PARALLEL_NIGHTLY=$(sed -n 's/^channel = "\(.*\)"$/\1/p' parallel/rust-toolchain.toml)
+if rustup run "$PARALLEL_NIGHTLY" rustc --version >/dev/null 2>&1 &&
+   rustup component list --installed --toolchain "$PARALLEL_NIGHTLY" | grep -q '^rust-src'; then
+  ok "$PARALLEL_NIGHTLY with rust-src (the threaded module)"
+else
+  doing "$PARALLEL_NIGHTLY with rust-src and clippy, rustfmt (rustup, for the threaded module)"
+  rustup toolchain install "$PARALLEL_NIGHTLY" --profile minimal --component rust-src,clippy,rustfmt
+fi
+
 # 2. wasm-pack. From crates.io: the npm package of the same name downloads a
 #    binary from GitHub, which these machines cannot reach.
 WASM_PACK_VERSION=0.15.1

@@ -22,6 +22,11 @@ step "cargo fmt --check"                 cargo fmt --all -- --check
 # npm run bench): its style and lints here, on the target it is built for.
 step "size floor: fmt, clippy (wasm32)"  bash -c 'cargo fmt --manifest-path bench/size-floor/Cargo.toml -- --check &&
   CARGO_TARGET_DIR=target/size-floor cargo clippy --manifest-path bench/size-floor/Cargo.toml --target wasm32-unknown-unknown -- -D warnings'
+# The threaded module (parallel/, issue 17) is a crate of its own on its pinned
+# nightly (parallel/rust-toolchain.toml): its style and lints, for wasm32 with
+# atomics as it is built. --lib: its compile-fail example must not compile.
+step "parallel: fmt, clippy (wasm32, nightly)" bash -c 'cd parallel && cargo fmt -- --check &&
+  env -u RUSTFLAGS -u CARGO_TARGET_DIR cargo clippy --release --lib -- -D warnings'
 step "clippy (host)"                     cargo clippy --all-targets -- -D warnings
 step "clippy (wasm32)"                   cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
 # The lab without its benchmark exports (the "bench" feature off) must build too.

@@ -3,6 +3,8 @@
 import init, * as wasm from './pkg/async_rust_lab.js';
 import { median, runBenchmarks } from './bench.js';
 import { el, proseWithCode } from './dom.js';
+// lab.parallel: the threaded module's row (loaded when that row first runs).
+import { parallel } from './parallel.js';
 
 const form = /** @type {HTMLFormElement} */ (document.getElementById('bench-form'));
 const runButton = /** @type {HTMLButtonElement} */ (document.getElementById('bench-run'));
@@ -57,6 +59,8 @@ async function run() {
       spawns: smoke ? 1000 : 100_000,
       traceEvents: smoke ? 1000 : 100_000,
       signal: running.signal,
+      parallel,
+      parallelWorkMs: smoke ? 20 : 200,
       onProgress(done, total, label) {
         progress.max = total;
         progress.value = done;

@@ -24,13 +24,15 @@ const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
  * @param {Pick<import('./lab.js').Lab, 'benchAwaitPromise' | 'benchReturnAsync' | 'benchReturnEager' | 'benchSleepers' | 'benchSpawn' | 'benchTraceEvent'>} lab
  *   the console API (window.lab), or the wasm module itself
  * @param {{ runs?: number, awaits?: number, sleepers?: number, maxSleepMs?: number, spawns?: number, traceEvents?: number,
- *           onProgress?: (done: number, total: number, label: string) => void, signal?: AbortSignal }} [options]
+ *           onProgress?: (done: number, total: number, label: string) => void, signal?: AbortSignal,
+ *           parallel?: typeof import('./parallel.js').parallel, parallelWorkMs?: number }} [options]
+ *   `parallel`: lab.parallel, for the row of the threaded module (issue 17); without it the row is left out
  * @returns {Promise<Row[]>}
  */
 export async function runBenchmarks(lab, options = {}) {
   const {
     runs = 5, awaits = 100_000, sleepers = 1_000_000, maxSleepMs = 1000, spawns = 100_000, traceEvents = 100_000,
-    onProgress = () => {}, signal,
+    onProgress = () => {}, signal, parallel, parallelWorkMs = 200,
   } = options;
 
   /** @type {{ row: Row, variant: string, run: () => Promise<number | { ms: number, extra: Record<string, number> }> }[]} */
@@ -137,6 +139,21 @@ export async function runBenchmarks(lab, options = {}) {
     'Rust, lab trace': async () => lab.benchTraceEvent(traceEvents / 2, 'performance'),
     'Rust, lab trace, recording alone (counter clock)': async () => lab.benchTraceEvent(traceEvents / 2, 'counter'),
   });
+
+  if (parallel && globalThis.crossOriginIsolated === true) {
+    const tasks = 4;
+    const cores = navigator.hardwareConcurrency;
+    /** @param {number} workers */
+    const cpu = (workers) => parallel('cpu', { workers, tasks, workMs: parallelWorkMs });
+    add({ id: 'parallel-cpu', title: `Speed-up of ${tasks} CPU-bound tasks of ${parallelWorkMs} ms on the threaded module (this browser reports ${cores} cores)`, unit: 'x',
+      goal: 'near min(workers, free cores)',
+      lesson: 'Each call runs the same tasks on the single-threaded executor (on one worker) and on the multi-threaded one with 1, 2 or 4 workers; a sample is the single-threaded time over the multi-threaded time of that call, so the first line is 1 by definition. Tasks that never await gain from more threads only as far as there are free cores: past that, the workers take turns on them.',
+    }, {
+      'single-threaded executor (the baseline)': async () => 1,
+      ...Object.fromEntries([1, 2, 4].map((workers) => [`multi-threaded, ${workers} worker${workers === 1 ? '' : 's'}`,
+        async () => (await cpu(workers)).speedUp ?? NaN])),
+    });
+  }
 
   const total = plan.length * runs;
   let done = 0;

@@ -6,7 +6,7 @@ import { parseExportDocs } from './api-docs.js';
 /**
  * `window.lab`: the module's exports as the generated .d.ts types them, without
  * the plumbing, plus help(). Cards take a `Pick` of it: only what they call.
- * @typedef {Omit<WasmModule, 'default' | 'initSync'> & { help: () => string[] }} Lab
+ * @typedef {Omit<WasmModule, 'default' | 'initSync'> & { help: () => string[], parallel: typeof import('./parallel.js').parallel }} Lab
  */
 
 /**
@@ -37,6 +37,19 @@ function withSourceText(nodes) {
   }
   return nodes;
 }
+
+/**
+ * `lab.parallel` is no export of this module: it runs in the threaded module
+ * (parallel/, www/parallel.js), which is fetched only when first called, and
+ * parallel.js with it. Its help line is written here, as the .d.ts would.
+ * @type {typeof import('./parallel.js').parallel}
+ */
+async function parallel(mode, options) {
+  const loaded = await import('./parallel.js');
+  return loaded.parallel(mode, options);
+}
+const PARALLEL_HELP = 'lab.parallel(mode: "cpu" | "yield" | "hog", options?: { workers?: number; tasks?: number; workMs?: number; slices?: number }): Promise<ParallelResult>'
+  + '  Runs tasks on 1 to 8 Web Workers at once (a multi-threaded executor in a second wasm module, loaded on first use) and, for cpu and hog, on one thread.';
 
 /** What wasm-bindgen's glue exports that is plumbing, not lab API. */
 const PLUMBING = new Set(['default', 'initSync']);
@@ -73,9 +86,11 @@ export function createLab(module, dts, { onTrap } = {}) {
       },
     }[name];
   }
+  exports.parallel = parallel;
   const names = Object.keys(exports).sort();
   const lines = names.map((name) => {
     const doc = docs.get(name);
+    if (name === 'parallel') return PARALLEL_HELP;
     return doc ? `lab.${name}${doc.signature}  ${doc.summary}` : `lab.${name}(…)`;
   });
 

@@ -88,13 +88,15 @@ function recoverFromTraps(useInstance) {
  * @param {import('./lab.js').Lab} lab
  */
 async function mountCards(lab) {
-  const [sequence, promises, kitchen, search, threads, blocking, machine] = await Promise.all([
+  const [sequence, promises, kitchen, search, threads, blocking, parallel, machine] = await Promise.all([
     import('./sequence-card.js'),
     import('./promises-card.js'),
     import('./kitchen-card.js'),
     import('./search-card.js'),
     import('./threads-card.js'),
     import('./blocking-card.js'),
+    // The card only: the threaded module it runs is loaded by its first run.
+    import('./parallel-card.js'),
     import('./machine-view.js'),
     import('./run-view.js'),
     import('./timeline.js'),
@@ -108,6 +110,7 @@ async function mountCards(lab) {
   search.mountSearchCard(card('search'), lab);
   threads.mountThreadsCard(card('threads'), lab);
   blocking.mountBlockingCard(card('blocking'), lab);
+  parallel.mountParallelCard(card('parallel'), lab);
   machine.mountMachineViews(document, lab);
 }
 
