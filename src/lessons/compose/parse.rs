@@ -195,16 +195,15 @@ impl std::error::Error for ParseError {}
 /// assert!(parse("sleep(60001)").is_err());
 /// ```
 pub fn parse(text: &str) -> Result<Node, ParseError> {
-    let chars: Vec<char> = text.chars().collect();
-    if chars.len() > MAX_TEXT {
+    // Counted before anything is copied: a megabyte of text costs one pass.
+    let count = text.chars().count();
+    if count > MAX_TEXT {
         return Err(ParseError::Limit {
             at: MAX_TEXT,
-            message: format!(
-                "a composition is at most {MAX_TEXT} characters long (got {})",
-                chars.len()
-            ),
+            message: format!("a composition is at most {MAX_TEXT} characters long (got {count})"),
         });
     }
+    let chars: Vec<char> = text.chars().collect();
     let mut parser = Parser {
         chars,
         pos: 0,
