@@ -88,28 +88,28 @@ pub fn rust(node: &Node, name: &str) -> String {
         unit: "    ",
     };
     out.line(0, &format!("async fn {name}() -> Result<Value, Error> {{"));
-    rust_expr(&mut out, node, 1, ".await");
+    rust_expr(&mut out, node, 1, "", ".await");
     out.line(0, "}");
     out.text
 }
 
-/// Writes `node` as a future expression at `depth`, followed by `tail`.
-fn rust_expr(out: &mut Out, node: &Node, depth: usize, tail: &str) {
+/// Writes `node` as a future expression at `depth`, between `head` and `tail`.
+fn rust_expr(out: &mut Out, node: &Node, depth: usize, head: &str, tail: &str) {
     let label = quoted(&node.label);
     let inner = depth.saturating_add(1);
     let deeper = depth.saturating_add(2);
     match node.kind {
-        Kind::Sleep(ms) => out.line(depth, &format!("sleep({ms}, {label}){tail}")),
-        Kind::Block(ms) => out.line(depth, &format!("block({ms}, {label}){tail}")),
-        Kind::Yield => out.line(depth, &format!("yield_now({label}){tail}")),
+        Kind::Sleep(ms) => out.line(depth, &format!("{head}sleep({ms}, {label}){tail}")),
+        Kind::Block(ms) => out.line(depth, &format!("{head}block({ms}, {label}){tail}")),
+        Kind::Yield => out.line(depth, &format!("{head}yield_now({label}){tail}")),
         Kind::Fetch(source) => out.line(
             depth,
-            &format!("fetch({}, {label}){tail}", quoted(source.as_str())),
+            &format!("{head}fetch({}, {label}){tail}", quoted(source.as_str())),
         ),
-        Kind::Fail => out.line(depth, &format!("fail({label}){tail}")),
+        Kind::Fail => out.line(depth, &format!("{head}fail({label}){tail}")),
         Kind::Join => {
             let names: Vec<String> = (0..node.children.len()).map(var).collect();
-            out.line(depth, "async {");
+            out.line(depth, &format!("{head}async {{"));
             out.line(inner, "// Polls all in turn; the first Err drops the rest.");
             out.line(inner, "let (");
             for name in &names {
@@ -117,14 +117,14 @@ fn rust_expr(out: &mut Out, node: &Node, depth: usize, tail: &str) {
             }
             out.line(inner, ") = futures::try_join!(");
             for child in &node.children {
-                rust_expr(out, child, deeper, ",");
+                rust_expr(out, child, deeper, "", ",");
             }
             out.line(inner, ")?;");
             out.line(inner, &format!("Ok(Value::list([{}]))", names.join(", ")));
             out.line(depth, &format!("}}{tail}"));
         }
         Kind::Select => {
-            out.line(depth, "async {");
+            out.line(depth, &format!("{head}async {{"));
             out.line(
                 inner,
                 "// The first to finish wins, Ok or Err (not select_ok);",
@@ -132,7 +132,7 @@ fn rust_expr(out: &mut Out, node: &Node, depth: usize, tail: &str) {
             out.line(inner, "// the rest are dropped when this block ends.");
             out.line(inner, "let (first, _index, _rest) = select_all([");
             for child in &node.children {
-                rust_expr(out, child, deeper, ".boxed_local(),");
+                rust_expr(out, child, deeper, "", ".boxed_local(),");
             }
             out.line(inner, "])");
             out.line(inner, ".await;");
@@ -140,15 +140,14 @@ fn rust_expr(out: &mut Out, node: &Node, depth: usize, tail: &str) {
             out.line(depth, &format!("}}{tail}"));
         }
         Kind::Seq => {
-            out.line(depth, "async {");
+            out.line(depth, &format!("{head}async {{"));
             out.line(
                 inner,
                 "// Built first, but a future does nothing until awaited.",
             );
             let last = node.children.len().saturating_sub(1);
             for (index, child) in node.children.iter().enumerate() {
-                out.line(inner, &format!("let {} =", var(index)));
-                rust_expr(out, child, deeper, ";");
+                rust_expr(out, child, inner, &format!("let {} = ", var(index)), ";");
             }
             for index in 0..last {
                 out.line(inner, &format!("{}.await?;", var(index)));
@@ -157,10 +156,10 @@ fn rust_expr(out: &mut Out, node: &Node, depth: usize, tail: &str) {
             out.line(depth, &format!("}}{tail}"));
         }
         Kind::Timeout(ms) => {
-            out.line(depth, "async {");
+            out.line(depth, &format!("{head}async {{"));
             out.line(inner, "let work = std::pin::pin!(");
             for child in &node.children {
-                rust_expr(out, child, deeper, "");
+                rust_expr(out, child, deeper, "", "");
             }
             out.line(inner, ");");
             out.line(inner, &format!("let timer = std::pin::pin!(timer({ms}));"));
@@ -178,15 +177,14 @@ fn rust_expr(out: &mut Out, node: &Node, depth: usize, tail: &str) {
             out.line(depth, &format!("}}{tail}"));
         }
         Kind::Spawn => {
-            out.line(depth, "{");
+            out.line(depth, &format!("{head}{{"));
             out.line(
                 inner,
                 "// Spawned now, not when awaited: a task of its own.",
             );
             out.line(inner, "let (tx, rx) = oneshot::channel();");
-            out.line(inner, "let task =");
             for child in &node.children {
-                rust_expr(out, child, deeper, ";");
+                rust_expr(out, child, inner, "let task = ", ";");
             }
             out.line(inner, "spawn_local(async move {");
             out.line(deeper, "let _ = tx.send(task.await);");
