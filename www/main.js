@@ -88,13 +88,14 @@ function recoverFromTraps(useInstance) {
  * @param {import('./lab.js').Lab} lab
  */
 async function mountCards(lab) {
-  const [sequence, promises, kitchen, search, threads, blocking] = await Promise.all([
+  const [sequence, promises, kitchen, search, threads, blocking, compose] = await Promise.all([
     import('./sequence-card.js'),
     import('./promises-card.js'),
     import('./kitchen-card.js'),
     import('./search-card.js'),
     import('./threads-card.js'),
     import('./blocking-card.js'),
+    import('./compose-card.js'),
     import('./run-view.js'),
     import('./timeline.js'),
     import('./dom.js'),
@@ -107,6 +108,7 @@ async function mountCards(lab) {
   search.mountSearchCard(card('search'), lab);
   threads.mountThreadsCard(card('threads'), lab);
   blocking.mountBlockingCard(card('blocking'), lab);
+  compose.mountComposeCard(card('compose'), lab);
 }
 
 /**

@@ -17,6 +17,7 @@ export const CARD_DONE = {
   search: '[data-role="timeline"]:not([hidden])',
   threads: '[data-role="timeline"]:not([hidden])',
   blocking: 'table:not([hidden]) tbody tr',
+  compose: '[data-role="differences-box"]:not([hidden])',
 };
 
 /**

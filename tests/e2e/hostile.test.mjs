@@ -209,7 +209,9 @@ async function fuzzInPage(specs) {
       failures.push(`${where}: wasm trap ${describe(error)}`);
       return;
     }
-    const isArgError = error instanceof TypeError || error instanceof RangeError;
+    // A SyntaxError naming the parameter is an argument error too: the text
+    // of lab.compose and lab.composeCode is a small language, parsed in Rust.
+    const isArgError = error instanceof TypeError || error instanceof RangeError || error instanceof SyntaxError;
     const message = isArgError ? String(error.message) : '';
     const namesAny = (list) => list.some((n) => new RegExp(`(^|[^\\w.])${n.replace('.', '\\.')}([^\\w]|$)`).test(message));
     // A hostile value in another position (the options of awaitPromise) gets
