@@ -39,7 +39,9 @@ async fn composed(text: &str) -> (Outcome, Report) {
     let composer = Rc::new(Composer::new(new_run(), &tree));
     let outcome = build(&composer, &tree).await;
     composer.spawned_done().await;
-    let composer = Rc::try_unwrap(composer).ok().expect("no task outlived the run");
+    let composer = Rc::try_unwrap(composer)
+        .ok()
+        .expect("no task outlived the run");
     (outcome, composer.into_run().finish())
 }
 
@@ -89,7 +91,10 @@ async fn join_polls_like_try_join_by_hand() {
     let (outcome, from_text) = composed(r#"join(sleep(40, "a"), sleep(10, "b"))"#).await;
     assert_eq!(
         outcome,
-        Ok(Value::List(vec![Value::Text("a".into()), Value::Text("b".into())]))
+        Ok(Value::List(vec![
+            Value::Text("a".into()),
+            Value::Text("b".into())
+        ]))
     );
     let run = new_run();
     let by_hand = run
@@ -133,7 +138,8 @@ async fn select_drops_its_losers_like_select_all_by_hand() {
 
 #[wasm_bindgen_test]
 async fn an_err_that_finishes_first_wins_a_select() {
-    let (outcome, report) = composed(r#"select(sleep(30, "slow"), seq(yield(), fail("no")))"#).await;
+    let (outcome, report) =
+        composed(r#"select(sleep(30, "slow"), seq(yield(), fail("no")))"#).await;
     assert_eq!(outcome.unwrap_err().message, "no");
     assert!(lines(&report).iter().all(|l| l != "slow"));
 }
@@ -147,23 +153,20 @@ async fn seq_awaits_in_turn_like_awaits_by_hand_and_stops_at_the_first_err() {
     let _ = run
         .task("seq", async {
             let a = run.task("a", sleeper(&run, 20, "a"));
-            let b = run.task(
-                "b",
-                async {
-                    let mut yielded = false;
-                    std::future::poll_fn(|cx| {
-                        if yielded {
-                            std::task::Poll::Ready(())
-                        } else {
-                            yielded = true;
-                            cx.waker().wake_by_ref();
-                            std::task::Poll::Pending
-                        }
-                    })
-                    .await;
-                    Ok::<_, Failure>(Value::Text(run.print("b")))
-                },
-            );
+            let b = run.task("b", async {
+                let mut yielded = false;
+                std::future::poll_fn(|cx| {
+                    if yielded {
+                        std::task::Poll::Ready(())
+                    } else {
+                        yielded = true;
+                        cx.waker().wake_by_ref();
+                        std::task::Poll::Pending
+                    }
+                })
+                .await;
+                Ok::<_, Failure>(Value::Text(run.print("b")))
+            });
             let c = run.task("c", async {
                 block_for(5);
                 Ok::<_, Failure>(Value::Text(run.print("c")))
@@ -221,9 +224,7 @@ async fn spawn_is_a_task_of_its_own_polled_by_the_executor_like_spawn_local_by_h
     let run = Rc::new(new_run());
     let (sender, receiver) = oneshot::channel();
     let child_run = Rc::clone(&run);
-    let spawned = run.task("spawn", async move {
-        receiver.await.unwrap()
-    });
+    let spawned = run.task("spawn", async move { receiver.await.unwrap() });
     wasm_bindgen_futures::spawn_local(async move {
         let run = child_run;
         let out = run.task("child", sleeper(&run, 10, "child")).await;
@@ -243,14 +244,23 @@ async fn join_of_a_sleep_and_a_block_overlaps_them_on_one_thread() {
         .await
         .unwrap();
     let rust = Reflect::get(&result, &"rust".into()).unwrap();
-    let total = Reflect::get(&rust, &"totalMs".into()).unwrap().as_f64().unwrap();
+    let total = Reflect::get(&rust, &"totalMs".into())
+        .unwrap()
+        .as_f64()
+        .unwrap();
     assert!(total >= 300.0);
     let report = async_rust_lab::api::report::last_run();
     let tasks = js_sys::Array::from(&Reflect::get(&report, &"tasks".into()).unwrap());
     let task = |name: &str| {
         tasks
             .iter()
-            .find(|t| Reflect::get(t, &"name".into()).unwrap().as_string().as_deref() == Some(name))
+            .find(|t| {
+                Reflect::get(t, &"name".into())
+                    .unwrap()
+                    .as_string()
+                    .as_deref()
+                    == Some(name)
+            })
             .unwrap()
     };
     let num = |t: &JsValue, k: &str| Reflect::get(t, &k.into()).unwrap().as_f64().unwrap();
