@@ -114,7 +114,7 @@ test('hostile text is a SyntaxError or a RangeError, and the page stays intact',
 });
 
 test('the card runs a preset with Run, and Stop drops the run', async () => {
-  await card.locator('select').selectOption({ label: 'race' });
+  await card.locator('select[name="preset"]').selectOption({ label: 'race' });
   assert.match(await card.locator('textarea').inputValue(), /^select\(sleep\(600, "thread one"\)/);
   await card.locator('button[type="submit"]').click();
   await cardDone();
