@@ -33,8 +33,24 @@ fn new_run() -> Run {
     Run::start("compose", "test", vec![], performance_clock(), None)
 }
 
-/// Runs `text` through the lesson: parsed, built at run time, traced.
-async fn composed(text: &str) -> (Outcome, Report) {
+/// Runs `future` as a task of its own and awaits its output through a
+/// channel: only its own wakes poll it. Awaited straight from the test, it
+/// would also be polled whenever the test harness polls the test.
+async fn isolated<T: 'static>(future: impl std::future::Future<Output = T> + 'static) -> T {
+    let (sender, receiver) = oneshot::channel();
+    wasm_bindgen_futures::spawn_local(async move {
+        let _ = sender.send(future.await);
+    });
+    receiver.await.unwrap()
+}
+
+/// Runs `text` through the lesson, in a task of its own: parsed, built at
+/// run time, traced.
+async fn composed(text: &'static str) -> (Outcome, Report) {
+    isolated(composed_here(text)).await
+}
+
+async fn composed_here(text: &str) -> (Outcome, Report) {
     let tree = parse(text).unwrap();
     let composer = Rc::new(Composer::new(new_run(), &tree));
     let outcome = build(&composer, &tree).await;
@@ -96,18 +112,21 @@ async fn join_polls_like_try_join_by_hand() {
             Value::Text("b".into())
         ]))
     );
-    let run = new_run();
-    let by_hand = run
-        .task("join", async {
-            let (a, b) = futures::try_join!(
-                run.task("a", sleeper(&run, 40, "a")),
-                run.task("b", sleeper(&run, 10, "b")),
-            )?;
-            Ok::<_, Failure>(Value::List(vec![a, b]))
-        })
-        .await;
-    assert_eq!(by_hand, outcome);
-    let by_hand = run.finish();
+    let (value, by_hand) = isolated(async {
+        let run = new_run();
+        let value = run
+            .task("join", async {
+                let (a, b) = futures::try_join!(
+                    run.task("a", sleeper(&run, 40, "a")),
+                    run.task("b", sleeper(&run, 10, "b")),
+                )?;
+                Ok::<_, Failure>(Value::List(vec![a, b]))
+            })
+            .await;
+        (value, run.finish())
+    })
+    .await;
+    assert_eq!(value, outcome);
     assert_same(&from_text, &by_hand);
     // join polls the sleeping one again, unwoken, when the other wakes: 3 polls.
     assert_eq!(polls(&from_text), [("join", 3), ("a", 3), ("b", 2)]);
@@ -117,19 +136,22 @@ async fn join_polls_like_try_join_by_hand() {
 async fn select_drops_its_losers_like_select_all_by_hand() {
     let (outcome, from_text) = composed(r#"select(sleep(40, "one"), sleep(10, "two"))"#).await;
     assert_eq!(outcome, Ok(Value::Text("two".into())));
-    let run = new_run();
-    run.task("select", async {
-        let (first, _, rest) = future::select_all([
-            run.task("one", sleeper(&run, 40, "one")).boxed_local(),
-            run.task("two", sleeper(&run, 10, "two")).boxed_local(),
-        ])
-        .await;
-        drop(rest);
-        first
+    let by_hand = isolated(async {
+        let run = new_run();
+        run.task("select", async {
+            let (first, _, rest) = future::select_all([
+                run.task("one", sleeper(&run, 40, "one")).boxed_local(),
+                run.task("two", sleeper(&run, 10, "two")).boxed_local(),
+            ])
+            .await;
+            drop(rest);
+            first
+        })
+        .await
+        .unwrap();
+        run.finish()
     })
-    .await
-    .unwrap();
-    let by_hand = run.finish();
+    .await;
     assert_same(&from_text, &by_hand);
     assert_eq!(lines(&from_text), ["two"]);
     let one = from_text.tasks.iter().find(|t| t.name == "one").unwrap();
@@ -149,43 +171,46 @@ async fn seq_awaits_in_turn_like_awaits_by_hand_and_stops_at_the_first_err() {
     let text = r#"seq(sleep(20, "a"), yield("b"), block(5, "c"), fail("d"), sleep(5, "e"))"#;
     let (outcome, from_text) = composed(text).await;
     assert_eq!(outcome.unwrap_err().message, "d");
-    let run = new_run();
-    let _ = run
-        .task("seq", async {
-            let a = run.task("a", sleeper(&run, 20, "a"));
-            let b = run.task("b", async {
-                let mut yielded = false;
-                std::future::poll_fn(|cx| {
-                    if yielded {
-                        std::task::Poll::Ready(())
-                    } else {
-                        yielded = true;
-                        cx.waker().wake_by_ref();
-                        std::task::Poll::Pending
-                    }
-                })
-                .await;
-                Ok::<_, Failure>(Value::Text(run.print("b")))
-            });
-            let c = run.task("c", async {
-                block_for(5);
-                Ok::<_, Failure>(Value::Text(run.print("c")))
-            });
-            let d = run.task("d", async {
-                Err::<Value, _>(Failure {
-                    node: 4,
-                    message: "d".into(),
-                })
-            });
-            let e = run.task("e", sleeper(&run, 5, "e"));
-            a.await?;
-            b.await?;
-            c.await?;
-            d.await?;
-            e.await
-        })
-        .await;
-    let by_hand = run.finish();
+    let by_hand = isolated(async {
+        let run = new_run();
+        let _ = run
+            .task("seq", async {
+                let a = run.task("a", sleeper(&run, 20, "a"));
+                let b = run.task("b", async {
+                    let mut yielded = false;
+                    std::future::poll_fn(|cx| {
+                        if yielded {
+                            std::task::Poll::Ready(())
+                        } else {
+                            yielded = true;
+                            cx.waker().wake_by_ref();
+                            std::task::Poll::Pending
+                        }
+                    })
+                    .await;
+                    Ok::<_, Failure>(Value::Text(run.print("b")))
+                });
+                let c = run.task("c", async {
+                    block_for(5);
+                    Ok::<_, Failure>(Value::Text(run.print("c")))
+                });
+                let d = run.task("d", async {
+                    Err::<Value, _>(Failure {
+                        node: 4,
+                        message: "d".into(),
+                    })
+                });
+                let e = run.task("e", sleeper(&run, 5, "e"));
+                a.await?;
+                b.await?;
+                c.await?;
+                d.await?;
+                e.await
+            })
+            .await;
+        run.finish()
+    })
+    .await;
     assert_same(&from_text, &by_hand);
     // `e` was built but never awaited: never polled, dropped.
     let e = from_text.tasks.iter().find(|t| t.name == "e").unwrap();
@@ -198,21 +223,24 @@ async fn seq_awaits_in_turn_like_awaits_by_hand_and_stops_at_the_first_err() {
 async fn timeout_drops_the_loser_like_select_by_hand() {
     let (outcome, from_text) = composed(r#"timeout(10, sleep(40, "late"))"#).await;
     assert_eq!(outcome.unwrap_err().message, "timed out after 10 ms");
-    let run = new_run();
-    let _ = run
-        .task("timeout 10", async {
-            let work = run.task("late", sleeper(&run, 40, "late")).boxed_local();
-            let timer = run.task("timeout 10 timer", sleep(10)).boxed_local();
-            match future::select(work, timer).await {
-                Either::Left((value, _timer)) => value,
-                Either::Right(((), _work)) => Err(Failure {
-                    node: 0,
-                    message: "timed out after 10 ms".into(),
-                }),
-            }
-        })
-        .await;
-    let by_hand = run.finish();
+    let by_hand = isolated(async {
+        let run = new_run();
+        let _ = run
+            .task("timeout 10", async {
+                let work = run.task("late", sleeper(&run, 40, "late")).boxed_local();
+                let timer = run.task("timeout 10 timer", sleep(10)).boxed_local();
+                match future::select(work, timer).await {
+                    Either::Left((value, _timer)) => value,
+                    Either::Right(((), _work)) => Err(Failure {
+                        node: 0,
+                        message: "timed out after 10 ms".into(),
+                    }),
+                }
+            })
+            .await;
+        run.finish()
+    })
+    .await;
     assert_same(&from_text, &by_hand);
     assert!(lines(&from_text).is_empty());
 }
@@ -221,17 +249,24 @@ async fn timeout_drops_the_loser_like_select_by_hand() {
 async fn spawn_is_a_task_of_its_own_polled_by_the_executor_like_spawn_local_by_hand() {
     let (outcome, from_text) = composed(r#"spawn(sleep(10, "child"))"#).await;
     assert_eq!(outcome, Ok(Value::Text("child".into())));
-    let run = Rc::new(new_run());
-    let (sender, receiver) = oneshot::channel();
-    let child_run = Rc::clone(&run);
-    let spawned = run.task("spawn", async move { receiver.await.unwrap() });
-    wasm_bindgen_futures::spawn_local(async move {
-        let run = child_run;
-        let out = run.task("child", sleeper(&run, 10, "child")).await;
-        let _ = sender.send(out);
-    });
-    spawned.await.unwrap();
-    let by_hand = Rc::try_unwrap(run).ok().unwrap().finish();
+    let by_hand = isolated(async {
+        let run = Rc::new(new_run());
+        let (sender, receiver) = oneshot::channel();
+        let child_run = Rc::clone(&run);
+        // Spawned first, then the spawn's own task made: the lesson's order.
+        wasm_bindgen_futures::spawn_local(async move {
+            let run = child_run;
+            let out = run.task("child", sleeper(&run, 10, "child")).await;
+            let _ = sender.send(out);
+        });
+        let spawned = run.task("spawn", async move { receiver.await.unwrap() });
+        spawned.await.unwrap();
+        // The executor drops the spawned task once it returns, before this
+        // next task of its own runs.
+        isolated(async {}).await;
+        Rc::try_unwrap(run).ok().unwrap().finish()
+    })
+    .await;
     assert_same(&from_text, &by_hand);
     // The child is polled by the executor itself (depth 0), not inside spawn's poll.
     assert!(shape(&from_text).contains(&("child".into(), "poll-start depth 0".into())));
