@@ -394,6 +394,8 @@ const normal = {
   searchStats: (r) => assert.equal(r.source, 'quick'),
   blocking: (r) => assert.equal(r.primes, 216_816),
   threadCost: (r) => { assert.equal(r.threads.count, 4); assert.equal(r.tasks.count, 10_000); },
+  // The default composition is the article's threads example: two spawned sleeps, joined.
+  compose: (r) => { assert.deepEqual(r.rust.lines, ['thread two', 'thread one']); assert.deepEqual(r.rust.value, ['thread one', 'thread two']); },
 };
 
 test('every export that runs a lesson has its normal result listed here', () => {
