@@ -281,7 +281,9 @@ pub fn why(root: &Node, names: &[String], failure: &Failure) -> String {
     }
     let name = names.get(failure.node).map_or("a node", String::as_str);
     let mut text = format!("`{name}` failed ({}).", failure.message);
-    // Innermost combinator first: the way the Err travelled up.
+    // Each kind of combinator is explained once, innermost first: the way
+    // the Err travelled up.
+    let mut told: Vec<&str> = Vec::new();
     for ancestor in path.iter().rev().skip(1) {
         let said = match ancestor.kind {
             Kind::Select => " `select` takes the first future to finish, Ok or Err: it is not `select_ok`, which would wait for the first Ok, so the Err won and the rest were dropped.",
@@ -291,7 +293,8 @@ pub fn why(root: &Node, names: &[String], failure: &Failure) -> String {
             Kind::Spawn => " `spawn` hands the task's Err back through its channel.",
             _ => "",
         };
-        if !text.contains(said) {
+        if !told.contains(&said) {
+            told.push(said);
             text.push_str(said);
         }
     }

@@ -457,7 +457,7 @@ fn millis(arg: Option<&Arg>, name: &str, end: usize) -> Result<u32, ParseError> 
             } else {
                 // At most 5 digits fit; longer text is out of range anyway,
                 // so nothing is parsed that could overflow.
-                let digits = text.trim_start_matches('0');
+                let digits: String = text.chars().skip_while(|c| *c == '0').collect();
                 (digits.len() <= 5)
                     .then(|| digits.parse::<u32>().ok().or(Some(0)))
                     .flatten()

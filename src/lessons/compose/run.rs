@@ -55,9 +55,9 @@ pub type Outcome = Result<Value, Failure>;
 /// Each node's task name, by node id: its label, made unique with `#2`,
 /// `#3`... where labels repeat, so the trace tells the nodes apart.
 pub fn task_names(root: &Node) -> Vec<String> {
+    // Collected depth first, which is the order the ids were given in.
     let mut all: Vec<(usize, String)> = Vec::new();
     collect(root, &mut all);
-    all.sort_by_key(|(id, _)| *id);
     let mut names: Vec<String> = Vec::with_capacity(all.len());
     for (_, label) in all {
         let mut name = label.clone();
@@ -169,99 +169,93 @@ impl Drop for Alive {
 }
 
 /// `node` as a traced future. Children are built inside the parent's
-/// future, so at its first poll.
+/// future, so at its first poll; a `spawn` hands its child to the executor
+/// here, when it is built, as the generated code's `spawn_local` does.
+///
+/// Every node is the same two types, a [`Task`](crate::runtime::task::Task)
+/// around one `async fn` that matches on the kind: one copy of the traced
+/// task's machinery in the wasm for all kinds instead of one per kind.
 pub fn build<'a>(c: &'a Rc<Composer>, node: &'a Node) -> LocalBoxFuture<'a, Outcome> {
+    let receiver = match node.kind {
+        Kind::Spawn => node.children.first().map(|child| spawn(c, child)),
+        _ => None,
+    };
+    c.run
+        .task(c.name(node), body(c, node, receiver))
+        .boxed_local()
+}
+
+/// What `node` does, once polled.
+async fn body<'a>(
+    c: &'a Rc<Composer>,
+    node: &'a Node,
+    receiver: Option<oneshot::Receiver<Outcome>>,
+) -> Outcome {
     let run = &c.run;
-    let name = c.name(node);
     let label = node.label.as_str();
-    let id = node.id;
-    let fail = move |message: String| Failure { node: id, message };
+    let fail = |message: String| Failure {
+        node: node.id,
+        message,
+    };
     match node.kind {
-        Kind::Sleep(ms) => run
-            .task(name, async move {
-                sleep(ms).await;
-                Ok(Value::Text(run.print(label)))
-            })
-            .boxed_local(),
-        Kind::Block(ms) => run
-            .task(name, async move {
-                // Busy work with no await inside: nothing else runs meanwhile.
-                block_for(ms);
-                Ok(Value::Text(run.print(label)))
-            })
-            .boxed_local(),
-        Kind::Yield => run
-            .task(name, async move {
-                YieldOnce(false).await;
-                Ok(Value::Text(run.print(label)))
-            })
-            .boxed_local(),
-        Kind::Fetch(source) => run
-            .task(name, async move {
-                match fetch_text(url(source)).await {
-                    Ok(_) => Ok(Value::Text(run.print(label))),
-                    Err(error) => Err(fail(format!("{label}: {error}"))),
-                }
-            })
-            .boxed_local(),
-        Kind::Fail => run
-            .task(name, async move { Err::<Value, _>(fail(label.to_owned())) })
-            .boxed_local(),
-        Kind::Join => run
-            .task(name, async move {
-                let children = node.children.iter().map(|child| build(c, child));
-                future::try_join_all(children).await.map(Value::List)
-            })
-            .boxed_local(),
-        Kind::Select => run
-            .task(name, async move {
-                let children = node.children.iter().map(|child| build(c, child));
-                let (first, _index, rest) = future::select_all(children).await;
-                // Dropped here, before the winner's value goes up: the trace
-                // shows the losers cancelled at the moment the race was decided.
-                drop(rest);
-                first
-            })
-            .boxed_local(),
-        Kind::Seq => run
-            .task(name, async move {
-                // Built first, like the generated code's `let a = ..; let b = ..;`:
-                // a built future does nothing until it is awaited.
-                let children: Vec<_> = node.children.iter().map(|child| build(c, child)).collect();
-                let mut last = Ok(Value::List(Vec::new()));
-                for child in children {
-                    last = Ok(child.await?);
-                }
-                last
-            })
-            .boxed_local(),
+        Kind::Sleep(ms) => {
+            sleep(ms).await;
+            Ok(Value::Text(run.print(label)))
+        }
+        Kind::Block(ms) => {
+            // Busy work with no await inside: nothing else runs meanwhile.
+            block_for(ms);
+            Ok(Value::Text(run.print(label)))
+        }
+        Kind::Yield => {
+            YieldOnce(false).await;
+            Ok(Value::Text(run.print(label)))
+        }
+        Kind::Fetch(source) => match fetch_text(url(source)).await {
+            Ok(_) => Ok(Value::Text(run.print(label))),
+            Err(error) => Err(fail(format!("{label}: {error}"))),
+        },
+        Kind::Fail => Err(fail(label.to_owned())),
+        Kind::Join => {
+            let children = node.children.iter().map(|child| build(c, child));
+            future::try_join_all(children).await.map(Value::List)
+        }
+        Kind::Select => {
+            let children = node.children.iter().map(|child| build(c, child));
+            let (first, _index, rest) = future::select_all(children).await;
+            // Dropped here, before the winner's value goes up: the trace
+            // shows the losers cancelled at the moment the race was decided.
+            drop(rest);
+            first
+        }
+        Kind::Seq => {
+            // Built first, like the generated code's `let a = ..; let b = ..;`:
+            // a built future does nothing until it is awaited.
+            let children: Vec<_> = node.children.iter().map(|child| build(c, child)).collect();
+            let mut last = Ok(Value::List(Vec::new()));
+            for child in children {
+                last = Ok(child.await?);
+            }
+            last
+        }
         Kind::Timeout(ms) => {
+            let Some(child) = node.children.first() else {
+                return Err(fail("timeout has no future".to_owned()));
+            };
             let timer = c.timers.get(node.id).copied().unwrap_or("timer");
-            run.task(name, async move {
-                let Some(child) = node.children.first() else {
-                    return Err(fail("timeout has no future".to_owned()));
-                };
-                let work = build(c, child);
-                let timer = run.task(timer, sleep(ms)).boxed_local();
-                match future::select(work, timer).await {
-                    Either::Left((value, _timer)) => value,
-                    Either::Right(((), _work)) => Err(fail(format!("timed out after {ms} ms"))),
-                }
-            })
-            .boxed_local()
+            let work = build(c, child);
+            let timer = run.task(timer, sleep(ms)).boxed_local();
+            match future::select(work, timer).await {
+                Either::Left((value, _timer)) => value,
+                Either::Right(((), _work)) => Err(fail(format!("timed out after {ms} ms"))),
+            }
         }
-        Kind::Spawn => {
-            let receiver = node.children.first().map(|child| spawn(c, child));
-            run.task(name, async move {
-                match receiver {
-                    Some(receiver) => receiver
-                        .await
-                        .unwrap_or_else(|_| Err(fail("the spawned task was aborted".to_owned()))),
-                    None => Err(fail("spawn has no future".to_owned())),
-                }
-            })
-            .boxed_local()
-        }
+        Kind::Spawn => match receiver {
+            Some(receiver) => receiver
+                .await
+                .unwrap_or_else(|_| Err(fail("the spawned task was aborted".to_owned()))),
+            None => Err(fail("spawn has no future".to_owned())),
+        },
     }
 }
 
