@@ -53,6 +53,8 @@ export function mountComposeCard(card, lab) {
   const differences = role(card, 'differences');
   const why = role(card, 'why');
   let lastText = textarea.value;
+  /** How many runs this card's Run button started that are still going. */
+  let startedHere = 0;
   const view = createRunView(card, {
     lesson: 'compose',
     describeTotal: (report) => `${report.tasks.length} traced tasks; the record ends when every spawned task has too`,
@@ -103,6 +105,13 @@ export function mountComposeCard(card, lab) {
     /** @type {ComposeResult} */
     const result = /** @type {CustomEvent} */ (event).detail;
     lastText = result.text;
+    // A run from the console: show its text and code. A run from the card
+    // leaves the field alone, since the learner may be typing the next one.
+    if (startedHere === 0 && textarea.value !== result.text) {
+      textarea.value = result.text;
+      parse();
+    }
+    role(card, 'console-call').textContent = `await lab.compose(${JSON.stringify(result.text)}, { js: ${Boolean(result.js)} })`;
     const items = result.differences.map((d) => el('li', { attrs: { 'data-kind': d.kind } }, ...proseWithCode(d.text)));
     const rustEnd = result.rust.error === undefined ? 'with a value' : `with the error "${result.rust.error}"`;
     items.unshift(el('li', { text: `Rust: the root future was done after ${formatMs(result.rust.totalMs)}, ${rustEnd}.` }));
@@ -126,11 +135,14 @@ export function mountComposeCard(card, lab) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     lastText = textarea.value;
+    startedHere += 1;
     try {
       await lab.compose(textarea.value, { js: jsToggle.checked, signal: view.begin() });
     } catch (reason) {
       view.showError(reason);
       card.dataset.composeState = 'failed';
+    } finally {
+      startedHere -= 1;
     }
   });
 }
