@@ -64,6 +64,9 @@ test('seq(sleep 100, select(fetch gone, fetch quick)) ends with the 404 as an er
   assert.equal(quick.outcome, 'dropped');
   await cardDone();
   assert.match(await card.locator('[data-role="why"]').textContent(), /select takes the first future to finish, Ok or Err: it is not select_ok/);
+  // Run from the console, the card shows that composition and its code.
+  assert.equal(await card.locator('textarea').inputValue(), 'seq(sleep(100), select(fetch("gone"), fetch("quick")))');
+  assert.match(await card.locator('[data-role="rust-code"]').textContent(), /select_all\(\[/);
   // In JS the select's fetches were sent at once, before the sleep was done.
   assert.ok(result.differences.some((d) => d.kind === 'eager-start' && d.task === 'select'), JSON.stringify(result.differences));
 });
