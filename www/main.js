@@ -88,7 +88,7 @@ function recoverFromTraps(useInstance) {
  * @param {import('./lab.js').Lab} lab
  */
 async function mountCards(lab) {
-  const [sequence, promises, kitchen, search, threads, blocking, parallel, machine] = await Promise.all([
+  const [sequence, promises, kitchen, search, threads, blocking, parallel, compose, machine] = await Promise.all([
     import('./sequence-card.js'),
     import('./promises-card.js'),
     import('./kitchen-card.js'),
@@ -97,6 +97,7 @@ async function mountCards(lab) {
     import('./blocking-card.js'),
     // The card only: the threaded module it runs is loaded by its first run.
     import('./parallel-card.js'),
+    import('./compose-card.js'),
     import('./machine-view.js'),
     import('./run-view.js'),
     import('./timeline.js'),
@@ -111,6 +112,7 @@ async function mountCards(lab) {
   threads.mountThreadsCard(card('threads'), lab);
   blocking.mountBlockingCard(card('blocking'), lab);
   parallel.mountParallelCard(card('parallel'), lab);
+  compose.mountComposeCard(card('compose'), lab);
   machine.mountMachineViews(document, lab);
 }
 

@@ -34,6 +34,7 @@ pub mod args;
 #[cfg(feature = "bench")]
 pub mod bench;
 pub mod blocking;
+pub mod compose;
 pub mod diagnostics;
 pub mod export;
 pub mod kitchen;

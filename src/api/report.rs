@@ -92,6 +92,12 @@ fn install_panic_hook() {
 /// Ends `run`, keeps its report for `lastRun()`, announces it to the page, and
 /// returns it as a JS object.
 pub(crate) fn finish_run(run: Run) -> JsValue {
+    finish_run_report(run).0
+}
+
+/// [`finish_run`], also handing back the report itself, for an export that
+/// reads the record in Rust (the compose lesson compares it with its JS run).
+pub(crate) fn finish_run_report(run: Run) -> (JsValue, Report) {
     let report = run.finish();
     let js = report_to_js(&report);
     dispatch("lab:run-end", &js);
@@ -100,9 +106,9 @@ pub(crate) fn finish_run(run: Run) -> JsValue {
         if runs.len() >= RUNS_KEPT {
             runs.pop_front();
         }
-        runs.push_back(report);
+        runs.push_back(report.clone());
     });
-    js
+    (js, report)
 }
 
 /// The report of the most recent finished run: every line printed (with its time
@@ -159,7 +165,7 @@ impl Observer for PageObserver {
 
 /// Dispatches a `CustomEvent` on `globalThis` when it is an `EventTarget` (a page
 /// or a worker); elsewhere (Node) there is no one to tell, so it does nothing.
-fn dispatch(kind: &str, detail: &JsValue) {
+pub(crate) fn dispatch(kind: &str, detail: &JsValue) {
     let Ok(target) = js_sys::global().dyn_into::<EventTarget>() else {
         return;
     };

@@ -5,6 +5,7 @@
 //! `api/` does every conversion.
 
 pub mod blocking;
+pub mod compose;
 pub mod handmade;
 pub mod kitchen;
 pub mod promises;

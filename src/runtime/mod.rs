@@ -23,6 +23,7 @@
 //! - [`thread`]: which thread runs, cross-origin isolation, a blocking sleep.
 //! - [`worker`]: a Web Worker running this crate's wasm, terminated on drop.
 //! - [`frames`]: frames drawn and dropped while something runs.
+//! - [`names`]: task names made at run time, interned and bounded.
 //! - [`js_object`]: plain JS objects built from Rust (`object`, `set`).
 //! - [`js_text`]: any thrown JS value as text, for error messages.
 
@@ -37,6 +38,7 @@ pub mod js_object;
 pub mod js_text;
 pub mod leaf;
 pub mod machine;
+pub mod names;
 pub mod reaction_executor;
 pub mod recorder;
 pub mod run;

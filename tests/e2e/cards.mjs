@@ -18,6 +18,7 @@ export const CARD_DONE = {
   threads: '[data-role="timeline"]:not([hidden])',
   blocking: 'table:not([hidden]) tbody tr',
   parallel: '[data-role="parallel-lanes"] svg',
+  compose: '[data-role="differences-box"]:not([hidden])',
 };
 
 /**

@@ -209,7 +209,9 @@ async function fuzzInPage(specs) {
       failures.push(`${where}: wasm trap ${describe(error)}`);
       return;
     }
-    const isArgError = error instanceof TypeError || error instanceof RangeError;
+    // A SyntaxError naming the parameter is an argument error too: the text
+    // of lab.compose and lab.composeCode is a small language, parsed in Rust.
+    const isArgError = error instanceof TypeError || error instanceof RangeError || error instanceof SyntaxError;
     const message = isArgError ? String(error.message) : '';
     const namesAny = (list) => list.some((n) => new RegExp(`(^|[^\\w.])${n.replace('.', '\\.')}([^\\w]|$)`).test(message));
     // A hostile value in another position (the options of awaitPromise) gets
@@ -393,6 +395,8 @@ const normal = {
   blocking: (r) => assert.equal(r.primes, 216_816),
   threadCost: (r) => { assert.equal(r.threads.count, 4); assert.equal(r.tasks.count, 10_000); },
   blockOn: (r) => { assert.equal(r.value, 42); assert.equal(r.deadlocked, false); },
+  // The default composition is the article's threads example: two spawned sleeps, joined.
+  compose: (r) => { assert.deepEqual(r.rust.lines, ['thread two', 'thread one']); assert.deepEqual(r.rust.value, ['thread one', 'thread two']); },
 };
 
 test('every export that runs a lesson has its normal result listed here', () => {

@@ -1,0 +1,169 @@
+// The compose lesson's JS side: the same parsed composition, handed over by
+// Rust as a plain tree, run as JavaScript Promises the way the generated JS
+// reads (setTimeout for sleep, a busy loop for block, fetch, Promise.all,
+// Promise.race, awaits in turn, a timeout raced against a timer), and
+// recorded event by event under the same task names as the Rust trace.
+//
+// Nothing here is cleared or aborted on its own: a Promise, once made, runs
+// to the end whether anyone still awaits it or not, and that is what the
+// record shows. Only Stop (the AbortSignal) clears the timers and aborts the
+// requests still out.
+
+/**
+ * @typedef {{ kind: string, name: string, label: string, ms?: number, url?: string,
+ *   timer?: string, children: ComposeNode[] }} ComposeNode
+ */
+
+/**
+ * Runs `tree` as Promises and resolves, once every Promise it made has
+ * settled, to the record: lines, events, per-task summaries, and the root's
+ * value or error with the time it settled. Rejects with the signal's reason
+ * on abort.
+ * @param {ComposeNode} tree
+ * @param {AbortSignal | undefined} signal
+ */
+export function runPromises(tree, signal) {
+  const start = performance.now();
+  const now = () => performance.now() - start;
+  /** @type {{ text: string, atMs: number, task: string, thread: string }[]} */
+  const lines = [];
+  /** @type {{ task: string, kind: string, t: number, [more: string]: unknown }[]} */
+  const events = [];
+  /** @type {Map<string, { name: string, startMs: number | null, endMs: number | null, outcome: string }>} */
+  const tasks = new Map();
+  /** @type {Map<ReturnType<typeof setTimeout>, string>} */
+  const timers = new Map();
+  /** @type {Set<AbortController>} */
+  const requests = new Set();
+  /** @type {Promise<unknown>[]} */
+  const settledAll = [];
+
+  const record = (task, kind, more = {}) => events.push({ task, kind, t: now(), ...more });
+  const print = (task, text) => {
+    lines.push({ text, atMs: now(), task, thread: 'main' });
+    return text;
+  };
+  /** A callback that runs for the node `task`, timed. */
+  const callback = (task, body) => {
+    const t = now();
+    const result = body();
+    events.push({ task, kind: 'callback', t, ms: now() - t });
+    return result;
+  };
+  const timer = (task, ms) => new Promise((resolve) => {
+    record(task, 'timer-armed', { ms });
+    const id = setTimeout(() => {
+      timers.delete(id);
+      record(task, 'timer-fired');
+      resolve(undefined);
+    }, ms);
+    timers.set(id, task);
+  });
+
+  /** Makes the node's Promise: it starts now. */
+  function make(node) {
+    record(node.name, 'created');
+    tasks.set(node.name, { name: node.name, startMs: now(), endMs: null, outcome: 'pending' });
+    const promise = leafOrCombinator(node);
+    settledAll.push(promise.then(
+      () => settle(node.name, true),
+      () => settle(node.name, false),
+    ));
+    return promise;
+  }
+
+  function settle(name, ok) {
+    record(name, 'settled', { ok });
+    const task = tasks.get(name);
+    if (task) Object.assign(task, { endMs: now(), outcome: ok ? 'fulfilled' : 'rejected' });
+  }
+
+  function leafOrCombinator(node) {
+    const { name, label } = node;
+    switch (node.kind) {
+      case 'sleep':
+        return timer(name, node.ms).then(() => callback(name, () => print(name, label)));
+      case 'block':
+        // The executor runs at once, when the Promise is made: so does the loop.
+        return new Promise((resolve) => {
+          callback(name, () => {
+            const until = performance.now() + (node.ms ?? 0);
+            while (performance.now() < until) { /* busy: nothing else runs */ }
+            resolve(print(name, label));
+          });
+        });
+      case 'yield':
+        return Promise.resolve().then(() => callback(name, () => print(name, label)));
+      case 'fetch': {
+        const controller = new AbortController();
+        requests.add(controller);
+        return fetch(node.url ?? '', { signal: controller.signal })
+          .then((response) => {
+            if (!response.ok) throw new Error(`${label}: HTTP ${response.status}`);
+            return response.text();
+          })
+          .then(
+            () => callback(name, () => print(name, label)),
+            (error) => { throw error instanceof Error && error.message.startsWith(label) ? error : new Error(`${label}: ${error}`); },
+          )
+          .finally(() => requests.delete(controller));
+      }
+      case 'fail':
+        return Promise.reject(new Error(label));
+      case 'join':
+        return Promise.all(node.children.map(make));
+      case 'select':
+        return Promise.race(node.children.map(make));
+      case 'seq':
+        return (async () => {
+          // Each Promise starts as it is made, before any await.
+          const made = node.children.map(make);
+          let last;
+          for (const promise of made) last = await promise;
+          return last;
+        })();
+      case 'timeout': {
+        const timerName = node.timer ?? `${name} timer`;
+        record(timerName, 'created');
+        tasks.set(timerName, { name: timerName, startMs: now(), endMs: null, outcome: 'pending' });
+        const ring = timer(timerName, node.ms ?? 0).then(() => {
+          settle(timerName, true);
+          throw new Error(`timed out after ${node.ms} ms`);
+        });
+        // The record waits for this timer too: nothing clears it.
+        settledAll.push(ring.then(() => {}, () => {}));
+        return Promise.race([...node.children.map(make), ring]);
+      }
+      case 'spawn':
+        // A Promise already runs on its own: nothing to spawn.
+        return make(node.children[0]);
+      default:
+        return Promise.reject(new Error(`unknown node ${node.kind}`));
+    }
+  }
+
+  return new Promise((resolve, reject) => {
+    const stop = () => {
+      for (const [id, task] of timers) {
+        clearTimeout(id);
+        record(task, 'timer-cleared');
+      }
+      timers.clear();
+      for (const controller of requests) controller.abort();
+      reject(signal?.reason);
+    };
+    if (signal?.aborted) return stop();
+    signal?.addEventListener('abort', stop, { once: true });
+    /** @type {{ value?: unknown, error?: string, totalMs?: number }} */
+    const root = {};
+    const done = make(tree).then(
+      (value) => { root.value = value; },
+      (error) => { root.error = error instanceof Error ? error.message : String(error); },
+    ).then(() => { root.totalMs = now(); });
+    // The record ends when every Promise made has settled: the losers too.
+    done.then(() => Promise.all(settledAll)).then(() => {
+      signal?.removeEventListener('abort', stop);
+      resolve({ lesson: 'compose', mode: 'js', lines, events, tasks: [...tasks.values()], ...root, endMs: now() });
+    });
+  });
+}
