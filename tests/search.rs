@@ -160,7 +160,8 @@ async fn hedged_moves_on_at_once_after_a_failure_and_stops_at_the_first_success(
         .await
         .unwrap();
     assert_eq!(found.source, "ok");
-    let tasks = run.finish().tasks;
+    let report = run.finish();
+    let tasks = report.task_summaries();
     let names: Vec<_> = tasks.iter().map(|t| t.name).collect();
     assert_eq!(names, ["gone", "ok"]);
     assert!(tasks[1].start_ms.unwrap() >= tasks[0].end_ms.unwrap());
