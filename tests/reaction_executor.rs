@@ -3,7 +3,8 @@
 //! itself, where the continuation runs among JS microtasks (against a JS
 //! `async function` and against wasm-bindgen-futures), and a trap that does
 //! not leave the executor stuck.
-#![cfg(target_arch = "wasm32")]
+// The research wing (src/research) exists only with the `bench` feature.
+#![cfg(all(target_arch = "wasm32", feature = "bench"))]
 // A panic in a test is a failing test: the crate-wide bans are for input-reachable code.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
@@ -13,7 +14,7 @@ use std::pin::pin;
 use std::rc::Rc;
 use std::task::{Poll, Waker};
 
-use async_rust_lab::runtime::reaction_executor::{
+use async_rust_lab::research::reaction_executor::{
     awaits_in_use, reaction_await, spawn, spawn_promise, tasks_alive, POLL_BUDGET,
 };
 use async_rust_lab::runtime::time::sleep;

@@ -2,17 +2,18 @@
 //! sleeper early, a dropped sleeper leaves no deadline and no JS timer behind,
 //! `SlabJoin` finishes every future, and `benchSleepers` stays within the lab's
 //! goal of 64 heap bytes per sleeping future (and rejects bad arguments).
-#![cfg(target_arch = "wasm32")]
+// The research wing (src/research) exists only with the `bench` feature.
+#![cfg(all(target_arch = "wasm32", feature = "bench"))]
 // A panic in a test is a failing test: the crate-wide bans are for input-reachable code.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::future::Future;
 use std::pin::Pin;
 
+use async_rust_lab::research::slab_join::SlabJoin;
+use async_rust_lab::research::timer_queue::{queue_sleep, queue_state, QueueSleep};
 use async_rust_lab::runtime::clock::performance_clock;
-use async_rust_lab::runtime::slab_join::SlabJoin;
 use async_rust_lab::runtime::time::sleep;
-use async_rust_lab::runtime::timer_queue::{queue_sleep, queue_state, QueueSleep};
 use futures::future::{self, Either};
 use futures::StreamExt;
 use wasm_bindgen_test::*;
@@ -108,9 +109,7 @@ fn a_queue_sleep_is_8_bytes_on_wasm32_even_as_an_option() {
     assert_eq!(std::mem::size_of::<Option<QueueSleep>>(), 8);
 }
 
-/// `benchSleepers`, the export: only in builds with the benchmarks (the
-/// default "bench" feature).
-#[cfg(feature = "bench")]
+/// `benchSleepers`, the export.
 mod bench_export {
     use super::*;
     use async_rust_lab::api::bench::bench_sleepers;

@@ -2,19 +2,12 @@
 //!
 //! - [`abort`]: an `AbortSignal` as a future; `abortable` cancels a future on abort.
 //! - [`args`]: the argument rules of the console API (pure, host-tested).
-//! - [`bridge`]: Promise -> Future (`settle`, as JS `await` would) and Future ->
-//!   Promise (`eager_promise`, settled at once when the future is ready).
+//! - [`bridge`]: Promise -> Future (`settle`), as JS `await` would.
 //! - [`clock`]: `performance.now()`, or a manual clock in host tests.
-//! - [`reaction_executor`]: a small executor whose tasks resume inside the
-//!   Promise reaction job, as a JS `async function` does, and `reaction_await`.
 //! - [`run`]: a lesson's run: printed lines and its trace (pure, host-tested).
 //! - [`task`]: the wrapper that traces a named future: polls, wakes, drops.
 //! - [`trace`]: the trace model: events and per-task summaries (pure, host-tested).
 //! - [`time`]: `sleep`, a lazy timer future that clears its JS timer on drop.
-//! - [`timer_queue`]: `queue_sleep`, many sleeps sharing one JS timer.
-//! - [`slab`]: `Slab`, values in reusable `u32`-indexed slots: the await,
-//!   task and timer slots.
-//! - [`slab_join`]: `SlabJoin`, many futures of one type awaited together, lean.
 //! - [`heap`]: a counting global allocator: bytes live on the Rust heap.
 //! - [`fetch`]: `fetch_text`, a lazy request future that aborts its request on drop.
 //! - [`thread`]: which thread runs, cross-origin isolation, a blocking sleep.
@@ -32,13 +25,9 @@ pub mod frames;
 pub mod heap;
 pub mod js_object;
 pub mod js_text;
-pub mod reaction_executor;
 pub mod run;
-pub mod slab;
-pub mod slab_join;
 pub mod task;
 pub mod thread;
 pub mod time;
-pub mod timer_queue;
 pub mod trace;
 pub mod worker;
