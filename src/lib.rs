@@ -19,8 +19,9 @@
 //! 3. [`runtime`]: what lessons share: `sleep`, traced tasks (every poll,
 //!    wake, completion and drop, recorded by [`runtime::task::Task`] into
 //!    [`runtime::trace::Trace`]), the Promise -> Future bridge, `fetch`, Web
-//!    Workers, argument rules, the clock. Its pure parts (the trace model, the
-//!    argument rules) are unit-tested on the host with `cargo test`.
+//!    Workers, the clock. Its pure parts (the trace model) are unit-tested on
+//!    the host with `cargo test`, as are the API's argument rules
+//!    ([`api::args::rules`]).
 //!
 //! Beside them, `research` (only with the `bench` feature, on by default)
 //! holds the benchmark research: a reaction executor, lean bridges, a timer
@@ -37,7 +38,7 @@
 //!    `&Run`, wrap each task in `run.task("name", future)` (it is traced for
 //!    free) and print with `run.print(..)`.
 //! 2. `src/api/<name>.rs`: the exports. Check each argument with a rule from
-//!    [`runtime::args`] (a bad one rejects with a `TypeError` or `RangeError`
+//!    [`api::args::rules`] (a bad one rejects with a `TypeError` or `RangeError`
 //!    naming it), then `start_run` / the lesson / `finish_run`, and convert the
 //!    result. An async export is two functions: the `async fn` that does this,
 //!    and the `#[wasm_bindgen]` one that hands it to

@@ -3,12 +3,12 @@
 use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
 
+use super::args::rules::WholeNumber;
 use super::args::{arg_value, signal_option, to_js_error, Millis, RunOptions};
 use super::export::to_promise;
 use super::report::{finish_run, start_run};
 use crate::lessons::sequence::{self, DEFAULT_ONE_MS, DEFAULT_TWO_MS};
 use crate::runtime::abort::abortable;
-use crate::runtime::args::WholeNumber;
 use crate::runtime::run::Run;
 
 /// The longest sleep a caller may ask for: a minute is plenty to watch.

@@ -8,18 +8,17 @@
 //! the blocking happens on the workers, where it belongs.
 
 use std::cell::{Cell, RefCell};
-use std::future::Future;
 use std::rc::Rc;
-use std::task::Poll;
 
 use futures::channel::oneshot;
 use futures::future;
 use futures::stream::{FuturesUnordered, StreamExt};
 
-use crate::runtime::args::js_number;
+use crate::runtime::js_text::js_number;
 use crate::runtime::run::Run;
 use crate::runtime::thread::{current_thread, workers_memory_bytes};
 use crate::runtime::worker::{Job, WorkerError, WorkerThread};
+use crate::runtime::yield_now::yield_now;
 
 /// What a worker may take to load its script and wasm before it answers.
 pub const LOAD_BUDGET_MS: u32 = 15_000;
@@ -174,21 +173,6 @@ pub async fn cost_of_tasks(run: &Run, tasks: u32, wasm_bytes: impl Fn() -> f64) 
         memory_bytes: Some(wasm_bytes() - before),
         browser_bytes: None,
     }
-}
-
-/// Pending once, waking itself at once: the cheapest way for a task to give
-/// the executor back control and be polled again.
-fn yield_now() -> impl Future<Output = ()> {
-    let mut yielded = false;
-    future::poll_fn(move |cx| {
-        if yielded {
-            Poll::Ready(())
-        } else {
-            yielded = true;
-            cx.waker().wake_by_ref();
-            Poll::Pending
-        }
-    })
 }
 
 /// `ms` to one decimal, formatted without Rust's float formatting (see

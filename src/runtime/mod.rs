@@ -1,23 +1,22 @@
 //! The small toolkit the lessons share. It knows nothing of lessons.
 //!
 //! - [`abort`]: an `AbortSignal` as a future; `abortable` cancels a future on abort.
-//! - [`args`]: the argument rules of the console API (pure, host-tested).
 //! - [`bridge`]: Promise -> Future (`settle`), as JS `await` would.
 //! - [`clock`]: `performance.now()`, or a manual clock in host tests.
 //! - [`run`]: a lesson's run: printed lines and its trace (pure, host-tested).
 //! - [`task`]: the wrapper that traces a named future: polls, wakes, drops.
 //! - [`trace`]: the trace model: events and per-task summaries (pure, host-tested).
 //! - [`time`]: `sleep`, a lazy timer future that clears its JS timer on drop.
+//! - [`yield_now`]: give the executor back control for one turn.
 //! - [`heap`]: a counting global allocator: bytes live on the Rust heap.
 //! - [`fetch`]: `fetch_text`, a lazy request future that aborts its request on drop.
 //! - [`thread`]: which thread runs, cross-origin isolation, a blocking sleep.
 //! - [`worker`]: a Web Worker running this crate's wasm, terminated on drop.
 //! - [`frames`]: frames drawn and dropped while something runs.
 //! - [`js_object`]: plain JS objects built from Rust (`object`, `set`).
-//! - [`js_text`]: any thrown JS value as text, for error messages.
+//! - [`js_text`]: any thrown JS value as text, for error messages; numbers as JS prints them.
 
 pub mod abort;
-pub mod args;
 pub mod bridge;
 pub mod clock;
 pub mod fetch;
@@ -31,3 +30,4 @@ pub mod thread;
 pub mod time;
 pub mod trace;
 pub mod worker;
+pub mod yield_now;
