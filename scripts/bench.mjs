@@ -1,7 +1,8 @@
 // npm run bench: builds the release site, runs bench.html in headless Chromium
 // (every row with its JS baseline, in the same page and run), adds the size and
 // start-up rows, prints a table and writes bench/results.json.
-// Options: --runs N (default 5), --sleepers N (default 1000000), --no-build.
+// Options: --runs N (1 to 50, default 5), --sleepers N (1 to 2000000, default
+// 1000000), --no-build, --help. An unknown flag or a bad value is an error.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -9,23 +10,31 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { launchChromium } from './chromium.mjs';
+import { parseFlags, wholeNumberFlag } from './flags.mjs';
 import { serve } from './serve.mjs';
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i === -1 ? fallback : Number(args[i + 1]);
-};
-const runs = option('runs', 5);
+const USAGE = `Usage: npm run bench -- [--runs N] [--sleepers N] [--no-build]
+  --runs N       repetitions of each row, 1 to 50 (default 5)
+  --sleepers N   sleeping futures in the timer row, 1 to 2000000 (default 1000000)
+  --no-build     use the dist/ already built
+  --help, -h     this text`;
+
+const { values: flags } = parseFlags('bench', {
+  runs: { type: 'string' },
+  sleepers: { type: 'string' },
+  'no-build': { type: 'boolean' },
+}, USAGE);
+// The same ranges as bench.html's inputs.
+const runs = wholeNumberFlag('bench', 'runs', flags.runs, 1, 50, 5, USAGE);
 /** How the console line that says `lab` is ready begins (www/main.js prints it). */
 const READY_LINE = 'Async Rust Lab is ready';
-const sleepers = option('sleepers', 1_000_000);
+const sleepers = wholeNumberFlag('bench', 'sleepers', flags.sleepers, 1, 2_000_000, 1_000_000, USAGE);
 
 /** The size row's floor (bench/size-floor): its own crate, target dir and output. */
 const FLOOR_CRATE = path.resolve('bench/size-floor');
 const FLOOR_TARGET = path.resolve('target/size-floor');
 const FLOOR_PKG = path.join(FLOOR_TARGET, 'pkg');
-const build = !args.includes('--no-build');
+const build = !flags['no-build'];
 if (build) execFileSync('bash', ['scripts/build.sh'], { stdio: 'inherit' });
 // Built here, before the long run, and with --no-build too if it never was:
 // the size row reads it only at the end.

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import handler from 'serve-handler';
+import { parseFlags, wholeNumberFlag } from './flags.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -96,12 +97,17 @@ export async function serve({ dir = 'dist', port = 0, host = '127.0.0.1', base =
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const args = process.argv.slice(2);
-  const portFlag = args.indexOf('--port');
-  const port = portFlag === -1 ? Number(process.env.PORT ?? 8080) : Number(args[portFlag + 1]);
-  const baseFlag = args.indexOf('--base');
-  const base = baseFlag === -1 ? '/' : args[baseFlag + 1];
-  const dir = args.find((arg, i) => !arg.startsWith('--') && !['--port', '--base'].includes(args[i - 1])) ?? 'dist';
+  const usage = `Usage: node scripts/serve.mjs [dir] [--port N] [--base /sub/path/]
+  dir            the folder to serve (default dist)
+  --port N       0 to 65535, 0 for any free port (default $PORT, else 8080)
+  --base PATH    serve the site only under this sub-path (default /)`;
+  const { values, positionals } = parseFlags('serve', {
+    port: { type: 'string' },
+    base: { type: 'string' },
+  }, usage, { positionals: 1 });
+  const port = wholeNumberFlag('serve', 'port', values.port ?? process.env.PORT, 0, 65_535, 8080, usage);
+  const base = typeof values.base === 'string' ? values.base : '/';
+  const dir = positionals[0] ?? 'dist';
   try {
     const { url } = await serve({ dir, port, base });
     console.log(`Async Rust Lab is served from ${dir}/ at ${url}  (Ctrl+C stops it)`);

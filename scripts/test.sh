@@ -5,17 +5,34 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/setup.sh
-export PATH="$PWD/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
-
 timings=()
+running=""
+running_since=0
 step() {
   local name=$1; shift
   printf '\n== %s\n' "$name"
-  local started=$SECONDS
+  running=$name
+  running_since=$SECONDS
   "$@"
-  timings+=("$(printf '%4ss  %s' $((SECONDS - started)) "$name")")
+  timings+=("$(printf '%4ss  %s' $((SECONDS - running_since)) "$name")")
+  running=""
 }
+# The stage times, printed on the way out whether the stages all passed or one
+# failed (set -e exits there), so a slow or failing run still shows where its
+# time went.
+summary() {
+  local status=$?
+  if [[ -n $running ]]; then
+    timings+=("$(printf '%4ss  %s  (FAILED)' $((SECONDS - running_since)) "$running")")
+  fi
+  if [[ $status -eq 0 ]]; then printf '\n== all tests passed\n'; else printf '\n== failed (exit %s)\n' "$status"; fi
+  printf '%s\n' "${timings[@]}"
+  printf '%4ss  in all\n' "$SECONDS"
+}
+trap summary EXIT
+
+step "set-up (only what is missing)"     bash scripts/setup.sh
+export PATH="$PWD/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 step "cargo fmt --check"                 cargo fmt --all -- --check
 # The benchmark's size floor is a crate of its own (bench/size-floor, built only by
@@ -38,11 +55,11 @@ step "wasm-pack test --headless --chrome" wasm-pack test --headless --chrome
 # broken wasm-opt makes the page fail at start-up, and these tests with it.
 step "release build (dist/)"             env LAB_SKIP_SETUP=1 bash scripts/build.sh
 # Rust's float formatting (core::fmt for f64) adds ~15 KB of wasm; the lab formats
-# its numbers with runtime::args::js_number instead. Its symbols are still named in
+# its numbers with runtime::js_text::js_number instead. Its symbols are still named in
 # cargo's own release .wasm (wasm-pack's copy in dist/ is stripped).
 no_float_formatting() {
   if grep -q flt2dec target/wasm32-unknown-unknown/release/async_rust_lab.wasm; then
-    echo "the release wasm formats an f64 with {} or {:.N}: use runtime::args::js_number" >&2
+    echo "the release wasm formats an f64 with {} or {:.N}: use runtime::js_text::js_number" >&2
     return 1
   fi
 }
@@ -54,6 +71,3 @@ step "tsc: www/*.js type-checked (JSDoc)" tsc -p www
 step "Node build (wasm-pack --target nodejs)" npm run --silent build:node
 step "lessons in Node (node --test)"    npm run --silent test:node
 step "e2e in Chromium (node --test)"     node --test --test-concurrency=1 tests/e2e/
-
-printf '\n== all tests passed\n'
-printf '%s\n' "${timings[@]}"

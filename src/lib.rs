@@ -16,12 +16,17 @@
 //! 2. [`lessons`]: one file per lesson, plain async Rust that reads like the
 //!    article. A lesson prints through a [`runtime::run::Run`] and never sees a
 //!    `JsValue`.
-//! 3. [`runtime`]: what lessons share: `sleep` and a timer queue, traced tasks
-//!    (every poll, wake, completion and drop, recorded by [`runtime::task::Task`]
-//!    into [`runtime::trace::Trace`]), the Promise/Future bridges, `fetch`, Web
-//!    Workers, argument rules, the clock. Its pure parts (the trace model, the
-//!    timer heap, the argument rules) are unit-tested on the host with
-//!    `cargo test`.
+//! 3. [`runtime`]: what lessons share: `sleep`, traced tasks (every poll,
+//!    wake, completion and drop, recorded by [`runtime::task::Task`] into
+//!    [`runtime::trace::Trace`]), the Promise -> Future bridge, `fetch`, Web
+//!    Workers, the clock. Its pure parts (the trace model) are unit-tested on
+//!    the host with `cargo test`, as are the API's argument rules
+//!    ([`api::args::rules`]).
+//!
+//! Beside them, `research` (only with the `bench` feature, on by default)
+//! holds the benchmark research: a reaction executor, lean bridges, a timer
+//! queue and a join set, used by the benchmark exports in `api::bench` alone.
+//! It builds on [`runtime`]; neither [`runtime`] nor [`lessons`] depends on it.
 //!
 //! The page (`www/`) knows only the exports. It draws each run from the events
 //! `lab:run-start`, `lab:line` and `lab:run-end` that the JS edge dispatches on
@@ -33,7 +38,7 @@
 //!    `&Run`, wrap each task in `run.task("name", future)` (it is traced for
 //!    free) and print with `run.print(..)`.
 //! 2. `src/api/<name>.rs`: the exports. Check each argument with a rule from
-//!    [`runtime::args`] (a bad one rejects with a `TypeError` or `RangeError`
+//!    [`api::args::rules`] (a bad one rejects with a `TypeError` or `RangeError`
 //!    naming it), then `start_run` / the lesson / `finish_run`, and convert the
 //!    result. An async export is two functions: the `async fn` that does this,
 //!    and the `#[wasm_bindgen]` one that hands it to
@@ -49,6 +54,8 @@
 
 pub mod api;
 pub mod lessons;
+#[cfg(feature = "bench")]
+pub mod research;
 pub mod runtime;
 
 /// Every allocation is counted, so the benchmarks and leak checks can read the

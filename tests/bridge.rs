@@ -1,10 +1,11 @@
 //! The lab's own Promise -> Future bridge, `lean_await`, in a real browser: the
 //! same answers as `JsFuture`, and a dropped await leaves nothing behind.
-#![cfg(target_arch = "wasm32")]
+// The research wing (src/research) exists only with the `bench` feature.
+#![cfg(all(target_arch = "wasm32", feature = "bench"))]
 // A panic in a test is a failing test: the crate-wide bans are for input-reachable code.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use async_rust_lab::runtime::bridge::lean_await;
+use async_rust_lab::research::bridge::lean_await;
 use async_rust_lab::runtime::time::sleep;
 use futures::future::{self, Either};
 use js_sys::Promise;

@@ -2,17 +2,17 @@
 //! sleeper early, a dropped sleeper leaves no deadline and no JS timer behind,
 //! `SlabJoin` finishes every future, and `benchSleepers` stays within the lab's
 //! goal of 64 heap bytes per sleeping future (and rejects bad arguments).
-#![cfg(target_arch = "wasm32")]
+// The research wing (src/research) exists only with the `bench` feature.
+#![cfg(all(target_arch = "wasm32", feature = "bench"))]
 // A panic in a test is a failing test: the crate-wide bans are for input-reachable code.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::future::Future;
 use std::pin::Pin;
 
+use async_rust_lab::research::slab_join::SlabJoin;
+use async_rust_lab::research::timer_queue::{queue_sleep, queue_state, QueueSleep};
 use async_rust_lab::runtime::clock::performance_clock;
-use async_rust_lab::runtime::slab_join::SlabJoin;
-use async_rust_lab::runtime::time::sleep;
-use async_rust_lab::runtime::timer_queue::{queue_sleep, queue_state, QueueSleep};
 use futures::future::{self, Either};
 use futures::StreamExt;
 use wasm_bindgen_test::*;
@@ -23,9 +23,9 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 type Timed = Pin<Box<dyn Future<Output = (u32, f64)>>>;
 
-/// `n` sleepers of 0 to `max` ms (spread evenly), each timed from just before
-/// its first poll to just after it finished; returns (ms asked, ms taken).
-async fn time_sleepers(n: u32, max: u32, queue: bool) -> Vec<(u32, f64)> {
+/// `n` queue sleepers of 0 to `max` ms (spread evenly), each timed from just
+/// before its first poll to just after it finished; returns (ms asked, ms taken).
+async fn time_sleepers(n: u32, max: u32) -> Vec<(u32, f64)> {
     let clock = performance_clock();
     let set: SlabJoin<Timed> = (0..n)
         .map(|i| {
@@ -33,11 +33,7 @@ async fn time_sleepers(n: u32, max: u32, queue: bool) -> Vec<(u32, f64)> {
             let clock = clock.clone();
             Box::pin(async move {
                 let started = clock();
-                if queue {
-                    queue_sleep(ms).await;
-                } else {
-                    sleep(ms).await;
-                }
+                queue_sleep(ms).await;
                 (ms, clock() - started)
             }) as Timed
         })
@@ -45,18 +41,11 @@ async fn time_sleepers(n: u32, max: u32, queue: bool) -> Vec<(u32, f64)> {
     set.collect().await
 }
 
-fn lateness(times: &[(u32, f64)]) -> Vec<f64> {
-    let mut late: Vec<f64> = times
-        .iter()
-        .map(|(ms, took)| took - f64::from(*ms))
-        .collect();
-    late.sort_by(f64::total_cmp);
-    late
-}
-
 #[wasm_bindgen_test]
-async fn a_queue_sleeper_never_wakes_before_its_deadline_and_is_no_later_than_a_gloo_one() {
-    let queue = time_sleepers(2000, 200, true).await;
+async fn a_queue_sleeper_never_wakes_before_its_deadline_and_leaves_the_queue_empty() {
+    // How punctual it is next to a setTimeout per sleeper is a ratio for the
+    // benchmark's sleepers row, not a bound here.
+    let queue = time_sleepers(2000, 200).await;
     assert_eq!(queue.len(), 2000, "every sleeper finished");
     for (ms, took) in &queue {
         assert!(
@@ -64,34 +53,15 @@ async fn a_queue_sleeper_never_wakes_before_its_deadline_and_is_no_later_than_a_
             "a {ms} ms queue sleep woke after {took} ms"
         );
     }
-    let gloo = time_sleepers(2000, 200, false).await;
-    let (queue_late, gloo_late) = (lateness(&queue), lateness(&gloo));
-    let median = |late: &[f64]| late[late.len() / 2];
-    // Generous bounds: the queue wakes all due sleepers from one timer, so it
-    // should be about as punctual as a setTimeout per sleeper, never far worse.
-    assert!(
-        median(&queue_late) <= median(&gloo_late) + 10.0,
-        "median lateness: queue {} ms, gloo {} ms",
-        median(&queue_late),
-        median(&gloo_late)
-    );
-    let worst = queue_late[queue_late.len() - 1];
-    assert!(
-        worst < 250.0,
-        "the latest queue sleeper was {worst} ms late"
-    );
     assert_eq!(queue_state(), (0, false), "nothing left in the queue");
 }
 
 #[wasm_bindgen_test]
 async fn a_dropped_queue_sleeper_leaves_no_deadline_and_no_js_timer_behind() {
-    let clock = performance_clock();
-    let started = clock();
     match future::select(queue_sleep(300), queue_sleep(20)).await {
         Either::Right(((), loser)) => drop(loser),
         Either::Left(_) => panic!("the 300 ms sleep won"),
     }
-    assert!(clock() - started < 250.0);
     assert_eq!(
         queue_state(),
         (0, false),
@@ -108,9 +78,7 @@ fn a_queue_sleep_is_8_bytes_on_wasm32_even_as_an_option() {
     assert_eq!(std::mem::size_of::<Option<QueueSleep>>(), 8);
 }
 
-/// `benchSleepers`, the export: only in builds with the benchmarks (the
-/// default "bench" feature).
-#[cfg(feature = "bench")]
+/// `benchSleepers`, the export.
 mod bench_export {
     use super::*;
     use async_rust_lab::api::bench::bench_sleepers;

@@ -120,11 +120,10 @@ async fn every_line_of_a_concurrent_run_reports_the_main_thread() {
 #[wasm_bindgen_test]
 async fn a_worker_that_cannot_load_rejects_threads_with_a_clear_error_soon_and_the_module_keeps_working(
 ) {
-    let clock = performance_clock();
-    let start = clock();
     // The test runner serves no worker.js, so the browser fails to load it.
     let error = threads(num(50.0), num(10.0), None).await.unwrap_err();
-    assert!(clock() - start < 10_000.0);
+    // "Soon" as a cause, not a time: the load error ended it ("failed to load"),
+    // not the load budget running out ("did not answer within").
     let text = error_text(&error);
     assert!(
         text.starts_with("Error: the Web Worker \"worker ")

@@ -88,11 +88,9 @@ async fn a_sleeping_future_is_polled_twice_pending_then_ready_after_its_timer_wa
             .unwrap()
     };
     assert_eq!((number("polls"), number("wakes")), (2.0, 1.0));
-    // A sleep of 150 ms is almost all idle: the thread was free for others.
-    assert!(
-        number("idleMs") > 140.0 && number("busyMs") < 10.0,
-        "{summary:?}"
-    );
+    // A sleep of 150 ms is idle time (between its two polls), the thread free
+    // for others; what its polls took is not bounded here.
+    assert!(number("idleMs") > 140.0, "{summary:?}");
 }
 
 #[wasm_bindgen_test]
@@ -146,26 +144,20 @@ impl Future for Never {
     }
 }
 
+// What recording an event costs is a row of the benchmark (benchTraceEvent),
+// measured in the release build: a ratio, not a test's bound.
 #[wasm_bindgen_test]
-fn a_trace_is_bounded_and_recording_an_event_costs_well_under_a_microsecond() {
-    let clock = performance_clock();
-    let run = Run::start("trace", "cost", vec![], clock.clone(), None);
+fn a_trace_is_bounded_and_counts_the_events_it_left_out() {
+    let run = Run::start("trace", "cost", vec![], performance_clock(), None);
     let mut task = Box::pin(run.task("busy", Never));
     let polls: u32 = 50_000;
-    let started = clock();
     for _ in 0..polls {
         let _ = task.as_mut().poll(&mut Context::from_waker(Waker::noop()));
     }
-    let per_event_ns = (clock() - started) * 1e6 / f64::from(2 * polls);
     drop(task);
     let report = run.finish();
-    web_sys::console::log_1(
-        &format!("trace: {per_event_ns:.0} ns per event (poll included)").into(),
-    );
     assert_eq!(report.events.len(), DEFAULT_CAP);
     let recorded = 1 + 2 * polls as usize + 1; // created, two per poll, dropped
     assert_eq!(report.events_left_out, (recorded - DEFAULT_CAP) as u64);
     assert_eq!(report.tasks[0].polls, polls);
-    // Debug builds in a shared machine: generous. The release figure is in the notes.
-    assert!(per_event_ns < 5_000.0, "{per_event_ns} ns per event");
 }

@@ -6,6 +6,7 @@
  */
 import { el, role, readNumber, submittedMode } from './dom.js';
 import { createRunView } from './run-view.js';
+import { scriptUrl } from './trusted.js';
 
 /** @typedef {import('./pkg/async_rust_lab.js').RunReport} RunReport */
 /** @typedef {import('./pkg/async_rust_lab.js').SearchResult} SearchResult */
@@ -36,7 +37,7 @@ function registerSources(onError) {
     onError(new Error('this browser gives the page no service worker, so the sources cannot be served'));
     return;
   }
-  navigator.serviceWorker.register(new URL('./sources-sw.js', import.meta.url)).catch(onError);
+  navigator.serviceWorker.register(scriptUrl(new URL('./sources-sw.js', import.meta.url).href)).catch(onError);
 }
 
 /**

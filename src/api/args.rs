@@ -1,12 +1,15 @@
 //! Reading arguments from JS without running any of the caller's code, and
-//! turning a broken rule into the JS error class it calls for.
+//! turning a broken rule into the JS error class it calls for. The rules
+//! themselves ([`rules`]) are plain Rust, unit-tested on the host.
+
+pub mod rules;
 
 use js_sys::{RangeError, TypeError};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
 
-use crate::runtime::args::{ArgError, ArgErrorKind, ArgValue};
+use rules::{ArgError, ArgErrorKind, ArgValue};
 
 #[wasm_bindgen]
 extern "C" {

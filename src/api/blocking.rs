@@ -3,13 +3,13 @@
 use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
+use super::args::rules::{OneOf, WholeNumber};
 use super::args::{arg_value, signal_option, to_js_error, Millis, RunOptions};
 use super::export::to_promise;
 use super::report::{finish_run, start_run};
 use super::threads::worker_error;
 use crate::lessons::blocking::{self, DEFAULT_BELOW};
 use crate::runtime::abort::abortable;
-use crate::runtime::args::{OneOf, WholeNumber};
 use crate::runtime::js_object::set;
 
 #[wasm_bindgen]

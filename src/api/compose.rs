@@ -11,6 +11,7 @@ use js_sys::{Array, Object, Promise, RangeError, Reflect, SyntaxError, TypeError
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
+use super::args::rules::{ArgValue, Flag};
 use super::args::{arg_value, option_field, signal_option, to_js_error};
 use super::export::to_promise;
 use super::report::{dispatch, finish_run_report, start_run};
@@ -20,7 +21,6 @@ use crate::lessons::compose::parse::{parse, Kind, Node, ParseError, PRESETS};
 use crate::lessons::compose::run::{build, task_names, timer_name, Composer, Value};
 use crate::lessons::search::{sources, DEFAULT_SLOW_MS};
 use crate::runtime::abort::abortable;
-use crate::runtime::args::{ArgValue, Flag};
 use crate::runtime::fetch::{service_worker_control, service_worker_controls_page};
 use crate::runtime::js_object::set;
 use crate::runtime::time::sleep;

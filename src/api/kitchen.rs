@@ -3,12 +3,12 @@
 use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
 
+use super::args::rules::{OneOf, WholeNumber};
 use super::args::{arg_value, option_field, signal_option, to_js_error};
 use super::export::to_promise;
 use super::report::{finish_run, start_run};
 use crate::lessons::kitchen::{self, DEFAULT_CALL_MS, DEFAULT_COOK_MS};
 use crate::runtime::abort::abortable;
-use crate::runtime::args::{OneOf, WholeNumber};
 use crate::runtime::js_object::object;
 
 #[wasm_bindgen]

@@ -5,10 +5,11 @@
 use js_sys::{Array, Object, RangeError};
 use wasm_bindgen::prelude::*;
 
+use super::args::rules::{ArgValue, WholeNumber};
 use super::args::{arg_value, to_js_error, Millis};
 use super::report::{kept_run_ids, with_report, RUNS_KEPT};
-use crate::runtime::args::{js_number, ArgValue, WholeNumber};
 use crate::runtime::js_object::set;
+use crate::runtime::js_text::js_number;
 use crate::runtime::machine::{machine_at, Machine, Node, Queues};
 use crate::runtime::run::Report;
 use crate::runtime::trace::{Site, DEFAULT_CAP};

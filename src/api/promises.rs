@@ -9,13 +9,13 @@ use futures::channel::oneshot;
 use js_sys::{Array, Error, Function, Promise, Reflect, TypeError};
 use wasm_bindgen::prelude::*;
 
+use super::args::rules::{Flag, OneOf, WholeNumber};
 use super::args::{arg_value, option_field, signal_option, to_js_error, Millis, RunOptions};
 use super::export::to_promise;
 use super::report::{finish_run, start_run};
 use crate::lessons::handmade::{self, ticker_source};
 use crate::lessons::promises::{self, DEFAULT_COOK_MS, DEFAULT_WAIT_MS, DISHES};
 use crate::runtime::abort::abortable;
-use crate::runtime::args::{Flag, OneOf, WholeNumber};
 use crate::runtime::bridge::settle;
 use crate::runtime::js_object::object;
 

@@ -5,6 +5,7 @@ use futures::FutureExt;
 use js_sys::{Array, Object, Promise, JSON};
 use wasm_bindgen::prelude::*;
 
+use super::args::rules::{OneOf, WholeNumber};
 use super::args::{arg_value, option_field, signal_option, to_js_error};
 use super::export::to_promise;
 use super::report::{finish_run, start_run};
@@ -12,7 +13,6 @@ use crate::lessons::search::{
     self, Asked, Found, Mode, SearchError, DEFAULT_HEDGE_MS, DEFAULT_SLOW_MS, DEFAULT_TIMEOUT_MS,
 };
 use crate::runtime::abort::abortable;
-use crate::runtime::args::{OneOf, WholeNumber};
 use crate::runtime::fetch::{service_worker_control, service_worker_controls_page};
 use crate::runtime::js_object::set;
 use crate::runtime::time::sleep;

@@ -5,12 +5,12 @@
 use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
 
+use super::args::rules::{Flag, WholeNumber};
 use super::args::{arg_value, option_field, signal_option, to_js_error, Millis};
 use super::export::to_promise;
 use super::report::{finish_run, start_run};
 use crate::lessons::sequence::{self, Sleep, DEFAULT_ONE_MS, DEFAULT_TWO_MS};
 use crate::runtime::abort::abortable;
-use crate::runtime::args::{Flag, WholeNumber};
 use crate::runtime::run::Run;
 
 #[wasm_bindgen]

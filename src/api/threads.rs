@@ -4,6 +4,7 @@
 use js_sys::{Object, Promise};
 use wasm_bindgen::prelude::*;
 
+use super::args::rules::{Flag, OneOf, WholeNumber};
 use super::args::{arg_value, option_field, signal_option, to_js_error, Millis, RunOptions};
 use super::export::to_promise;
 use super::report::{finish_run, start_run};
@@ -11,7 +12,6 @@ use super::sequence::{run_with_sleeps, strings};
 use crate::lessons::blocking::count_primes;
 use crate::lessons::threads::{self, BlockOn, Cost};
 use crate::runtime::abort::abortable;
-use crate::runtime::args::{Flag, OneOf, WholeNumber};
 use crate::runtime::js_object::set;
 use crate::runtime::thread::{block_for, current_thread, wasm_memory_bytes, MAIN_THREAD};
 use crate::runtime::worker::WorkerError;

@@ -2,8 +2,9 @@
 //!
 //! `Ticker` is what `sleep` is made of: on each `poll` it either says `Ready` or
 //! stores the `Waker` and returns `Pending`, and a JS timer calls `wake()` later.
-//! `YieldNow` wakes itself at once, to show that `wake` does not poll: it only
-//! queues the task, and the executor polls it on a later turn. The page shows
+//! [`yield_now`](crate::runtime::yield_now) wakes itself at once, to show that
+//! `wake` does not poll: it only queues the task, and the executor polls it on
+//! a later turn. The page shows
 //! the source between the `card:` markers next to the trace it prints.
 
 use std::cell::RefCell;
@@ -162,32 +163,6 @@ pub async fn tick(run: Rc<Run>, ticks: u32, every_ms: u32) -> u32 {
     run.task("ticker", Ticker::new(ticks, every_ms, say)).await
 }
 
-/// Pending once, after waking itself: the task is queued again at once, but
-/// polled only on the executor's next turn.
-#[derive(Debug, Default)]
-#[must_use = "futures do nothing unless awaited"]
-pub struct YieldNow {
-    yielded: bool,
-}
-
-impl Future for YieldNow {
-    type Output = ();
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if self.yielded {
-            return Poll::Ready(());
-        }
-        self.yielded = true;
-        cx.waker().wake_by_ref();
-        Poll::Pending
-    }
-}
-
-/// Gives the executor a turn: see [`YieldNow`].
-pub fn yield_now() -> YieldNow {
-    YieldNow::default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -207,26 +182,5 @@ mod tests {
         let start = file.find("// card:start\n").unwrap() + "// card:start\n".len();
         let end = file.find("// card:end").unwrap();
         assert_eq!(ticker_source(), &file[start..end]);
-    }
-
-    #[test]
-    fn yield_now_wakes_itself_once_then_is_ready() {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        use std::sync::Arc;
-
-        struct Count(AtomicUsize);
-        impl std::task::Wake for Count {
-            fn wake(self: Arc<Self>) {
-                self.0.fetch_add(1, Ordering::SeqCst);
-            }
-        }
-        let count = Arc::new(Count(AtomicUsize::new(0)));
-        let waker = Waker::from(count.clone());
-        let mut cx = Context::from_waker(&waker);
-        let mut future = yield_now();
-        assert!(Pin::new(&mut future).poll(&mut cx).is_pending());
-        assert_eq!(count.0.load(Ordering::SeqCst), 1);
-        assert!(Pin::new(&mut future).poll(&mut cx).is_ready());
-        assert_eq!(count.0.load(Ordering::SeqCst), 1);
     }
 }

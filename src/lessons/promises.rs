@@ -12,10 +12,10 @@
 
 use std::fmt;
 
-use super::handmade::yield_now;
 use crate::runtime::bridge::resolved_promise;
 use crate::runtime::run::Run;
 use crate::runtime::time::sleep;
+use crate::runtime::yield_now::yield_now;
 
 /// The dishes [`cook`] knows.
 pub const DISHES: &[&str] = &["toast", "rice", "soup"];

@@ -11,19 +11,19 @@ use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::pin::pin;
 use std::rc::Rc;
-use std::task::Poll;
 
 use futures::channel::oneshot;
 use futures::future;
 use futures::stream::{FuturesUnordered, StreamExt};
 
-use crate::runtime::args::js_number;
 use crate::runtime::heap::live_bytes;
+use crate::runtime::js_text::js_number;
 use crate::runtime::run::Run;
 use crate::runtime::thread::{current_thread, workers_memory_bytes};
 use crate::runtime::time::sleep;
 use crate::runtime::trace::NodeKind;
 use crate::runtime::worker::{Job, WorkerError, WorkerThread};
+use crate::runtime::yield_now::yield_now;
 
 /// What a worker may take to load its script and wasm before it answers.
 pub const LOAD_BUDGET_MS: u32 = 15_000;
@@ -320,21 +320,6 @@ pub async fn block_on_worker(run: &Run, case: BlockOn) -> Result<BlockedOn, Work
         }
         Err(error) => Err(error),
     }
-}
-
-/// Pending once, waking itself at once: the cheapest way for a task to give
-/// the executor back control and be polled again.
-fn yield_now() -> impl Future<Output = ()> {
-    let mut yielded = false;
-    future::poll_fn(move |cx| {
-        if yielded {
-            Poll::Ready(())
-        } else {
-            yielded = true;
-            cx.waker().wake_by_ref();
-            Poll::Pending
-        }
-    })
 }
 
 /// `ms` to one decimal, formatted without Rust's float formatting (see

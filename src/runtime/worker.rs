@@ -32,6 +32,25 @@ thread_local! {
     static NEXT_WORKER: Cell<u32> = const { Cell::new(1) };
 }
 
+// The site requires Trusted Types for scripts (its Content-Security-Policy), so
+// `new Worker` takes a TrustedScriptURL, not a string: the lab's one policy,
+// www/trusted.js, makes it (a plain string where the browser has no Trusted
+// Types, as in Node or the wasm tests). web-sys's `Worker::new_with_options`
+// takes only a `&str`, hence this constructor of our own.
+#[wasm_bindgen(module = "/www/trusted.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = scriptUrl, catch)]
+    fn script_url(url: &str) -> Result<JsValue, JsValue>;
+}
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = Worker)]
+    type TrustedWorker;
+    #[wasm_bindgen(constructor, js_class = "Worker", catch)]
+    fn new(url: &JsValue, options: &WorkerOptions) -> Result<TrustedWorker, JsValue>;
+}
+
 /// Why a worker could not do its job. Each becomes a JS `Error` whose message
 /// says which worker and what went wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -148,8 +167,10 @@ impl WorkerThread {
         let options = WorkerOptions::new();
         options.set_type(WorkerType::Module);
         options.set_name(&name);
-        let worker =
-            Worker::new_with_options(WORKER_SCRIPT, &options).map_err(|e| WorkerError::Start {
+        let worker = script_url(WORKER_SCRIPT)
+            .and_then(|url| TrustedWorker::new(&url, &options))
+            .map(JsCast::unchecked_into::<Worker>)
+            .map_err(|e| WorkerError::Start {
                 name: name.clone(),
                 message: describe(&e, false),
             })?;

@@ -102,15 +102,13 @@ test('each lesson\'s last run kept its trace within the cap', () => {
 
 test('no Closure::forget in the crate: every closure is owned and freed', async () => {
   const found = [];
-  for (const dir of ['src/api', 'src/lessons', 'src/runtime']) {
-    // Recursive: a lesson may be a folder of files (src/lessons/compose/).
-    for (const file of await readdir(new URL(`../../${dir}/`, import.meta.url), { recursive: true })) {
-      if (!file.endsWith('.rs')) continue;
-      const text = await readFile(new URL(`../../${dir}/${file}`, import.meta.url), 'utf8');
-      text.split('\n').forEach((line, i) => {
-        if (/\.forget\(\)|Closure::forget/.test(line.replace(/\/\/.*$/, ''))) found.push(`${dir}/${file}:${i + 1}`);
-      });
-    }
+  // Every .rs file under src/, the research wing and nested modules (api/args/) included.
+  const files = (await readdir(new URL('../../src/', import.meta.url), { recursive: true })).filter((f) => f.endsWith('.rs'));
+  for (const file of files) {
+    const text = await readFile(new URL(`../../src/${file}`, import.meta.url), 'utf8');
+    text.split('\n').forEach((line, i) => {
+      if (/\.forget\(\)|Closure::forget/.test(line.replace(/\/\/.*$/, ''))) found.push(`src/${file}:${i + 1}`);
+    });
   }
   assert.deepEqual(found, []);
 });

@@ -8,9 +8,15 @@ const { lab, page } = await openLabPage();
 /** Every request of the page that failed, as "name errorText", e.g. "slowpoke net::ERR_ABORTED". */
 const failed = [];
 
-page.on('requestfailed', (request) => {
+/** @param {import('playwright-core').Request} request as `failed` lists it, or undefined if not a source's */
+const failure = (request) => {
   const source = /\/sources\/([a-z]+)\.json/.exec(request.url())?.[1];
-  if (source) failed.push(`${source} ${request.failure()?.errorText}`);
+  return source ? `${source} ${request.failure()?.errorText}` : undefined;
+};
+
+page.on('requestfailed', (request) => {
+  const entry = failure(request);
+  if (entry) failed.push(entry);
 });
 
 /** Calls lab.searchStats in the page; a rejection comes back as { error, message, asked }. */
@@ -20,9 +26,9 @@ function searchStats(mode, options) {
   ), [mode, options]);
 }
 
-/** Waits until `failed` holds `entry`, the way the Network panel would list it. */
+/** Waits until `failed` holds `entry`, the way the Network panel would list it: for the browser's report of it, if not in yet. */
 async function waitForFailure(entry) {
-  for (let i = 0; i < 50 && !failed.includes(entry); i += 1) await new Promise((r) => setTimeout(r, 20));
+  if (!failed.includes(entry)) await page.waitForEvent('requestfailed', { predicate: (request) => failure(request) === entry });
   return failed.includes(entry);
 }
 
@@ -42,7 +48,7 @@ test('in race mode the losing request is really aborted, and the trace shows it 
   assert.ok(await waitForFailure('slowpoke net::ERR_ABORTED'), `slowpoke was not aborted: ${failed}`);
   const tasks = await page.evaluate(() => window.lab.lastRun().tasks);
   assert.deepEqual(tasks.map((t) => [t.name, t.outcome]), [['gone', 'ready'], ['slowpoke', 'dropped'], ['quick', 'ready']]);
-  assert.ok(result.tookMs < 1500, `race took ${result.tookMs} ms: it waited for the slow source`);
+  // That it did not wait for the slow source is the drop above, not a time.
 });
 
 test('with the slow source, fallback takes longer than race', async () => {

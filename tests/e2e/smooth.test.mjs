@@ -8,6 +8,11 @@ import { openLabPage } from './harness.mjs';
 const { lab, page } = await openLabPage();
 
 await page.evaluate(() => {
+  // The runs in progress, by id: every run the lab starts announces its start and
+  // its end (an aborted or failed one too), whoever started it.
+  window.openRuns = new Set();
+  addEventListener('lab:run-start', (event) => window.openRuns.add(event.detail.id));
+  addEventListener('lab:run-end', (event) => window.openRuns.delete(event.detail.id));
   window.longTasks = [];
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) window.longTasks.push({ at: entry.startTime, ms: entry.duration });
@@ -28,8 +33,11 @@ async function runEveryButton(id) {
     const button = buttons.nth(i);
     if (!(await button.isVisible())) continue;
     await button.click();
-    await page.waitForTimeout(300);
-    await page.waitForFunction((cardId) => !document.getElementById(cardId).hasAttribute('aria-busy'), id, { timeout: 20_000 });
+    // The click has started its run by now: the card's handler calls the lab at
+    // once, and the run announces its start in the microtask after the click.
+    // It is over when it has announced its end and the card is no longer busy.
+    await page.waitForFunction((cardId) => window.openRuns.size === 0 &&
+      !document.getElementById(cardId).matches('[aria-busy], :has([aria-busy])'), id, { timeout: 20_000 });
   }
   return page.evaluate((from) => window.longTasks.slice(from), before);
 }

@@ -31,7 +31,9 @@ export async function assertThreadsRunOnTwoWorkers(page) {
  */
 export function probeWorkerSleep(page) {
   return page.evaluate(async () => {
-    const worker = new Worker(new URL('./worker.js', document.baseURI), { type: 'module', name: 'probe' });
+    // The page requires Trusted Types: a worker's URL comes from the lab's policy.
+    const { scriptUrl } = await import(new URL('./trusted.js', document.baseURI).href);
+    const worker = new Worker(scriptUrl(new URL('./worker.js', document.baseURI).href), { type: 'module', name: 'probe' });
     const reply = new Promise((resolve) => { worker.onmessage = (e) => resolve(e.data); });
     const started = performance.now();
     worker.postMessage({ kind: 'sleep', n: 200 });

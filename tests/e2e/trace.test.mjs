@@ -12,8 +12,11 @@ async function runAndWait(call) {
   await page.waitForFunction(() => !document.querySelector('#sequence [data-role="timeline"]').hidden);
 }
 
+/** The run the first four tests read, made by each of them, so that each passes alone. */
+const concurrentRun = () => runAndWait(() => window.lab.concurrent(120, 40));
+
 test('the timeline has one lane per task, plus the thread, and one poll mark per poll in lab.trace()', async () => {
-  await runAndWait(() => window.lab.concurrent(120, 40));
+  await concurrentRun();
   const { polls, tasks } = await page.evaluate(() => ({
     polls: window.lab.trace().filter((e) => e.kind === 'poll-end').length,
     tasks: window.lab.traceSummary().length,
@@ -29,6 +32,7 @@ test('the timeline has one lane per task, plus the thread, and one poll mark per
 });
 
 test('a sleeping task is polled twice, not spun; join also polls the waiting one when the other wakes, and the caption says so', async () => {
+  await concurrentRun();
   const text = await page.locator('#sequence .trace-summary').textContent();
   // thread two (40 ms): Pending, woken by its timer, Ready.
   assert.match(text, /thread two: 2 polls/);
@@ -42,6 +46,7 @@ test('a sleeping task is polled twice, not spun; join also polls the waiting one
 });
 
 test('next and previous move the caption through the events in order', async () => {
+  await concurrentRun();
   const card = page.locator('#sequence');
   const caption = card.locator('.trace-caption');
   const events = await page.evaluate(() => window.lab.trace().length);
@@ -58,6 +63,7 @@ test('next and previous move the caption through the events in order', async () 
 });
 
 test('play replays the run to its last event at 4x and then stops', async () => {
+  await concurrentRun();
   const card = page.locator('#sequence');
   await card.getByRole('combobox', { name: 'Replay speed' }).selectOption('4');
   await card.getByRole('button', { name: 'Play the replay' }).click();

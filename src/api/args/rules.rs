@@ -1,19 +1,13 @@
 //! Argument rules for the console API, as plain Rust so they are unit-tested on the host.
 //!
-//! The JS edge (`api/`) turns each `JsValue` into an [`ArgValue`] without calling
-//! any user code (no `valueOf`, no getters, no Proxy traps), applies a rule from
-//! here, and turns an [`ArgError`] into a JS `TypeError` or `RangeError`.
-
-// Input from the console reaches every rule here: what could panic is denied
-// (see `api`), so a hostile argument cannot trap the module.
-#![deny(
-    clippy::arithmetic_side_effects,
-    clippy::panic,
-    clippy::unreachable,
-    clippy::string_slice
-)]
+//! The JS edge ([`args`](super)) turns each `JsValue` into an [`ArgValue`]
+//! without calling any user code (no `valueOf`, no getters, no Proxy traps),
+//! applies a rule from here, and turns an [`ArgError`] into a JS `TypeError` or
+//! `RangeError`. They are the API's: lessons take values already checked.
 
 use std::fmt;
+
+use crate::runtime::js_text::js_number;
 
 /// What the JS edge saw in one argument position, reduced to what the rules need.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,7 +73,7 @@ impl WholeNumber {
     ///
     /// # Example
     /// ```
-    /// use async_rust_lab::runtime::args::{ArgValue, ArgErrorKind, WholeNumber};
+    /// use async_rust_lab::api::args::rules::{ArgValue, ArgErrorKind, WholeNumber};
     /// let rule = WholeNumber { name: "oneMs", unit: "milliseconds", min: 0, max: 60_000, default: 600 };
     /// assert_eq!(rule.check(ArgValue::Undefined), Ok(600));
     /// assert_eq!(rule.check(ArgValue::Number(250.0)), Ok(250));
@@ -134,7 +128,7 @@ impl OneOf {
     ///
     /// # Example
     /// ```
-    /// use async_rust_lab::runtime::args::{ArgValue, ArgErrorKind, OneOf};
+    /// use async_rust_lab::api::args::rules::{ArgValue, ArgErrorKind, OneOf};
     /// let mode = OneOf { name: "mode", choices: &["sync", "async"], default: Some("async") };
     /// assert_eq!(mode.check(ArgValue::Undefined), Ok("async"));
     /// assert_eq!(mode.check(ArgValue::Text("sync".into())), Ok("sync"));
@@ -178,7 +172,7 @@ impl Flag {
     ///
     /// # Example
     /// ```
-    /// use async_rust_lab::runtime::args::{ArgValue, ArgErrorKind, Flag};
+    /// use async_rust_lab::api::args::rules::{ArgValue, ArgErrorKind, Flag};
     /// let burn = Flag { name: "options.burn", default: false };
     /// assert_eq!(burn.check(ArgValue::Undefined), Ok(false));
     /// assert_eq!(burn.check(ArgValue::Bool(true)), Ok(true));
@@ -270,56 +264,6 @@ fn hidden(c: char) -> bool {
             | '\u{2028}'..='\u{202e}'
             | '\u{2066}'..='\u{2069}'
             | '\u{feff}'
-    )
-}
-
-/// Formats a number for an error message, as JS's `String(n)` would for the
-/// values people pass (whole numbers, a few decimals, huge or tiny ones in
-/// exponent notation; from 1e19 on, where JS still writes every digit, too). Integer arithmetic only: Rust's float formatting would
-/// add about 15 KB to the wasm for the sake of error messages. Lessons use it
-/// for the numbers they print, for the same reason.
-pub fn js_number(n: f64) -> String {
-    if n.is_nan() {
-        return "NaN".to_owned();
-    }
-    if n.is_infinite() {
-        return if n > 0.0 { "Infinity" } else { "-Infinity" }.to_owned();
-    }
-    let sign = if n < 0.0 { "-" } else { "" };
-    let a = n.abs();
-    if a == 0.0 {
-        return "0".to_owned();
-    }
-    if a < 1e19 && a.fract() == 0.0 {
-        // Exact: every whole f64 below 1e19 fits a u64.
-        return format!("{sign}{}", a as u64);
-    }
-    if (1e-6..1e12).contains(&a) {
-        // Up to 6 decimals, trailing zeros dropped: 2.5, 0.1, 1.000001. Below
-        // 1e12 so that a * 1e6 stays well inside a u64.
-        let scaled = (a * 1e6).round() as u64;
-        let (whole, frac) = (scaled / 1_000_000, scaled % 1_000_000);
-        let digits = format!("{frac:06}");
-        return format!("{sign}{whole}.{}", digits.trim_end_matches('0'));
-    }
-    // Exponent notation with up to 15 significant digits: 1e+308, 1.5e-7.
-    let mut exponent = a.log10().floor() as i32;
-    let mut mantissa = (a / 10f64.powi(exponent) * 1e14).round() as u64;
-    if mantissa >= 1_000_000_000_000_000 {
-        mantissa /= 10;
-        exponent = exponent.saturating_add(1);
-    }
-    let digits = mantissa.to_string();
-    // `split_at_checked`, not `split_at`: the digits are ASCII so neither can
-    // fail, but `split_at`'s panic message formats a `char` with Debug, which
-    // brings the Unicode printable tables: 7 KB of wasm, 4 KB gzipped.
-    let (first, rest) = digits.split_at_checked(1).unwrap_or((&digits, ""));
-    let rest = rest.trim_end_matches('0');
-    let dot = if rest.is_empty() { "" } else { "." };
-    let exp_sign = if exponent < 0 { "-" } else { "+" };
-    format!(
-        "{sign}{first}{dot}{rest}e{exp_sign}{}",
-        exponent.unsigned_abs()
     )
 }
 

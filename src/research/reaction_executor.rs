@@ -22,7 +22,7 @@
 //! it would after `await` in a JS `async function`. Under
 //! wasm-bindgen-futures it runs *after* it: the task's poll is one microtask
 //! further back. `tests/reaction_executor.rs` checks both orders. The lab's
-//! lessons keep the stock bridge ([`bridge::settle`](super::bridge::settle)),
+//! lessons keep the stock bridge ([`bridge::settle`](crate::runtime::bridge::settle)),
 //! whose timing the `awaitOrder` lesson shows.
 //!
 //! ## The rules
@@ -70,7 +70,7 @@ use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 
 use super::slab::{self, Slab};
-use super::trace::{note_waiting, Cause};
+use crate::runtime::trace::{note_waiting, Cause};
 
 /// How many polls one drain may make before it leaves the rest of the ready
 /// queue to a later microtask.
@@ -464,7 +464,7 @@ fn drain(ex: &Executor, mut first: Option<TaskId>) {
 ///
 /// # Example
 /// ```no_run
-/// use async_rust_lab::runtime::reaction_executor::{reaction_await, spawn};
+/// use async_rust_lab::research::reaction_executor::{reaction_await, spawn};
 /// use wasm_bindgen::JsValue;
 /// spawn(async {
 ///     let _ = reaction_await(&js_sys::Promise::resolve(&JsValue::from(1))).await;
@@ -507,7 +507,7 @@ pub fn spawn<F: Future<Output = ()> + 'static>(future: F) {
 ///
 /// # Example
 /// ```no_run
-/// use async_rust_lab::runtime::reaction_executor::{reaction_await, spawn_promise};
+/// use async_rust_lab::research::reaction_executor::{reaction_await, spawn_promise};
 /// use wasm_bindgen::JsValue;
 /// let doubled = spawn_promise(async {
 ///     let n = reaction_await(&js_sys::Promise::resolve(&JsValue::from(21))).await?;
@@ -647,7 +647,7 @@ fn take_value(ex: &Executor, slot: u32) -> JsValue {
 /// # Example
 /// ```no_run
 /// # async fn example(promise: js_sys::Promise) {
-/// use async_rust_lab::runtime::reaction_executor::reaction_await;
+/// use async_rust_lab::research::reaction_executor::reaction_await;
 /// let value = reaction_await(&promise).await;
 /// # }
 /// ```

@@ -1,7 +1,7 @@
 //! A timer queue: one JS timer armed for the earliest deadline and a heap of
 //! wakers in Rust, instead of one `setTimeout` and one JS closure per sleep.
 //!
-//! [`sleep`](super::time::sleep) (gloo's `TimeoutFuture`) costs a JS timer and
+//! [`sleep`](crate::runtime::time::sleep) (gloo's `TimeoutFuture`) costs a JS timer and
 //! a wasm-bindgen `Closure` per future: fine for a lesson's two sleeps, heavy
 //! for a million. [`queue_sleep`] costs 16 bytes in the queue (an 8-byte heap
 //! entry and an 8-byte waker slot, on wasm32) and an 8-byte future, and the
@@ -20,7 +20,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 
 use super::slab::Slab;
-use super::trace::{note_waiting, Cause};
+use crate::runtime::trace::{note_waiting, Cause};
 
 /// A deadline's place in a [`TimerHeap`], held by the one future that waits for
 /// it. Neither `Copy` nor `Clone`: [`TimerHeap::remove`] takes it by value, so a
@@ -213,7 +213,7 @@ thread_local! {
 }
 
 fn now_ms() -> f64 {
-    (super::clock::performance_clock())()
+    (crate::runtime::clock::performance_clock())()
 }
 
 /// Makes sure the one JS timer is armed for the earliest deadline, and that no
@@ -265,7 +265,7 @@ pub fn queue_state() -> (usize, bool) {
 /// # Example
 /// ```no_run
 /// # async fn example() {
-/// use async_rust_lab::runtime::timer_queue::queue_sleep;
+/// use async_rust_lab::research::timer_queue::queue_sleep;
 /// queue_sleep(250).await;
 /// # }
 /// ```
