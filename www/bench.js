@@ -138,6 +138,8 @@ export async function runBenchmarks(lab, options = {}) {
     },
     'Rust, lab trace': async () => lab.benchTraceEvent(traceEvents / 2, 'performance'),
     'Rust, lab trace, recording alone (counter clock)': async () => lab.benchTraceEvent(traceEvents / 2, 'counter'),
+    // The tree of futures records the run and each combinator too: per event, what nesting costs.
+    'Rust, lab trace, a task in a join in the run (the tree)': async () => lab.benchTraceEvent(Math.floor(traceEvents / 6), 'performance', 'tree'),
   });
 
   if (parallel && globalThis.crossOriginIsolated === true) {

@@ -15,8 +15,8 @@
  * makes none.
  */
 
-/** The scripts the lab starts, by file name: they sit next to index.html. */
-const SCRIPTS = ['worker.js', 'sources-sw.js'];
+/** The scripts the lab starts, by file name: they sit next to index.html (parallel-worker.js: the threaded module's workers). */
+const SCRIPTS = ['worker.js', 'sources-sw.js', 'parallel-worker.js'];
 const SHARED = Symbol.for('async-rust-lab.trusted-types-policy');
 
 /**
@@ -47,7 +47,7 @@ function policy() {
 /**
  * `url` as a TrustedScriptURL for a Worker or a service worker (a plain string
  * where the browser has no Trusted Types). Throws a TypeError for any URL but
- * the lab's own worker.js and sources-sw.js.
+ * the lab's own worker.js, sources-sw.js and parallel-worker.js.
  * @param {string} url relative to the page, or absolute
  * @returns {string} typed as the string the DOM's declarations take for a script URL
  */

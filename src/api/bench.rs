@@ -28,6 +28,7 @@ use crate::runtime::heap::live_bytes;
 use crate::runtime::js_object::object;
 use crate::runtime::run::Run;
 use crate::runtime::time::sleep;
+use crate::runtime::trace::NodeKind;
 
 fn count(name: &'static str, max: u32, value: &JsValue) -> Result<u32, JsValue> {
     WholeNumber {
@@ -307,11 +308,20 @@ const TRACE_CLOCK: OneOf = OneOf {
     default: Some("performance"),
 };
 
+const TRACE_SHAPE: OneOf = OneOf {
+    name: "shape",
+    choices: &["task", "tree"],
+    default: Some("task"),
+};
+
 /// Benchmark: what recording one trace event costs: a traced task polled `n`
 /// times, two events a poll. Clock "performance" reads `performance.now()` for
 /// each event, as every lesson does; clock "counter" only counts, which leaves
 /// the recording alone (the trace model, its summaries, the waker bookkeeping)
-/// without the price of asking the browser for the time. Resolves to
+/// without the price of asking the browser for the time. Shape "task" polls
+/// one traced task; shape "tree" polls that task inside a `join` node inside
+/// the run's root, as the lessons are recorded for the tree of futures (six
+/// events a poll, each node also marking the run it polls). Resolves to
 /// nanoseconds per event.
 #[wasm_bindgen(js_name = benchTraceEvent, unchecked_return_type = "number", skip_jsdoc)]
 pub fn bench_trace_event(
@@ -325,11 +335,20 @@ pub fn bench_trace_event(
         param_description = "the trace's clock (default \"performance\")"
     )]
     clock: JsValue,
+    #[wasm_bindgen(
+        unchecked_param_type = "\"task\" | \"tree\"",
+        param_description = "a lone task, or a task in a join in the run's root (default \"task\")"
+    )]
+    shape: JsValue,
 ) -> Result<f64, JsValue> {
     let n = count("n", 10_000_000, &n)?;
     let trace_clock = TRACE_CLOCK
         .check(arg_value(Some(&clock)))
         .map_err(to_js_error)?;
+    let tree = TRACE_SHAPE
+        .check(arg_value(Some(&shape)))
+        .map_err(to_js_error)?
+        == "tree";
     // The stopwatch is always the real clock; only the trace's clock varies.
     let stopwatch = performance_clock();
     let clock: Clock = if trace_clock == "counter" {
@@ -342,11 +361,28 @@ pub fn bench_trace_event(
         stopwatch.clone()
     };
     let run = Run::start("bench", "trace", vec![], clock, None);
-    let mut task = Box::pin(run.task("busy", std::future::pending::<()>()));
-    let started = stopwatch();
-    for _ in 0..n {
-        let _ = task.as_mut().poll(&mut Context::from_waker(Waker::noop()));
-    }
-    let ns = (stopwatch() - started) * 1e6 / (2.0 * f64::from(n));
+    let task = run.task("busy", std::future::pending::<()>());
+    let started;
+    let events_per_poll = if tree {
+        let join = run.node(
+            "join",
+            NodeKind::Join,
+            futures::future::join(task, std::future::pending::<()>()),
+        );
+        let mut root = Box::pin(run.root(join));
+        started = stopwatch();
+        for _ in 0..n {
+            let _ = root.as_mut().poll(&mut Context::from_waker(Waker::noop()));
+        }
+        6.0
+    } else {
+        let mut task = Box::pin(task);
+        started = stopwatch();
+        for _ in 0..n {
+            let _ = task.as_mut().poll(&mut Context::from_waker(Waker::noop()));
+        }
+        2.0
+    };
+    let ns = (stopwatch() - started) * 1e6 / (events_per_poll * f64::from(n));
     Ok(ns)
 }

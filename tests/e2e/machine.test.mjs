@@ -78,18 +78,44 @@ test('sequential: the second task does not exist until the first is ready', asyn
   assert.ok(steps.slice(0, firstWithTwo).some(({ tree }) => named(tree, 'thread one')[0]?.state === 'pending'));
 });
 
-test('at every step of every sequence mode the stack is one chain of polls, each polled by the one below', async () => {
-  for (const call of ['sequential(50, 20)', 'concurrent(50, 20)', 'race(50, 20)']) {
-    const { steps } = await runAndReplay(call);
+test('at every step of every lesson the stack is one chain of polls, each polled by the one below', async () => {
+  // One run of each lesson that runs on the main thread, short sleeps.
+  const runs = await page.evaluate(async () => {
+    const lab = window.lab;
+    const calls = {
+      sequential: () => lab.sequential(50, 20),
+      concurrent: () => lab.concurrent(50, 20),
+      race: () => lab.race(50, 20),
+      kitchen: () => lab.kitchen('async', { cookMs: 200, callMs: 60 }),
+      search: () => lab.searchStats('race'),
+      cook: () => lab.cook('soup', { cookMs: 40 }),
+      lazy: () => lab.lazy(20),
+      handmade: () => lab.handmade(3, 10),
+      threads: () => lab.threads(40, 10),
+      blocking: () => lab.blocking('chunked', 20000),
+    };
+    const out = [];
+    for (const [name, call] of Object.entries(calls)) {
+      await call().catch(() => {});
+      const steps = [];
+      for (let step = 0; step < window.lab.lastRun().steps; step += 1) {
+        steps.push({ tree: lab.tree(step), queues: lab.queues(step) });
+      }
+      out.push({ name, steps });
+    }
+    return out;
+  });
+  for (const { name, steps } of runs) {
+    assert.ok(steps.length > 0, `${name} recorded its steps`);
     for (const [i, { tree, queues }] of steps.entries()) {
       const byId = new Map(flat(tree).map((n) => [n.id, n]));
       const parentOf = new Map(flat(tree).flatMap((n) => n.children.map((c) => [c.id, n.id])));
       queues.stack.forEach((entry, depth) => {
-        assert.equal(byId.get(entry.id)?.state, 'polling', `${call} step ${i}: ${entry.name} is on the stack, so it is being polled`);
-        if (depth > 0) assert.equal(parentOf.get(entry.id), queues.stack[depth - 1].id, `${call} step ${i}: ${entry.name} is polled by the one below it`);
+        assert.equal(byId.get(entry.id)?.state, 'polling', `${name} step ${i}: ${entry.name} is on the stack, so it is being polled`);
+        if (depth > 0) assert.equal(parentOf.get(entry.id), queues.stack[depth - 1].id, `${name} step ${i}: ${entry.name} is polled by the one below it`);
       });
       const polling = flat(tree).filter((n) => n.state === 'polling').length;
-      assert.equal(polling, queues.stack.length, `${call} step ${i}: every node being polled is on the one stack`);
+      assert.equal(polling, queues.stack.length, `${name} step ${i}: every node being polled is on the one stack`);
     }
   }
 });
