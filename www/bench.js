@@ -136,8 +136,8 @@ export async function runBenchmarks(lab, options = {}) {
       const ns = ((performance.now() - t) * 1e6) / traceEvents;
       return sum > 0 ? ns : ns; // sum keeps the loop from being optimized away
     },
-    'Rust, lab trace': async () => lab.benchTraceEvent(traceEvents / 2, 'performance'),
-    'Rust, lab trace, recording alone (counter clock)': async () => lab.benchTraceEvent(traceEvents / 2, 'counter'),
+    'Rust, lab trace': async () => lab.benchTraceEvent(traceEvents / 2, 'performance', 'task'),
+    'Rust, lab trace, recording alone (counter clock)': async () => lab.benchTraceEvent(traceEvents / 2, 'counter', 'task'),
     // The tree of futures records the run and each combinator too: per event, what nesting costs.
     'Rust, lab trace, a task in a join in the run (the tree)': async () => lab.benchTraceEvent(Math.floor(traceEvents / 6), 'performance', 'tree'),
   });
