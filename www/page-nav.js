@@ -80,6 +80,8 @@ export function mountClaimLinks(doc) {
     const button = claimTarget(doc, link);
     if (!button) return; // the link's own jump to its card is all there is
     event.preventDefault();
+    // The address names the card, as the link's own jump would, without its scroll.
+    if (location.hash !== link.hash) history.pushState(null, '', link.hash);
     doc.querySelectorAll('.claim-target').forEach((b) => b.classList.remove('claim-target'));
     back?.remove();
     clearTimeout(timer);
