@@ -117,6 +117,20 @@ async function mountCards(lab) {
 }
 
 /**
+ * Mounts what goes around the cards, once they are in: the table of contents
+ * and the claims' links (page-nav.js), and the console on the page
+ * (page-console.js), which calls `lab` as the devtools console would.
+ * @param {import('./lab.js').Lab} lab
+ */
+async function mountPageTools(lab) {
+  const [nav, pageConsole] = await Promise.all([import('./page-nav.js'), import('./page-console.js')]);
+  nav.mountToc(document);
+  nav.mountClaimLinks(document);
+  const section = document.getElementById('console');
+  if (section) pageConsole.mountConsole(section, lab);
+}
+
+/**
  * The lessons' forms are in the HTML before their cards are mounted. A Run
  * clicked in that gap would submit its form natively: a page reload. Until the
  * cards answer, each submission is held (the last one per form) and replayed
@@ -172,6 +186,7 @@ try {
 
 try {
   await mountCards(lab);
+  await mountPageTools(lab);
   // Every card answers its buttons from here on (the e2e tests wait for this).
   document.removeEventListener('submit', holdSubmit, { capture: true });
   root.dataset.cardsReady = 'true';

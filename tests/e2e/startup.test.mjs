@@ -47,6 +47,10 @@ test('the cards load after `lab` is ready, and then every one of them', async ()
   assert.deepEqual(cards.map((r) => r.path).sort(),
     ['blocking-card.js', 'compose-card.js', 'kitchen-card.js', 'parallel-card.js', 'promises-card.js', 'search-card.js', 'sequence-card.js', 'threads-card.js']);
   for (const card of cards) assert.ok(card.start >= ready, `${card.path} requested at ${card.start} ms, before lab-ready at ${ready} ms`);
+  // The page's own tools (its table of contents, its console) load with the cards, after `lab` too.
+  const tools = requests.filter((r) => /^page-(nav|console)\.js$/.test(r.path));
+  assert.deepEqual(tools.map((r) => r.path).sort(), ['page-console.js', 'page-nav.js']);
+  for (const tool of tools) assert.ok(tool.start >= ready, `${tool.path} requested at ${tool.start} ms, before lab-ready at ${ready} ms`);
 });
 
 test('when the page says `lab` is ready it is: every export is there and help() lists them', async () => {
