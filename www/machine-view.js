@@ -234,7 +234,7 @@ function futureState(root, bytes) {
   const state = root.state === 'created' ? 'unresumed'
     : root.state === 'ready' ? 'returned'
       : root.state === 'dropped' ? 'dropped'
-        : root.at ? `suspended at the .await on line ${root.at.line}` : 'suspended';
+        : root.at ? `suspended, its innermost wait at line ${root.at.line}` : 'suspended';
   return `The run's top-level future: ${bytes === null ? 'size unknown' : `${bytes} bytes (size_of_val)`}, ${state}.`;
 }
 

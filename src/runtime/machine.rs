@@ -328,13 +328,17 @@ pub fn machine_at(nodes: &[TaskSummary], events: &[Event], step: usize) -> Machi
             .filter(move |&i| nodes.get(i).map(|n| n.kind) == Some(kind))
             .filter_map(|i| u32::try_from(i).ok())
     };
+    // A timer is listed from the step it is armed (its due time known), not
+    // from the step its leaf is made, one event earlier.
     let timers = leaves_of(NodeKind::Timer)
-        .map(|id| Timer {
-            id,
-            owner: owner(id),
-            due_ms: due.get(id as usize).copied().flatten().unwrap_or(0.0),
-            state: state_of(id),
-            settled_ms: settled.get(id as usize).copied().flatten(),
+        .filter_map(|id| {
+            Some(Timer {
+                id,
+                owner: owner(id),
+                due_ms: due.get(id as usize).copied().flatten()?,
+                state: state_of(id),
+                settled_ms: settled.get(id as usize).copied().flatten(),
+            })
         })
         .collect();
     let promise_reactions = leaves_of(NodeKind::Promise)
@@ -496,6 +500,20 @@ mod tests {
             find(&m.roots, "thread one").map(|n| n.state),
             Some(NodeState::Dropped)
         );
+    }
+
+    #[test]
+    fn a_timer_is_listed_once_armed_not_when_its_leaf_is_made() {
+        let trace = concurrent();
+        let made = trace
+            .events()
+            .iter()
+            .position(|e| e.task == 4 && e.kind == EventKind::Created)
+            .unwrap_or(0);
+        let m = machine_at(trace.summaries(), trace.events(), made);
+        assert!(m.queues.timers.is_empty());
+        let m = machine_at(trace.summaries(), trace.events(), made + 1);
+        assert_eq!(m.queues.timers.len(), 1);
     }
 
     #[test]
