@@ -72,6 +72,9 @@ export function createLab(module, dts, { onTrap } = {}) {
   const exports = {};
   for (const [name, value] of Object.entries(module)) {
     if (typeof value !== 'function' || PLUMBING.has(name)) continue;
+    // A class the module exports (Stepper) is the type of a handle an export
+    // returns, made only by that export: not a function of `lab`.
+    if (/^[A-Z]/.test(name)) continue;
     // A method shorthand keeps the export's name for the console.
     exports[name] = {
       /** @param {unknown[]} args */
