@@ -6,7 +6,7 @@ import { parseExportDocs } from './api-docs.js';
 /**
  * `window.lab`: the module's exports as the generated .d.ts types them, without
  * the plumbing, plus help(). Cards take a `Pick` of it: only what they call.
- * @typedef {Omit<WasmModule, 'default' | 'initSync'> & { help: () => string[], parallel: typeof import('./parallel.js').parallel }} Lab
+ * @typedef {Omit<WasmModule, 'default' | 'initSync' | 'Stepper'> & { help: () => string[], parallel: typeof import('./parallel.js').parallel }} Lab
  */
 
 /**

@@ -52,6 +52,8 @@ export function mountStepperCard(card, lab) {
   /** @type {Stepper | undefined} */
   let stepper;
   let sourceAsked = false;
+  /** The sleeps the card's stepper was made with: the automatic run uses the same. */
+  let sleeps = { oneMs: /** @type {number | undefined} */ (undefined), twoMs: /** @type {number | undefined} */ (undefined) };
 
   /** Shows the executor's source, fetched from the file that compiled, once. */
   const showSource = async () => {
@@ -84,8 +86,7 @@ export function mountStepperCard(card, lab) {
   const compareWithAutomatic = async (/** @type {Stepper} */ done) => {
     const yours = tasksOfLastRun(lab);
     const mode = /** @type {typeof MODES[number]} */ (done.mode);
-    const [oneMs, twoMs] = [readNumber(field('oneMs')), readNumber(field('twoMs'))];
-    await lab[mode](oneMs, twoMs);
+    await lab[mode](sleeps.oneMs, sleeps.twoMs);
     const automatic = tasksOfLastRun(lab);
     compareRows.replaceChildren(...[...automatic.keys()].map((name) => el('tr', {},
       el('th', { attrs: { scope: 'row' }, text: name }),
@@ -113,10 +114,12 @@ export function mountStepperCard(card, lab) {
     compare.hidden = true;
     note.hidden = true;
     const mode = MODES.find((m) => m === field('mode').value) ?? 'concurrent';
+    const asked = { oneMs: readNumber(field('oneMs')), twoMs: readNumber(field('twoMs')) };
     try {
-      const fresh = lab.stepper(mode, { oneMs: readNumber(field('oneMs')), twoMs: readNumber(field('twoMs')) });
+      const fresh = lab.stepper(mode, asked);
       stepper?.free();
       stepper = fresh;
+      sleeps = asked;
     } catch (reason) {
       error.textContent = reason instanceof Error ? `${reason.name}: ${reason.message}` : String(reason);
       error.hidden = false;
