@@ -49,6 +49,7 @@ export function mountStepperCard(card, lab) {
   const compareRows = role(card, 'stepper-compare-rows');
   const note = role(card, 'stepper-compare-note');
   const code = role(card, 'stepper-code');
+  const source = role(card, 'stepper-source');
   /** @type {Stepper | undefined} */
   let stepper;
   let sourceAsked = false;
@@ -66,6 +67,7 @@ export function mountStepperCard(card, lab) {
     } catch (reason) {
       code.textContent = `The source could not be fetched (${reason instanceof Error ? reason.message : String(reason)}); it is src/runtime/stepper.rs in the repository.`;
     }
+    source.hidden = false;
   };
 
   /** Redraws the queue, the timers and the lines from the handle. */
