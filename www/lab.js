@@ -6,7 +6,7 @@ import { parseExportDocs } from './api-docs.js';
 /**
  * `window.lab`: the module's exports as the generated .d.ts types them, without
  * the plumbing, plus help(). Cards take a `Pick` of it: only what they call.
- * @typedef {Omit<WasmModule, 'default' | 'initSync'> & { help: () => string[], parallel: typeof import('./parallel.js').parallel }} Lab
+ * @typedef {Omit<WasmModule, 'default' | 'initSync' | 'Stepper'> & { help: () => string[], parallel: typeof import('./parallel.js').parallel }} Lab
  */
 
 /**
@@ -72,6 +72,9 @@ export function createLab(module, dts, { onTrap } = {}) {
   const exports = {};
   for (const [name, value] of Object.entries(module)) {
     if (typeof value !== 'function' || PLUMBING.has(name)) continue;
+    // A class the module exports (Stepper) is the type of a handle an export
+    // returns, made only by that export: not a function of `lab`.
+    if (/^[A-Z]/.test(name)) continue;
     // A method shorthand keeps the export's name for the console.
     exports[name] = {
       /** @param {unknown[]} args */

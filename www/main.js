@@ -88,7 +88,7 @@ function recoverFromTraps(useInstance) {
  * @param {import('./lab.js').Lab} lab
  */
 async function mountCards(lab) {
-  const [sequence, promises, kitchen, search, threads, blocking, parallel, compose, machine] = await Promise.all([
+  const [sequence, promises, kitchen, search, threads, blocking, parallel, compose, machine, stepper] = await Promise.all([
     import('./sequence-card.js'),
     import('./promises-card.js'),
     import('./kitchen-card.js'),
@@ -99,6 +99,7 @@ async function mountCards(lab) {
     import('./parallel-card.js'),
     import('./compose-card.js'),
     import('./machine-view.js'),
+    import('./stepper-card.js'),
     import('./run-view.js'),
     import('./timeline.js'),
     import('./dom.js'),
@@ -114,6 +115,7 @@ async function mountCards(lab) {
   parallel.mountParallelCard(card('parallel'), lab);
   compose.mountComposeCard(card('compose'), lab);
   machine.mountMachineViews(document, lab);
+  stepper.mountStepperCard(card('stepper'), lab);
 }
 
 /**

@@ -43,4 +43,5 @@ pub mod promises;
 pub mod report;
 pub mod search;
 pub mod sequence;
+pub mod stepper;
 pub mod threads;

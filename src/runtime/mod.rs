@@ -7,6 +7,7 @@
 //! - [`leaf`]: what waits on JS (a timer, a fetch, a Promise), as a leaf of the tree.
 //! - [`machine`]: the tree of futures and the queues at one step of a run (pure, host-tested).
 //! - [`run`]: a lesson's run: printed lines and its trace (pure, host-tested).
+//! - [`stepper`]: an executor you drive by hand: a ready queue, one poll when asked.
 //! - [`task`]: the wrapper that traces a named future: polls, wakes, drops.
 //! - [`trace`]: the trace model: events and per-task summaries (pure, host-tested).
 //! - [`time`]: `sleep`, a lazy timer future that clears its JS timer on drop.
@@ -33,6 +34,7 @@ pub mod machine;
 pub mod names;
 pub mod recorder;
 pub mod run;
+pub mod stepper;
 pub mod task;
 pub mod thread;
 pub mod time;

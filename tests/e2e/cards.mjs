@@ -19,6 +19,8 @@ export const CARD_DONE = {
   blocking: 'table:not([hidden]) tbody tr',
   parallel: '[data-role="parallel-lanes"] svg',
   compose: '[data-role="differences-box"]:not([hidden])',
+  // Start makes an executor whose ready queue holds both tasks, unpolled.
+  stepper: '[data-role="ready"] li',
 };
 
 /**

@@ -41,6 +41,14 @@ async function runInPage({ name, runs }) {
     threadCost: () => lab.threadCost(1, 1),
     blocking: (i) => lab.blocking(modes[i % 3], 2),
     compose: () => lab.compose('join(sleep(0), yield(), seq(block(0), fail()), spawn(sleep(0)))'),
+    // Driven to the end by hand: poll what is ready, and wait for a wake otherwise.
+    stepper: async () => {
+      const s = lab.stepper('concurrent', { oneMs: 0, twoMs: 0 });
+      while (!s.done) {
+        if (s.poll().result === 'idle') await new Promise((resolve) => { s.onwake = resolve; });
+      }
+      s.free();
+    },
     'compose, also as JS': () => lab.compose('select(sleep(1, "a"), timeout(5, sleep(0, "b")))', { js: true }),
   };
   if (!runs) return Object.keys(lessons);

@@ -45,7 +45,7 @@ test('the cards load after `lab` is ready, and then every one of them', async ()
   const ready = await page.evaluate(() => performance.getEntriesByName('lab-ready')[0].startTime);
   const cards = requests.filter((r) => /-card\.js$/.test(r.path));
   assert.deepEqual(cards.map((r) => r.path).sort(),
-    ['blocking-card.js', 'compose-card.js', 'kitchen-card.js', 'parallel-card.js', 'promises-card.js', 'search-card.js', 'sequence-card.js', 'threads-card.js']);
+    ['blocking-card.js', 'compose-card.js', 'kitchen-card.js', 'parallel-card.js', 'promises-card.js', 'search-card.js', 'sequence-card.js', 'stepper-card.js', 'threads-card.js']);
   for (const card of cards) assert.ok(card.start >= ready, `${card.path} requested at ${card.start} ms, before lab-ready at ${ready} ms`);
   // The page's own tools (its table of contents, its console) load with the cards, after `lab` too.
   const tools = requests.filter((r) => /^page-(nav|console)\.js$/.test(r.path));
