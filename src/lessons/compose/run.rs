@@ -14,10 +14,8 @@
 //!   detaches the task, which runs on, as a dropped `JoinHandle` would.
 
 use std::cell::{Cell, RefCell};
-use std::future::Future;
-use std::pin::Pin;
 use std::rc::Rc;
-use std::task::{Context, Poll, Waker};
+use std::task::{Poll, Waker};
 
 use futures::channel::oneshot;
 use futures::future::{self, AbortHandle, Abortable, Either, LocalBoxFuture};
@@ -30,6 +28,7 @@ use crate::runtime::names::intern;
 use crate::runtime::run::Run;
 use crate::runtime::thread::block_for;
 use crate::runtime::time::sleep;
+use crate::runtime::yield_now::yield_now;
 
 /// What a node gives back when it succeeds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -208,7 +207,7 @@ async fn body<'a>(
             Ok(Value::Text(run.print(label)))
         }
         Kind::Yield => {
-            YieldOnce(false).await;
+            yield_now().await;
             Ok(Value::Text(run.print(label)))
         }
         Kind::Fetch(source) => match fetch_text(url(source)).await {
@@ -286,22 +285,6 @@ fn url(source: Source) -> String {
         .find(|s| s.name == source.as_str())
         .map(|s| s.url)
         .unwrap_or_default()
-}
-
-/// Wakes itself and returns Pending once, then is ready: `yield_now`.
-struct YieldOnce(bool);
-
-impl Future for YieldOnce {
-    type Output = ();
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if self.0 {
-            Poll::Ready(())
-        } else {
-            self.0 = true;
-            cx.waker().wake_by_ref();
-            Poll::Pending
-        }
-    }
 }
 
 #[cfg(test)]
