@@ -89,16 +89,15 @@ pub const POLL_BUDGET: u32 = 1024;
 //   slot and kept (`onOk[slot]`, `onErr[slot]`): a slot is reused only after
 //   its Promise has settled (an abandoned slot waits for that too), so at most
 //   one reaction pair per slot is ever attached, and an await allocates no
-//   closure (3 to 9 ns and GC work saved per await, measured 2026-11-26).
+//   closure, which saves time and GC work on every await (docs/benchmarks.md).
 //   They keep the value in `values[slot]` and call Rust with only
 //   `(slot, ok)`: two plain integers, so JS calls the raw wasm function
 //   [`settle_raw`] straight from the instance's function table. Rust takes
 //   the value with `take(slot)` when the awaiting future is polled: a second
-//   crossing (about 12 ns an await), yet cheaper than handing the value to
-//   Rust in the settle call, which needs a wasm-bindgen `Closure` (its
-//   generic wrapper: rest arguments, spread, a use count, try/finally):
-//   measured 2026-11-26, a shared `Closure(slot, ok, value)` made an await
-//   about 10 ns slower than `settle_raw` + `take`.
+//   crossing, yet cheaper than handing the value to Rust in the settle call,
+//   which needs a wasm-bindgen `Closure` (its generic wrapper: rest
+//   arguments, spread, a use count, try/finally); docs/benchmarks.md has the
+//   measurements.
 // - A trap or exception in Rust is rethrown from a fresh microtask so it is
 //   reported as an uncaught error (the page's trap recovery listens for
 //   those), as when wasm-bindgen-futures' queue traps, rather than becoming an
