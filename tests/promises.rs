@@ -434,6 +434,14 @@ async fn a_future_never_awaited_never_runs_and_one_awaited_late_runs_only_then()
         .await
         .unwrap();
     assert_eq!(seen.find("A: body runs").map(|l| l.at_ms), None);
+    // The trace has a lane for A: created, never polled, dropped.
+    let tasks = Array::from(&get(&last_run(), "tasks"));
+    let a = tasks
+        .iter()
+        .find(|t| get(t, "name").as_string().as_deref() == Some("future A"))
+        .unwrap_or_else(|| panic!("no task future A: {tasks:?}"));
+    assert_eq!(get(&a, "polls").as_f64(), Some(0.0));
+    assert_eq!(get(&a, "outcome").as_string().as_deref(), Some("dropped"));
 }
 
 thread_local! {

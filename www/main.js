@@ -125,7 +125,9 @@ async function mountCards(lab) {
  * @param {import('./lab.js').Lab} lab
  */
 async function mountPageTools(lab) {
-  const [nav, pageConsole] = await Promise.all([import('./page-nav.js'), import('./page-console.js')]);
+  const [nav, pageConsole, hero] = await Promise.all([import('./page-nav.js'), import('./page-console.js'), import('./page-hero.js')]);
+  const heroSection = document.getElementById('hero');
+  if (heroSection) hero.mountHero(heroSection, lab);
   nav.mountToc(document);
   nav.mountClaimLinks(document);
   const section = document.getElementById('console');

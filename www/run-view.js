@@ -6,7 +6,7 @@
  * too; it never reaches into Rust.
  */
 import { el, formatMs, role } from './dom.js';
-import { drawTimeline } from './timeline.js';
+import { describePicture, drawTimeline } from './timeline.js';
 
 /** @typedef {import('./pkg/async_rust_lab.js').RunReport} RunReport */
 /** @typedef {import('./pkg/async_rust_lab.js').PrintedLine} PrintedLine */
@@ -32,18 +32,23 @@ export function createRunView(card, { lesson, describeTotal, consoleCall = callP
   });
   const total = el('p', { class: 'total', attrs: { 'data-role': 'total' } });
   const error = el('p', { class: 'error', attrs: { 'data-role': 'error', role: 'alert' } });
+  // The figure's caption says what this card's picture shows: the card's own
+  // words (its data-picture attribute), then what this run's trace holds.
+  const pictureCaption = el('figcaption', { text: card.dataset.picture ?? '' });
   const timeline = el('figure', { class: 'timeline', attrs: { 'data-role': 'timeline' } },
-    el('figcaption', {
-      text: 'The trace: each task\'s polls (solid), its waits (light), the wakes (circles, joined to the poll they cause) '
-        + 'and drops (✕). The top lane is the one thread: polls never overlap there. Hover or focus a mark, or replay step by step.',
-    }),
+    pictureCaption,
     el('div', { class: 'lanes', attrs: { 'data-role': 'lanes' } }),
     el('div', { class: 'axis', attrs: { 'data-role': 'axis', 'aria-hidden': 'true' } }));
   const call = el('code', { attrs: { 'data-role': 'console-call' } });
   const hint = el('p', { class: 'console-hint', attrs: { 'data-role': 'console-hint' } },
     document.createTextNode('From the console: '), call);
   error.hidden = timeline.hidden = hint.hidden = true;
-  title.after(lines, total, error, timeline, hint);
+  title.after(lines, total, error, hint);
+  // The timeline takes the card's whole width: after the columns when the
+  // lines sit in one of two (the lazy and hand-written cards).
+  const columns = title.closest('.side-by-side');
+  if (columns && card.contains(columns)) columns.after(timeline);
+  else hint.before(timeline);
   /** @type {number | undefined} the run the card shows: the newest one */
   let current;
   /** @type {AbortController | null} stops the run this card started, if it still runs */
@@ -110,8 +115,10 @@ export function createRunView(card, { lesson, describeTotal, consoleCall = callP
     card.removeAttribute('aria-busy');
     stop.disabled = true;
     total.textContent = `Total: ${formatMs(report.totalMs)}${describeTotal ? ` (${describeTotal(report)})` : ''}`;
-    drawTimeline(role(card, 'lanes'), role(card, 'axis'), report);
+    pictureCaption.textContent = [card.dataset.picture, describePicture(report)].filter(Boolean).join(' ');
+    // Shown first, so that the drawing is made at the width it will have.
     timeline.hidden = false;
+    drawTimeline(role(card, 'lanes'), role(card, 'axis'), report);
   });
 
   return {

@@ -1,10 +1,13 @@
 // @ts-check
 /**
  * Draws a run's trace as SVG swimlanes, one per task plus one for the thread:
- * polls as solid marks, waiting as lighter stretches, wakes joined to the poll
- * they cause, a cross where a task was dropped unfinished. Below it, a replay:
- * previous / next event, play / pause at 0.25x to 4x, and a caption for the
- * current event. Every mark can be hovered or focused with the keyboard.
+ * polls as solid blocks, waiting as a thin bar, wakes joined to the poll they
+ * cause, a cross where a task was dropped unfinished, a dashed box for a future
+ * made and never polled. Above it, a legend of the marks this trace uses;
+ * below it, an axis of time or of steps (one slot per event, so events of the
+ * same millisecond spread out) and a replay: previous / next event, play /
+ * pause at 0.25x to 4x, and a caption for the current event. Every mark can be
+ * hovered, focused with the keyboard or tapped (a 24 px target at least).
  */
 import { el, formatMs } from './dom.js';
 
@@ -12,9 +15,20 @@ import { el, formatMs } from './dom.js';
 /** @typedef {import('./pkg/async_rust_lab.js').TraceEvent} TraceEvent */
 
 const SVG = 'http://www.w3.org/2000/svg';
-const LANE = 28;
-const LABEL = 96;
-const PAD = 12;
+/** A lane's height: 40 px, readable and a tap target's height. */
+const LANE = 40;
+/** Between two lanes. */
+const GAP = 6;
+/** Above a lane, for its name, when names sit above the lanes (a narrow card). */
+const NAME_ROW = 18;
+/** The smallest tap target on a mark, both ways (WCAG 2.5.8). */
+const HIT = 24;
+/** Room at each end of the plot, so a mark at time 0 or at the end keeps its whole target. */
+const EDGE = HIT / 2 + 2;
+/** Under this card width, lane names go above their lanes. */
+const NARROW = 560;
+/** The font of lane names and axis labels, for measuring them before drawing. */
+const NAME_FONT = '12.8px system-ui, sans-serif';
 
 /**
  * @param {string} tag
@@ -37,13 +51,13 @@ const WAITING = /** @type {Record<string, string>} */ ({
 });
 
 const WOKEN_BY = /** @type {Record<string, string>} */ ({
-  timer: 'its timer fired',
-  promise: 'a JS Promise settled',
-  channel: 'a channel message arrived',
-  fetch: 'a fetch response arrived',
-  worker: 'a Web Worker answered',
-  itself: 'itself, during its own poll (a yield)',
-  unknown: 'something it awaited',
+  timer: 'because its timer fired',
+  promise: 'because a JS Promise settled',
+  channel: 'because a channel message arrived',
+  fetch: 'because a fetch response arrived',
+  worker: 'because a Web Worker answered',
+  itself: 'by itself, during its own poll (a yield)',
+  unknown: 'by something it awaited',
 });
 
 const UNWOKEN =
@@ -65,7 +79,7 @@ export function describeEvent(event, unwoken = false) {
         ? `${event.task}: poll -> Ready.`
         : `${event.task}: poll -> Pending, ${WAITING[event.waiting ?? ''] ?? 'waiting'}. The thread is free for other tasks.${unwoken ? UNWOKEN : ''}`;
     case 'woken':
-      return `${event.task}: woken by ${WOKEN_BY[event.by] ?? event.by}; the executor will poll it again.`;
+      return `${event.task}: woken, ${WOKEN_BY[event.by] ?? event.by}; the executor will poll it again.`;
     case 'completed':
       return `${event.task}: completed.`;
     case 'dropped':
@@ -100,15 +114,22 @@ function findUnwokenPolls(events) {
 }
 
 /**
- * Draws `report`'s trace into `lanes` and its time axis into `axis`; redraws
- * when the lanes change width. Returns the replay controller.
+ * @typedef {object} DrawOptions
+ * @property {number} [scaleMs] the time axis' length, when traces side by side share one
+ * @property {boolean} [compact] the drawing and its axis only: no legend, axis switch, summary or replay
+ */
+
+/**
+ * Draws `report`'s trace into `lanes` and its axis into `axis`; redraws when
+ * the lanes change width. Returns the replay controller.
  * @param {HTMLElement} lanes
  * @param {HTMLElement} axis
  * @param {RunReport} report
+ * @param {DrawOptions} [options]
  */
-export function drawTimeline(lanes, axis, report) {
+export function drawTimeline(lanes, axis, report, options = {}) {
   drawn.get(lanes)?.dispose();
-  const timeline = createTimeline(lanes, axis, report);
+  const timeline = createTimeline(lanes, axis, report, options);
   drawn.set(lanes, timeline);
   return timeline;
 }
@@ -120,20 +141,124 @@ export function drawTimeline(lanes, axis, report) {
  */
 const drawn = new WeakMap();
 
+/** @type {CanvasRenderingContext2D | null | undefined} */
+let measurer;
+
+/**
+ * The width `text` takes in `font`, measured (labels vary, and a guess per
+ * character is how ticks came to collide).
+ * @param {string} text
+ * @param {string} font
+ */
+function textWidth(text, font) {
+  measurer ??= document.createElement('canvas').getContext('2d');
+  if (!measurer) return text.length * 8;
+  measurer.font = font;
+  return measurer.measureText(text).width;
+}
+
+/**
+ * The axis ticks for `max` units over `plotWidth` px: the smallest step of 1,
+ * 2 or 5 times a power of ten whose labels, measured, keep a gap between them.
+ * @param {number} max the axis' last value (ms, or the last step)
+ * @param {number} plotWidth px from 0 to `max`
+ * @param {(value: number) => string} label
+ * @param {string} font
+ * @param {number} [least] the smallest step worth a tick (a step axis has whole steps)
+ * @returns {{ value: number, text: string, width: number }[]}
+ */
+export function chooseTicks(max, plotWidth, label, font, least = 0) {
+  const room = Math.max(max, 1e-9);
+  for (let power = 10 ** Math.floor(Math.log10(room / 100)); ; power *= 10) {
+    for (const base of [1, 2, 5]) {
+      const step = base * power;
+      if (step < least) continue;
+      const ticks = [];
+      for (let value = 0; value <= room + 1e-9; value += step) {
+        const text = label(value);
+        ticks.push({ value, text, width: textWidth(text, font) });
+      }
+      const widest = Math.max(...ticks.map((t) => t.width));
+      if (ticks.length === 1 || (step / room) * plotWidth >= widest + 16) return ticks;
+    }
+  }
+}
+
+/** The marks a legend can show, in the order it shows them. */
+const LEGEND = /** @type {const} */ ([
+  ['poll', 'a poll (Pending)'],
+  ['ready', 'the poll that returned Ready'],
+  ['idle', 'waiting, the thread free'],
+  ['wake', 'woken, dashed to the poll it causes'],
+  ['created', 'created'],
+  ['drop', 'dropped unfinished'],
+  ['unpolled', 'created, never polled'],
+]);
+
+/**
+ * A little picture of a mark, drawn with the trace's own classes so it has its
+ * colours in both themes.
+ * @param {string} kind
+ */
+function swatch(kind) {
+  const root = svg('svg', { width: 30, height: 18, viewBox: '0 0 30 18', class: 'legend-swatch', 'aria-hidden': 'true' });
+  const shapes = {
+    poll: () => [svg('rect', { x: 4, y: 2, width: 22, height: 14, rx: 2, class: 'poll task-1 pending' })],
+    ready: () => [svg('rect', { x: 4, y: 2, width: 22, height: 14, rx: 2, class: 'poll task-1 ready' })],
+    idle: () => [svg('rect', { x: 1, y: 7, width: 28, height: 4, class: 'idle task-1' })],
+    wake: () => [svg('line', { x1: 10, y1: 9, x2: 28, y2: 9, class: 'wake-link' }), svg('circle', { cx: 8, cy: 9, r: 5, class: 'wake task-1' })],
+    created: () => [svg('rect', { x: 13, y: 2, width: 4, height: 14, class: 'created task-1' })],
+    drop: () => [svg('line', { x1: 9, y1: 3, x2: 21, y2: 15 }), svg('line', { x1: 21, y1: 3, x2: 9, y2: 15 })],
+    unpolled: () => [svg('rect', { x: 2, y: 3, width: 26, height: 12, rx: 2, class: 'unpolled' })],
+  };
+  const group = svg('g', { class: kind === 'drop' ? 'drop' : '' });
+  group.append(...(shapes[/** @type {keyof typeof shapes} */ (kind)]?.() ?? []));
+  root.append(group);
+  return root;
+}
+
+/**
+ * What this run's picture shows, from its trace: how many lanes, which tasks
+ * waited at the same time, which were dropped and which never polled. The
+ * card adds what its lesson is about (run-view.js).
+ * @param {RunReport} report
+ */
+export function describePicture(report) {
+  const tasks = report.tasks;
+  const parts = [`${tasks.length + 1} lanes: the page's one thread on top (its polls never overlap), then ${tasks.length === 1 ? 'the task' : `one per future the run made: ${tasks.map((t) => t.name).join(', ')}`}.`];
+  const spans = tasks.filter((t) => t.startMs !== null && t.endMs !== null);
+  /** @type {string[]} */
+  const overlaps = [];
+  spans.forEach((a, i) => spans.slice(i + 1).forEach((b) => {
+    if (/** @type {number} */ (a.startMs) < /** @type {number} */ (b.endMs) && /** @type {number} */ (b.startMs) < /** @type {number} */ (a.endMs)) overlaps.push(`${a.name} and ${b.name}`);
+  }));
+  if (overlaps.length) parts.push(`Waiting at the same time: ${overlaps.slice(0, 3).join('; ')}${overlaps.length > 3 ? '; …' : ''}.`);
+  else if (spans.length > 1) parts.push('No two of them were alive at the same time: one after the other.');
+  const never = tasks.filter((t) => t.polls === 0);
+  if (never.length) parts.push(`Never polled, so its body never ran: ${never.map((t) => t.name).join(', ')}.`);
+  const dropped = tasks.filter((t) => t.outcome === 'dropped' && t.polls > 0);
+  if (dropped.length) parts.push(`Dropped unfinished (✕): ${dropped.map((t) => t.name).join(', ')}.`);
+  return parts.join(' ');
+}
+
 /**
  * @param {HTMLElement} lanes
  * @param {HTMLElement} axis
  * @param {RunReport} report
+ * @param {DrawOptions} options
  */
-function createTimeline(lanes, axis, report) {
+function createTimeline(lanes, axis, report, { scaleMs = 0, compact = false }) {
   const events = report.events;
   const names = report.tasks.map((t) => t.name);
-  const scale = Math.max(report.totalMs, ...events.map((e) => e.t), 1);
+  const neverPolled = new Set(report.tasks.filter((t) => t.polls === 0).map((t) => t.name));
+  const scale = Math.max(scaleMs, report.totalMs, ...events.map((e) => e.t), 1);
   const unwoken = findUnwokenPolls(events);
   const say = (/** @type {number} */ i) => describeEvent(events[i], unwoken.has(i));
   let current = events.length ? 0 : -1;
   let playing = 0;
   let speed = 1;
+  /** @type {'time' | 'steps'} */
+  let axisKind = 'time';
 
   const caption = el('p', { class: 'trace-caption', attrs: { 'aria-live': 'polite' } });
   const position = el('span', { class: 'trace-position' });
@@ -144,6 +269,21 @@ function createTimeline(lanes, axis, report) {
     ...[0.25, 0.5, 1, 2, 4].map((s) => el('option', { text: `${s}x`, attrs: s === 1 ? { value: String(s), selected: '' } : { value: String(s) } }))));
   const controls = el('div', { class: 'trace-controls', attrs: { role: 'group', 'aria-label': 'Replay the trace' } },
     prev, play, next, el('label', { class: 'speed' }, document.createTextNode('Speed '), speedSelect), position);
+  const timeButton = el('button', { text: 'Time', attrs: { type: 'button', 'aria-pressed': 'true', 'data-axis': 'time' } });
+  const stepsButton = el('button', { text: 'Steps', attrs: { type: 'button', 'aria-pressed': 'false', 'data-axis': 'steps' } });
+  const axisSwitch = el('div', { class: 'axis-switch', attrs: { role: 'group', 'aria-label': 'Axis' } },
+    el('span', { class: 'axis-switch-name', text: 'Axis:' }), timeButton, stepsButton,
+    el('span', { class: 'axis-switch-note', text: 'Steps gives each event its own slot, so events of the same millisecond spread out.' }));
+  const present = new Set(['poll', 'idle']);
+  for (const event of events) {
+    if (event.kind === 'poll-end' && event.result === 'ready') present.add('ready');
+    if (event.kind === 'woken') present.add('wake');
+    if (event.kind === 'created') present.add('created');
+    if (event.kind === 'dropped') present.add('drop');
+  }
+  if (neverPolled.size) present.add('unpolled');
+  const legend = el('ul', { class: 'trace-legend', attrs: { 'aria-label': 'Legend' } },
+    ...LEGEND.filter(([kind]) => present.has(kind)).map(([kind, text]) => el('li', {}, swatch(kind), el('span', { text }))));
   const holder = el('div', { class: 'trace-svg' });
   const summary = el('p', { class: 'trace-summary' });
 
@@ -151,109 +291,178 @@ function createTimeline(lanes, axis, report) {
   let marks = new Map();
   /** @type {SVGElement | null} */
   let cursor = null;
+  /** @type {(index: number) => number} the x of event `index` in the drawing on screen */
+  let xOf = () => 0;
 
   function render() {
-    const width = Math.max(lanes.clientWidth, 320);
-    const plot = width - LABEL - PAD;
-    const x = (/** @type {number} */ t) => LABEL + (Math.min(Math.max(t, 0), scale) / scale) * plot;
-    const laneY = (/** @type {number} */ i) => PAD + i * LANE;
-    const height = laneY(names.length + 1) + 4;
-    const root = svg('svg', { width, height, viewBox: `0 0 ${width} ${height}`, class: 'trace', role: 'group', 'aria-label': `Trace of ${names.length} tasks, ${events.length} events` });
+    const width = Math.max(lanes.clientWidth, 300);
+    const widestName = Math.max(textWidth('the thread', NAME_FONT), ...names.map((n) => textWidth(n, NAME_FONT)));
+    // Names beside the lanes when they fit in a third of the width, else above.
+    const above = width < NARROW || widestName + 16 > width / 3;
+    const left = above ? EDGE : Math.ceil(widestName) + 16 + EDGE;
+    const plot = width - left - EDGE;
+    const pitch = LANE + GAP + (above ? NAME_ROW : 0);
+    const laneTop = (/** @type {number} */ i) => 4 + i * pitch + (above ? NAME_ROW : 0);
+    const height = laneTop(names.length) + LANE + 4;
+    const atTime = (/** @type {number} */ t) => left + (Math.min(Math.max(t, 0), scale) / scale) * plot;
+    const slot = plot / Math.max(events.length, 1);
+    xOf = axisKind === 'time' ? (index) => atTime(events[index]?.t ?? scale) : (index) => left + (Math.min(index, events.length) + 0.5) * slot;
+    const endX = axisKind === 'time' ? atTime(scale) : left + plot;
+    const root = svg('svg', { width, height, viewBox: `0 0 ${width} ${height}`, class: 'trace', role: 'group', 'aria-label': `Trace of ${names.length} tasks, ${events.length} events, on a ${axisKind === 'time' ? 'time' : 'step'} axis` });
     marks = new Map();
 
-    /** @param {number} index @param {SVGElement} node */
-    const mark = (index, node) => {
-      node.setAttribute('tabindex', '0');
-      node.setAttribute('role', 'img');
-      node.setAttribute('aria-label', `${formatMs(events[index].t)}: ${say(index)}`);
-      node.dataset.event = String(index);
+    /**
+     * Makes `shape` a mark: focusable, captioned, with a transparent target of
+     * at least HIT x HIT around it, kept inside the drawing.
+     * @param {number} index
+     * @param {SVGElement} group
+     * @param {{ x: number, y: number, width: number, height: number }} box the visible shape's box
+     */
+    const mark = (index, group, box) => {
+      const w = Math.max(box.width, HIT);
+      const h = Math.max(box.height, HIT);
+      const x = Math.min(Math.max(box.x + box.width / 2 - w / 2, 0), width - w);
+      group.prepend(svg('rect', { x, y: box.y + box.height / 2 - h / 2, width: w, height: h, class: 'hit' }));
+      group.setAttribute('tabindex', '0');
+      group.setAttribute('role', 'img');
+      group.setAttribute('aria-label', `${formatMs(events[index].t)}: ${say(index)}`);
+      group.dataset.event = String(index);
       const title = svg('title');
-      title.textContent = node.getAttribute('aria-label');
-      node.append(title);
-      marks.set(index, [...(marks.get(index) ?? []), node]);
-      return node;
+      title.textContent = group.getAttribute('aria-label');
+      group.append(title);
+      marks.set(index, [...(marks.get(index) ?? []), group]);
+      root.append(group);
+      return group;
+    };
+    /** @param {string} cls @param {SVGElement[]} children */
+    const group = (cls, ...children) => {
+      const g = svg('g', { class: cls });
+      g.append(...children);
+      return g;
     };
 
     const laneLabel = (/** @type {string} */ name, /** @type {number} */ i) => {
-      const label = svg('text', { x: LABEL - 8, y: laneY(i) + LANE / 2, class: 'lane-name', 'text-anchor': 'end', 'dominant-baseline': 'middle' });
+      const top = laneTop(i);
+      const label = above
+        ? svg('text', { x: EDGE, y: top - 5, class: 'lane-name' })
+        : svg('text', { x: left - EDGE - 4, y: top + LANE / 2, class: 'lane-name', 'text-anchor': 'end', 'dominant-baseline': 'middle' });
       label.textContent = name;
-      root.append(svg('rect', { x: LABEL, y: laneY(i) + 4, width: plot, height: LANE - 8, class: 'lane-bg', rx: 3 }), label);
+      root.append(svg('rect', { x: left, y: top, width: plot, height: LANE, class: 'lane-bg', rx: 4 }), label);
     };
     laneLabel('the thread', 0);
     names.forEach((name, i) => laneLabel(name, i + 1));
 
-    /** @type {Map<string, number>} open poll start per task */
+    /** @type {Map<string, number>} open poll start (event index) per task */
     const open = new Map();
-    /** @type {Map<string, number>} pending-since per task */
+    /** @type {Map<string, number>} pending-since (event index) per task */
     const waiting = new Map();
     /** @type {Map<string, number>} a wake waiting for its poll, per task */
     const wake = new Map();
+    /** @type {Map<string, number>} where a task never polled was created */
+    const createdAt = new Map();
+    const idle = (/** @type {number} */ from, /** @type {number} */ to, /** @type {number} */ y, /** @type {string} */ colour) =>
+      root.append(svg('rect', { x: xOf(from), y: y + LANE / 2 - 3, width: Math.max(xOf(to) - xOf(from), 0), height: 6, rx: 1, class: `idle ${colour}` }));
     events.forEach((event, index) => {
       const lane = names.indexOf(event.task) + 1;
-      const y = laneY(lane);
+      const y = laneTop(lane);
       const colour = `task-${(lane - 1) % 4}`;
       if (event.kind === 'created') {
-        root.append(mark(index, svg('rect', { x: x(event.t) - 1, y: y + 8, width: 2, height: LANE - 16, class: `created ${colour}` })));
+        if (neverPolled.has(event.task)) createdAt.set(event.task, index);
+        const box = { x: xOf(index) - 2, y: y + 6, width: 4, height: LANE - 12 };
+        mark(index, group('mark', svg('rect', { ...box, class: `created ${colour}` })), box);
       } else if (event.kind === 'poll-start') {
-        open.set(event.task, event.t);
+        open.set(event.task, index);
         const since = waiting.get(event.task);
         if (since !== undefined) {
-          root.append(svg('rect', { x: x(since), y: y + 9, width: Math.max(x(event.t) - x(since), 0), height: LANE - 18, class: `idle ${colour}` }));
+          idle(since, index, y, colour);
           waiting.delete(event.task);
         }
         const woke = wake.get(event.task);
         if (woke !== undefined) {
-          root.append(svg('line', { x1: x(events[woke].t), y1: y + LANE / 2, x2: x(event.t), y2: y + LANE / 2, class: 'wake-link' }));
+          root.append(svg('line', { x1: xOf(woke), y1: y + LANE / 2, x2: xOf(index), y2: y + LANE / 2, class: 'wake-link' }));
           wake.delete(event.task);
         }
       } else if (event.kind === 'poll-end') {
-        const start = open.get(event.task) ?? event.t;
+        const start = open.get(event.task) ?? index;
         open.delete(event.task);
-        const w = Math.max(x(event.t) - x(start), 3);
-        const poll = svg('rect', { x: x(start) - 1.5, y: y + 5, width: w, height: LANE - 10, rx: 2, class: `poll ${colour} ${event.result}` });
-        root.append(mark(index, poll));
+        const x0 = xOf(start) - 2;
+        const w = Math.max(xOf(index) - xOf(start) + 4, 4);
+        const box = { x: x0, y: y + 4, width: w, height: LANE - 8 };
+        mark(index, group('mark', svg('rect', { ...box, rx: 2, class: `poll ${colour} ${event.result}` })), box);
         const depth = events.findLast(
           /** @type {(e: TraceEvent, i: number) => e is Extract<TraceEvent, { kind: 'poll-start' }>} */
           (e, i) => i < index && e.task === event.task && e.kind === 'poll-start',
         )?.depth ?? 0;
         if (depth === 0) {
-          root.append(svg('rect', { x: x(start) - 1.5, y: laneY(0) + 5, width: w, height: LANE - 10, rx: 2, class: `poll thread-poll ${colour}` }));
+          root.append(svg('rect', { x: x0, y: laneTop(0) + 4, width: w, height: LANE - 8, rx: 2, class: `poll thread-poll ${colour}` }));
         }
-        if (event.result === 'pending') waiting.set(event.task, event.t);
+        if (event.result === 'pending') waiting.set(event.task, index);
       } else if (event.kind === 'woken') {
         wake.set(event.task, index);
-        root.append(mark(index, svg('circle', { cx: x(event.t), cy: y + LANE / 2, r: 4.5, class: `wake ${colour}` })));
+        const box = { x: xOf(index) - 6, y: y + LANE / 2 - 6, width: 12, height: 12 };
+        mark(index, group('mark', svg('circle', { cx: xOf(index), cy: y + LANE / 2, r: 6, class: `wake ${colour}` })), box);
       } else if (event.kind === 'dropped') {
         const since = waiting.get(event.task);
         if (since !== undefined) {
-          root.append(svg('rect', { x: x(since), y: y + 9, width: Math.max(x(event.t) - x(since), 0), height: LANE - 18, class: `idle ${colour}` }));
+          idle(since, index, y, colour);
           waiting.delete(event.task);
         }
-        const cx = x(event.t);
-        const cross = svg('g', { class: 'drop' });
-        cross.append(
-          svg('rect', { x: cx - 7, y: y + 5, width: 14, height: LANE - 10, class: 'hit' }),
-          svg('line', { x1: cx - 5, y1: y + 8, x2: cx + 5, y2: y + LANE - 8 }),
-          svg('line', { x1: cx + 5, y1: y + 8, x2: cx - 5, y2: y + LANE - 8 }),
-        );
-        root.append(mark(index, cross));
+        const born = createdAt.get(event.task);
+        if (born !== undefined) {
+          // Made and dropped without a poll: a dashed box over its whole life, named.
+          const x0 = xOf(born) + 4;
+          const w = Math.max(xOf(index) - x0 - 8, 0);
+          root.append(svg('rect', { x: x0, y: y + 8, width: w, height: LANE - 16, rx: 3, class: 'unpolled' }));
+          const note = svg('text', { x: x0 + w / 2, y: y + LANE / 2, class: 'lane-note', 'text-anchor': 'middle', 'dominant-baseline': 'middle' });
+          note.textContent = 'never polled';
+          if (w > textWidth('never polled', NAME_FONT) + 8) root.append(note);
+        }
+        const cx = xOf(index);
+        const box = { x: cx - 7, y: y + 8, width: 14, height: LANE - 16 };
+        mark(index, group('drop',
+          svg('line', { x1: cx - 6, y1: y + 10, x2: cx + 6, y2: y + LANE - 10 }),
+          svg('line', { x1: cx + 6, y1: y + 10, x2: cx - 6, y2: y + LANE - 10 })), box);
       }
     });
+    // Still waiting when the run's record ends: the bar goes to the end.
+    for (const [task, since] of waiting) {
+      const lane = names.indexOf(task) + 1;
+      root.append(svg('rect', { x: xOf(since), y: laneTop(lane) + LANE / 2 - 3, width: Math.max(endX - xOf(since), 0), height: 6, rx: 1, class: `idle task-${(lane - 1) % 4}` }));
+    }
+    // A never-polled future's name says so too, where the name has room.
+    if (!above) {
+      for (const label of root.querySelectorAll('text.lane-name')) {
+        if (neverPolled.has(label.textContent ?? '')) label.classList.add('never-polled');
+      }
+    }
 
-    cursor = svg('line', { y1: PAD, y2: laneY(names.length + 1), class: 'trace-cursor' });
+    cursor = svg('line', { y1: 2, y2: height - 2, class: 'trace-cursor' });
     root.append(cursor);
     root.addEventListener('focusin', onMark);
     root.addEventListener('mouseover', onMark);
+    // A tap is a click: it shows the mark's details in the caption, as hover and focus do.
+    root.addEventListener('click', onMark);
     holder.replaceChildren(root);
 
-    axis.replaceChildren(
-      ...[0, 0.25, 0.5, 0.75, 1].map((f) => {
-        const tick = el('span', { class: 'tick', text: formatMs(f * scale) });
-        tick.style.left = `${LABEL + f * plot}px`;
-        return tick;
-      }),
-    );
-    show(current, x);
+    const font = getComputedStyle(axis).font || NAME_FONT;
+    const ticks = axisKind === 'time'
+      ? chooseTicks(scale, plot, formatMs, font)
+      : chooseTicks(Math.max(events.length - 1, 1), plot - slot, (n) => `#${Math.round(n) + 1}`, font, 1);
+    /** @type {number} right edge of the last tick placed */
+    let placedTo = -Infinity;
+    const nodes = [];
+    for (const tick of ticks) {
+      const at = axisKind === 'time' ? atTime(tick.value) : left + (tick.value + 0.5) * slot;
+      const from = Math.min(Math.max(at - tick.width / 2, 0), width - tick.width - 2);
+      if (from < placedTo + 8) continue;
+      placedTo = from + tick.width;
+      const node = el('span', { class: 'tick', text: tick.text });
+      node.style.left = `${from}px`;
+      nodes.push(node);
+    }
+    axis.replaceChildren(...nodes);
+    axis.dataset.axis = axisKind;
+    show(current);
   }
 
   /** @param {Event} event */
@@ -265,11 +474,8 @@ function createTimeline(lanes, axis, report) {
     }
   }
 
-  /**
-   * @param {number} index
-   * @param {(t: number) => number} [x]
-   */
-  function show(index, x) {
+  /** @param {number} index */
+  function show(index) {
     for (const nodes of marks.values()) for (const node of nodes) node.classList.remove('current');
     if (index < 0) {
       caption.textContent = 'No events: nothing was traced.';
@@ -277,10 +483,8 @@ function createTimeline(lanes, axis, report) {
     }
     const event = events[index];
     for (const node of marks.get(index) ?? []) node.classList.add('current');
-    const width = Math.max(lanes.clientWidth, 320);
-    const toX = x ?? ((/** @type {number} */ t) => LABEL + (t / scale) * (width - LABEL - PAD));
-    cursor?.setAttribute('x1', String(toX(event.t)));
-    cursor?.setAttribute('x2', String(toX(event.t)));
+    cursor?.setAttribute('x1', String(xOf(index)));
+    cursor?.setAttribute('x2', String(xOf(index)));
     caption.textContent = `+${formatMs(event.t)}  ${say(index)}`;
     position.textContent = `event ${index + 1} of ${events.length}`;
     prev.toggleAttribute('disabled', index === 0);
@@ -309,9 +513,9 @@ function createTimeline(lanes, axis, report) {
 
   function tick() {
     if (current >= events.length - 1) return pause();
-    const gap = events[current + 1].t - events[current].t;
-    // Real time between events, scaled; events in the same millisecond still get
-    // a moment on screen so the caption can be read.
+    const gap = axisKind === 'time' ? events[current + 1].t - events[current].t : 0;
+    // On the time axis, real time between events, scaled; on either, events in
+    // the same millisecond still get a moment on screen so the caption can be read.
     playing = window.setTimeout(() => {
       step(1);
       tick();
@@ -336,15 +540,32 @@ function createTimeline(lanes, axis, report) {
     tick();
   });
   speedSelect.addEventListener('change', () => { speed = Number(speedSelect.value); });
+  for (const button of [timeButton, stepsButton]) {
+    button.addEventListener('click', () => {
+      axisKind = button.dataset.axis === 'steps' ? 'steps' : 'time';
+      timeButton.setAttribute('aria-pressed', String(axisKind === 'time'));
+      stepsButton.setAttribute('aria-pressed', String(axisKind === 'steps'));
+      render();
+    });
+  }
 
-  const left = report.eventsLeftOut ? ` ${report.eventsLeftOut} more events were left out: a run keeps at most ${report.traceCap}.` : '';
+  const leftOut = report.eventsLeftOut ? ` ${report.eventsLeftOut} more events were left out: a run keeps at most ${report.traceCap}.` : '';
   summary.textContent = report.tasks
-    .map((t) => `${t.name}: ${t.polls} poll${t.polls === 1 ? '' : 's'}, busy ${formatMs(t.busyMs)}, waiting ${formatMs(t.idleMs)}`)
-    .join(' · ') + '.' + left;
+    .map((t) => t.polls === 0
+      ? `${t.name}: never polled`
+      : `${t.name}: ${t.polls} poll${t.polls === 1 ? '' : 's'}, busy ${formatMs(t.busyMs)}, waiting ${formatMs(t.idleMs)}`)
+    .join(' · ') + '.' + leftOut;
 
-  // The axis sits right under the lanes it measures.
-  lanes.replaceChildren(holder, axis, summary, controls, caption);
-  const resize = new ResizeObserver(() => render());
+  // The legend above the drawing, the axis right under the lanes it measures.
+  if (compact) lanes.replaceChildren(holder, axis);
+  else lanes.replaceChildren(legend, holder, axis, axisSwitch, summary, controls, caption);
+  let lastWidth = -1;
+  const resize = new ResizeObserver(() => {
+    // Only a new width needs a new drawing (the height is the drawing's own).
+    if (lanes.clientWidth === lastWidth) return;
+    lastWidth = lanes.clientWidth;
+    render();
+  });
   resize.observe(lanes);
   render();
 

@@ -75,7 +75,9 @@ pub async fn cook(
 /// body never runs: creating a future runs none of its code. Returns the lines.
 pub async fn lazy(run: &Run, wait_ms: u32) -> Vec<String> {
     // Called like any other function: the call returns at once, a future.
-    let never = say(run, "A: body runs");
+    // Wrapped in a traced task so the trace has A too: created, never polled,
+    // dropped. Wrapping polls nothing; a lane for A is the lesson's point.
+    let never = run.task("future A", say(run, "A: body runs"));
     run.print("called a(): it returned a future and ran nothing (it will never be awaited)");
     let later = run.task("future B", say(run, "B: body runs"));
     run.print("called b(): it returned a future and ran nothing");

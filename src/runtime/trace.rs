@@ -603,4 +603,19 @@ mod tests {
         assert_eq!(trace.summaries()[0].polls, 100);
         assert_eq!(trace.summaries()[0].busy_ms, 50.0);
     }
+
+    #[test]
+    fn a_task_dropped_before_any_poll_is_created_then_dropped_with_no_polls() {
+        // The lazy lesson's future A: its lane says "never polled".
+        let mut trace = Trace::with_cap(100);
+        let a = trace.created("future A", 0.0);
+        trace.dropped(a, 300.0);
+        assert_eq!(kinds(&trace), [(0, Created), (0, Dropped)]);
+        let s = &trace.summaries()[0];
+        assert_eq!(
+            (s.polls, s.outcome, s.start_ms),
+            (0, Outcome::Dropped, None)
+        );
+        assert_eq!((s.busy_ms, s.idle_ms), (0.0, 0.0));
+    }
 }

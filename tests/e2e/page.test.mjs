@@ -38,6 +38,43 @@ async function runInConsole(page, input) {
 for (const viewport of VIEWPORTS) {
   const at = `at ${viewport.width} x ${viewport.height}`;
 
+  test(`${at}: the first screen has a Run button, and after one click its timelines, without scrolling`, async () => {
+    const page = await lab.newPage({ viewport });
+    /** Whether `selector`'s first match is on screen, whole, with the page unscrolled. @param {string} selector */
+    const inView = (selector) => page.evaluate((s) => {
+      const node = document.querySelector(s);
+      if (!node) return false;
+      const r = node.getBoundingClientRect();
+      return scrollY === 0 && r.width > 0 && r.height > 0 && r.top >= 0 && r.bottom <= innerHeight;
+    }, selector);
+    const run = page.locator('#hero').getByRole('button', { name: 'Run both ways' });
+    assert.ok(await inView('#hero [data-action="hero-run"]'), 'the Run button is below the fold');
+    // Where the trace will be, before anything runs: the page runs nothing on its own.
+    assert.ok(await inView('#hero [data-role="hero-lanes"]'), 'the trace\'s place is below the fold');
+    assert.equal(await page.evaluate(() => window.lab.lastRun()), undefined);
+    // A promise of what the page is, and the article's credit with a link to the verdicts.
+    assert.match(await page.locator('.site-header .tagline').textContent() ?? '', /async Rust.*WebAssembly.*this page/i);
+    assert.equal(await page.locator('.site-header .credit a[href="#claims"]').count(), 1);
+    await run.click();
+    await page.waitForFunction(() => document.getElementById('hero')?.dataset.ran === 'true', null, { timeout: 30_000 });
+    // Clicking scrolled nothing; the first trace (in turn) is whole in the first viewport.
+    assert.ok(await inView('#hero figure[data-way="sequential"] svg.trace'), 'the timeline is not in the first viewport');
+    const [inTurn, together] = await page.locator('#hero figure.hero-trace').evaluateAll((figures) => figures.map((f) => ({
+      lanes: [...f.querySelectorAll('text.lane-name')].map((t) => t.textContent),
+      width: Number(f.querySelector('svg.trace')?.getAttribute('width')),
+    })));
+    assert.deepEqual(inTurn.lanes, ['the thread', 'thread one', 'thread two']);
+    assert.deepEqual(together.lanes, ['the thread', 'thread one', 'thread two']);
+    // The two real runs, read back from the lab: in turn adds the sleeps up, joined takes the longer.
+    assert.equal(await page.evaluate(() => window.lab.lastRun()?.mode), 'concurrent');
+    assert.match(await page.locator('#hero [data-role="hero-result"]').textContent() ?? '', /^In turn: \d+ ms.*Together: \d+ ms/);
+    // The claims follow, as a table of verdicts whose rows link to their experiments.
+    const order = await page.evaluate(() => [...document.querySelectorAll('main > section')].map((s) => s.id).slice(0, 3));
+    assert.deepEqual(order.slice(0, 2), ['hero', 'claims']);
+    assert.deepEqual(lab.problems, []);
+    await page.close();
+  });
+
   test(`${at}: the table of contents links every lesson, with the verdicts of its claims`, async () => {
     const page = await lab.newPage({ viewport });
     const cards = await page.locator('main section.card').evaluateAll((all) => all.map((c) => c.id));
