@@ -59,7 +59,7 @@ for (const colorScheme of /** @type {const} */ (['light', 'dark'])) {
 
 test('the keyboard alone reaches every control, each with a visible focus ring, and runs a lesson', async () => {
   const page = await lab.newPage();
-  const FOCUSABLE = 'a[href], button, input, select, textarea, [tabindex]';
+  const FOCUSABLE = 'a[href], button, input, select, textarea, summary, [tabindex]';
   /** Every enabled, visible control of the page (its index among FOCUSABLE): what Tab must reach. */
   const controls = await page.evaluate((selector) => [...document.querySelectorAll(selector)]
     .map((e, index) => ({ e, index }))
