@@ -13,6 +13,17 @@ const ONE_MS = 600;
 const TWO_MS = 300;
 
 /**
+ * Whether the run's two tasks were in progress at the same time, read from its
+ * trace (first poll to end), so the sentence says what this run did.
+ * @param {import('./pkg/async_rust_lab.js').RunReport} report
+ */
+function overlapIn(report) {
+  const [a, b] = report.tasks;
+  if (!a || !b || a.startMs === null || b.startMs === null || a.endMs === null || b.endMs === null) return false;
+  return a.startMs < b.endMs && b.startMs < a.endMs;
+}
+
+/**
  * @param {HTMLElement} section the hero section of index.html
  * @param {Pick<import('./lab.js').Lab, 'sequential' | 'concurrent' | 'lastRun'>} lab
  */
@@ -48,8 +59,8 @@ export function mountHero(section, lab) {
       draw(inTurn, first, scaleMs);
       draw(together, second, scaleMs);
       section.dataset.ran = 'true';
-      result.textContent = `In turn: ${formatMs(first.totalMs)}, the two sleeps one after the other (${ONE_MS} + ${TWO_MS} ms). `
-        + `Together: ${formatMs(second.totalMs)}, the longer sleep, while the thread stayed free: both waited at once.`;
+      result.textContent = `In turn: ${formatMs(first.totalMs)}; ${overlapIn(first) ? 'the two sleeps overlapped' : 'thread two began only once thread one had ended'}. `
+        + `Together: ${formatMs(second.totalMs)}; ${overlapIn(second) ? 'both sleeps were under way at once, on the one thread' : 'they did not overlap'}.`;
     } catch (error) {
       result.textContent = `The run failed: ${error instanceof Error ? error.message : String(error)}`;
     } finally {

@@ -219,7 +219,7 @@ function swatch(kind) {
 
 /**
  * What this run's picture shows, from its trace: how many lanes, which tasks
- * waited at the same time, which were dropped and which never polled. The
+ * were in progress at the same time, which were dropped and which never polled. The
  * card adds what its lesson is about (run-view.js).
  * @param {RunReport} report
  */
@@ -232,8 +232,8 @@ export function describePicture(report) {
   spans.forEach((a, i) => spans.slice(i + 1).forEach((b) => {
     if (/** @type {number} */ (a.startMs) < /** @type {number} */ (b.endMs) && /** @type {number} */ (b.startMs) < /** @type {number} */ (a.endMs)) overlaps.push(`${a.name} and ${b.name}`);
   }));
-  if (overlaps.length) parts.push(`Waiting at the same time: ${overlaps.slice(0, 3).join('; ')}${overlaps.length > 3 ? '; …' : ''}.`);
-  else if (spans.length > 1) parts.push('No two of them were alive at the same time: one after the other.');
+  if (overlaps.length) parts.push(`In progress at the same time, between first poll and end: ${overlaps.slice(0, 3).join('; ')}${overlaps.length > 3 ? '; …' : ''}.`);
+  else if (spans.length > 1) parts.push('No two of them were in progress at the same time: one after the other.');
   const never = tasks.filter((t) => t.polls === 0);
   if (never.length) parts.push(`Never polled, so its body never ran: ${never.map((t) => t.name).join(', ')}.`);
   const dropped = tasks.filter((t) => t.outcome === 'dropped' && t.polls > 0);
