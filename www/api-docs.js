@@ -2,11 +2,16 @@
 /**
  * Reads the console API's documentation from the .d.ts that wasm-bindgen
  * generates from the crate's doc comments. That file is the one list of exports
- * and what they do: lab.help() prints from it, so nothing is written twice.
+ * and what they do. This is its one parser: scripts/lab-manifest.mjs runs it at
+ * build time and writes pkg/lab-manifest.js, which lab.help() prints and the
+ * tests read, so the page never fetches nor parses the .d.ts itself.
  */
 
 /**
  * @typedef {{ name: string, signature: string, summary: string }} ExportDoc
+ * @typedef {{ exports: ExportDoc[], snippets: string[] }} Manifest
+ *   `exports`: every function of the lab's module, sorted by name;
+ *   `snippets`: the JS snippets the glue imports, relative to pkg/
  */
 
 /**
@@ -23,6 +28,15 @@ export function parseExportDocs(dts) {
     docs.set(name, { name, signature, summary: firstSentence(comment) });
   }
   return docs;
+}
+
+/**
+ * The name of every function the .d.ts declares, documented or not (the
+ * default export, wasm-bindgen's init, has no name of its own here).
+ * @param {string} dts
+ */
+export function declaredFunctions(dts) {
+  return [...dts.matchAll(/^export function (\w+)\(/gm)].map(([, name]) => name);
 }
 
 /**
