@@ -70,4 +70,6 @@ const top = bodies.map((size, i) => ({ size, name: names.get(i + imported) ?? `f
 const total = bodies.reduce((a, b) => a + b, 0);
 console.log(`\n${bodies.length} functions, ${total} bytes of code; the ${top.length} largest:\n`);
 console.log('| bytes | share | function |\n|---:|---:|---|');
-for (const { size, name } of top) console.log(`| ${size} | ${(size / total * 100).toFixed(1)}% | \`${name.replace(/\|/g, '\\|')}\` |`);
+// Rust's symbol hashes (::h0123…) and crate disambiguators ([0123…]) only make the names longer.
+const readable = (/** @type {string} */ name) => name.replace(/::h[0-9a-f]{16}$/, '').replace(/\[[0-9a-f]{16}\]/g, '');
+for (const { size, name } of top) console.log(`| ${size} | ${(size / total * 100).toFixed(1)}% | \`${readable(name).replace(/\|/g, '\\|')}\` |`);

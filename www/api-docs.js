@@ -9,7 +9,10 @@
 
 /**
  * @typedef {{ name: string, signature: string, summary: string }} ExportDoc
- * @typedef {{ exports: ExportDoc[], snippets: string[] }} Manifest
+ * @typedef {ExportDoc & { lesson: boolean }} ManifestEntry
+ *   `lesson`: it runs something to watch (it returns a Promise, or a handle
+ *   such as a Stepper), rather than reading what a run left (trace, tree…)
+ * @typedef {{ exports: ManifestEntry[], snippets: string[] }} Manifest
  *   `exports`: every function of the lab's module, sorted by name;
  *   `snippets`: the JS snippets the glue imports, relative to pkg/
  */
@@ -37,6 +40,14 @@ export function parseExportDocs(dts) {
  */
 export function declaredFunctions(dts) {
   return [...dts.matchAll(/^export function (\w+)\(/gm)].map(([, name]) => name);
+}
+
+/**
+ * The classes the .d.ts declares (handles an export returns, such as Stepper).
+ * @param {string} dts
+ */
+export function declaredClasses(dts) {
+  return new Set([...dts.matchAll(/^export class (\w+)/gm)].map(([, name]) => name));
 }
 
 /**

@@ -109,18 +109,23 @@ export function createLab(manifest, load, { onTrap } = {}) {
     }[name];
   }
   exports.parallel = parallel;
-  const names = Object.keys(exports).sort();
-  const docs = new Map(manifest.exports.map((doc) => [doc.name, doc]));
-  const lines = names.map((name) => {
-    const doc = docs.get(name);
-    if (name === 'parallel') return PARALLEL_HELP;
-    return doc ? `lab.${name}${doc.signature}  ${doc.summary}` : `lab.${name}(…)`;
-  });
+  const names = Object.keys(exports);
+  // The lessons first (issue 15), each group by name: what runs something to
+  // watch, then what reads a run (trace, tree…) and the helpers.
+  /** @param {import('./api-docs.js').ManifestEntry[]} entries */
+  const helpLines = (entries) => entries.sort((a, b) => (a.name < b.name ? -1 : 1))
+    .map((doc) => (doc.name === 'parallel' ? PARALLEL_HELP : `lab.${doc.name}${doc.signature}  ${doc.summary}`));
+  const entries = [...manifest.exports, { name: 'parallel', signature: '', summary: '', lesson: true }];
+  const lessons = helpLines(entries.filter((doc) => doc.lesson));
+  const readers = helpLines(entries.filter((doc) => !doc.lesson));
+  const lines = [...lessons, ...readers];
 
-  /** Prints one line per export, its signature and what it does, and returns the lines. */
+  /** Prints one line per export, its signature and what it does, the lessons first, and returns the lines. */
   function help() {
     console.log(
-      `Async Rust Lab: ${names.length} functions. Try: await lab.concurrent()\n\n${lines.join('\n')}`,
+      `Async Rust Lab: ${names.length} functions. Try: await lab.concurrent()\n\n` +
+      `Lessons (each runs something you can watch; await it):\n${lessons.join('\n')}\n\n` +
+      `What a run left, and helpers:\n${readers.join('\n')}`,
     );
     return lines;
   }
