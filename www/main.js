@@ -18,8 +18,17 @@ import manifest from './pkg/lab-manifest.js';
 const root = document.documentElement;
 /** How the console line that says `lab` is ready begins (scripts/bench.mjs waits for it). */
 const READY_LINE = 'Async Rust Lab is ready';
-/** The status line under the title; the lab's own state is on the root element's data attributes. */
-const status = /** @type {HTMLElement} */ (document.getElementById('lab-status'));
+/**
+ * The document parsed. main.js is an async module script: it runs as soon as
+ * it and its two imports are in, maybe before the HTML is parsed, so that `lab`
+ * and the wasm's fetch need not wait for the page's parsing and layout. What
+ * touches the page waits for this.
+ */
+const parsed = document.readyState === 'loading'
+  ? new Promise((resolve) => document.addEventListener('DOMContentLoaded', resolve, { once: true }))
+  : Promise.resolve();
+/** The status line under the title (once the page is parsed); the lab's own state is on the root element's data attributes. */
+const status = () => /** @type {HTMLElement} */ (document.getElementById('lab-status'));
 
 /** @type {Promise<import('./lab.js').WasmModule> | undefined} */
 let loading;
@@ -51,12 +60,12 @@ function loadWasm() {
  */
 function recoverFromTraps(useInstance) {
   // By hand rather than with dom.js's el(): dom.js is the cards' helper and
-  // loads with them, after `lab` is ready; this banner must exist before.
+  // loads with them, after the wasm; this banner must exist before.
   const banner = document.createElement('p');
   banner.className = 'banner';
   banner.setAttribute('role', 'alert');
   banner.hidden = true;
-  status.after(banner);
+  parsed.then(() => status().after(banner));
   let panic = '';
   let instance = 1;
   let recovering = false;
@@ -170,8 +179,9 @@ document.addEventListener('submit', holdSubmit, { capture: true });
  * @returns {never}
  */
 function failed(what, error, flags) {
-  status.textContent = `${what}: ${error instanceof Error ? error.message : String(error)}`;
-  status.classList.add('failed');
+  const line = status();
+  line.textContent = `${what}: ${error instanceof Error ? error.message : String(error)}`;
+  line.classList.add('failed');
   for (const flag of flags) root.dataset[flag] = 'failed';
   throw error;
 }
@@ -192,12 +202,18 @@ try {
   // function help() lists callable (a call before the wasm is in waits for it).
   const readyMs = Math.round(performance.mark('lab-ready').startTime);
   root.dataset.labReady = 'true';
-  status.textContent = `Ready in ${readyMs} ms; loading the WebAssembly module. Open the devtools console and type lab.help() to see the API.`;
   // For whoever has the console open, the lab's main interface. Also how
   // `npm run bench` hears that the page is ready without running anything in
   // it (scripts/bench.mjs).
   console.info(`${READY_LINE} (${readyMs} ms): type lab.help() to see the API.`);
+  // The wasm's fetch starts now, beside the page's parsing and layout.
+  loadWasm().catch(() => {});
+  await parsed;
+  if (root.dataset.wasmReady !== 'true') {
+    status().textContent = `Ready in ${readyMs} ms; loading the WebAssembly module. Open the devtools console and type lab.help() to see the API.`;
+  }
 } catch (error) {
+  await parsed;
   failed('The lab failed to start', error, ['labReady', 'wasmReady', 'cardsReady']);
 }
 
@@ -206,7 +222,7 @@ try {
   // The wasm is instantiated: every export answers at once from here on.
   const wasmMs = Math.round(performance.mark('wasm-ready').startTime);
   root.dataset.wasmReady = 'true';
-  status.textContent = `Ready in ${wasmMs} ms. Open the devtools console and type lab.help() to see the API.`;
+  status().textContent = `Ready in ${wasmMs} ms. Open the devtools console and type lab.help() to see the API.`;
 } catch (error) {
   // The page still works without it: the lessons' text, the table of contents
   // and the console on the page, which says why each call fails.
