@@ -58,10 +58,18 @@ async function runInPage({ name, runs }) {
 
 /** The page's JS heap in use after a full garbage collection, in bytes. */
 async function jsHeapBytes() {
-  // Twice, with a pause between: wasm-bindgen frees a closure's Rust half from
-  // a FinalizationRegistry callback, which runs only after a collection.
+  // Twice, with the finalizers run between: wasm-bindgen frees a closure's
+  // Rust half from a FinalizationRegistry callback, which runs only after a
+  // collection. A sentinel registered here, collected by the same collection,
+  // says when the finalizers have had their turn (an event, not a pause).
+  await page.evaluate(() => {
+    const w = /** @type {any} */ (window);
+    w.sentinelFinalized = false;
+    w.sentinelRegistry ??= new FinalizationRegistry(() => { w.sentinelFinalized = true; });
+    w.sentinelRegistry.register({}, 'sentinel');
+  });
   await cdp.send('HeapProfiler.collectGarbage');
-  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 20)));
+  await page.waitForFunction(() => /** @type {any} */ (window).sentinelFinalized === true);
   await cdp.send('HeapProfiler.collectGarbage');
   const { usedSize } = await cdp.send('Runtime.getHeapUsage');
   return usedSize;
