@@ -16,10 +16,11 @@ use futures::channel::oneshot;
 use futures::future;
 use futures::stream::{FuturesUnordered, StreamExt};
 
+use super::blocking::count_primes;
 use crate::runtime::heap::live_bytes;
 use crate::runtime::js_text::js_number;
 use crate::runtime::run::Run;
-use crate::runtime::thread::{current_thread, workers_memory_bytes};
+use crate::runtime::thread::{block_for, current_thread, workers_memory_bytes};
 use crate::runtime::time::sleep;
 use crate::runtime::trace::NodeKind;
 use crate::runtime::worker::{Job, WorkerError, WorkerThread};
@@ -33,15 +34,7 @@ pub const LOAD_BUDGET_MS: u32 = 15_000;
 /// name for its thread.
 async fn spawn_sleeper(run: &Run, text: &str, ms: u32) -> Result<(), WorkerError> {
     let mut thread = WorkerThread::spawn()?;
-    let reply = thread
-        .run(
-            Job {
-                kind: "sleep",
-                n: ms,
-            },
-            LOAD_BUDGET_MS + ms,
-        )
-        .await?;
+    let reply = thread.run(Job::Sleep { ms }, LOAD_BUDGET_MS + ms).await?;
     run.print_on(&reply.thread, text);
     Ok(())
 }
@@ -100,7 +93,7 @@ pub async fn cost_of_threads(
     // Each reply is printed as it comes, so a page can show the count rise.
     let mut answering: FuturesUnordered<_> = threads
         .iter_mut()
-        .map(|thread| thread.run(Job { kind: "ping", n: 0 }, LOAD_BUDGET_MS))
+        .map(|thread| thread.run(Job::Ping, LOAD_BUDGET_MS))
         .collect();
     let mut replies = Vec::with_capacity(answering.len());
     while let Some(reply) = answering.next().await {
@@ -201,6 +194,42 @@ pub const BLOCKED_TIMER_MS: u32 = 100;
 /// a deadlock and terminates the worker (ms).
 pub const DEADLOCK_AFTER_MS: u32 = 1_000;
 
+/// What a job did on the thread that ran it ([`run_job`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobDone {
+    /// The ms slept, the count of primes, or what `block_on` returned.
+    pub value: f64,
+    /// How it ran, e.g. `"Atomics.wait"`, `"trial division"`.
+    pub how: String,
+}
+
+/// Runs `job` on the calling thread, blocking it until done: what each Web
+/// Worker of the lab does with a job it is sent. [`Job::BlockOnTimer`] never
+/// returns (see [`block_on_timer`]): only a worker, which the page then
+/// terminates, may be given it.
+pub fn run_job(job: Job) -> JobDone {
+    let (value, how) = match job {
+        Job::Ping => (0.0, "ping".to_owned()),
+        Job::Sleep { ms } => (f64::from(ms), block_for(ms).as_str().to_owned()),
+        Job::Primes { below } => (
+            f64::from(count_primes(0, below)),
+            "trial division".to_owned(),
+        ),
+        Job::BlockOn { value } => {
+            let (received, polls) = block_on_channel(value);
+            (
+                received.map_or(f64::NAN, f64::from),
+                format!("futures::executor::block_on, {polls} polls"),
+            )
+        }
+        Job::BlockOnTimer { ms } => {
+            block_on_timer(ms);
+            (f64::from(ms), "block_on returned".to_owned())
+        }
+    };
+    JobDone { value, how }
+}
+
 /// Runs `futures::executor::block_on` on the calling thread over a future that
 /// needs no event loop: one half yields once and then sends `value` on a
 /// oneshot channel, the other receives it. Returns what was received and how
@@ -264,23 +293,17 @@ pub struct BlockedOn {
 pub async fn block_on_worker(run: &Run, case: BlockOn) -> Result<BlockedOn, WorkerError> {
     let mut thread = WorkerThread::spawn()?;
     // Loaded first, so that the deadlock's timeout measures the job alone.
-    thread
-        .run(Job { kind: "ping", n: 0 }, LOAD_BUDGET_MS)
-        .await?;
+    thread.run(Job::Ping, LOAD_BUDGET_MS).await?;
     let name = thread.name().to_owned();
     let (job, what, within) = match case {
         BlockOn::Channel => (
-            Job {
-                kind: "block_on",
-                n: 42,
-            },
+            Job::BlockOn { value: 42 },
             "block_on(join(send after a yield, receive))".to_owned(),
             DEADLOCK_AFTER_MS,
         ),
         BlockOn::Timer => (
-            Job {
-                kind: "block_on_timer",
-                n: BLOCKED_TIMER_MS,
+            Job::BlockOnTimer {
+                ms: BLOCKED_TIMER_MS,
             },
             format!("block_on(sleep({BLOCKED_TIMER_MS} ms))"),
             BLOCKED_TIMER_MS.saturating_add(DEADLOCK_AFTER_MS),
