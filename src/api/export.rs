@@ -1,4 +1,4 @@
-//! One way to write a lesson export: [`run_lesson`] checks the `{ signal }`
+//! One way to write a lesson export: `run_lesson` checks the `{ signal }`
 //! option, starts the run, makes it abortable and finishes it, so each export
 //! only checks its own arguments and calls its lesson; and one Rust Future ->
 //! JS Promise bridge for every async export ([`to_promise`]).
