@@ -73,8 +73,8 @@ pub(crate) fn worker_error(error: &WorkerError) -> JsValue {
 }
 
 /// Runs the article's `thread_one` and `thread_two` on two real threads (Web
-/// Workers), each blocking in its sleep as `std::thread::sleep` does.
-/// Resolves to `["thread two", "thread one"]` by default; `lastRun()` shows
+/// Workers, both loaded before either sleeps), each blocking in its sleep as
+/// `std::thread::sleep` does. Resolves to `["thread two", "thread one"]` by default; `lastRun()` shows
 /// each line's thread. Rejects with an Error if a worker fails to load or throws.
 #[wasm_bindgen(js_name = threads, unchecked_return_type = "Promise<string[]>", skip_jsdoc)]
 pub fn threads_export(

@@ -29,12 +29,18 @@ use crate::runtime::yield_now::yield_now;
 /// What a worker may take to load its script and wasm before it answers.
 pub const LOAD_BUDGET_MS: u32 = 15_000;
 
-/// The article's `thread::spawn(|| { sleep(ms); println!(text) })`: a new
-/// thread that blocks, then prints. The line is labelled with the worker's own
-/// name for its thread.
-async fn spawn_sleeper(run: &Run, text: &str, ms: u32) -> Result<(), WorkerError> {
-    let mut thread = WorkerThread::spawn()?;
-    let reply = thread.run(Job::Sleep { ms }, LOAD_BUDGET_MS + ms).await?;
+/// The article's `thread::spawn(|| { sleep(ms); println!(text) })`, on a
+/// worker already loaded: it blocks, then prints. The line is labelled with the
+/// worker's own name for its thread.
+async fn sleep_on(
+    run: &Run,
+    thread: &mut WorkerThread,
+    text: &str,
+    ms: u32,
+) -> Result<(), WorkerError> {
+    let reply = thread
+        .run(Job::Sleep { ms }, ms.saturating_add(LOAD_BUDGET_MS))
+        .await?;
     run.print_on(&reply.thread, text);
     Ok(())
 }
@@ -43,9 +49,19 @@ async fn spawn_sleeper(run: &Run, text: &str, ms: u32) -> Result<(), WorkerError
 /// order the sleeps end: "thread two", then "thread one". If either worker
 /// fails, the other is dropped, which terminates it.
 pub async fn threads(run: &Run, one_ms: u32, two_ms: u32) -> Result<Vec<String>, WorkerError> {
+    let (mut one, mut two) = (WorkerThread::spawn()?, WorkerThread::spawn()?);
+    // Both loaded before either sleeps. A Web Worker loads its own copy of the
+    // wasm, which on a busy machine takes hundreds of ms, not the same for
+    // both: enough to decide the order instead of the sleeps. An OS thread, the
+    // article's, starts in microseconds.
+    future::try_join(
+        one.run(Job::Ping, LOAD_BUDGET_MS),
+        two.run(Job::Ping, LOAD_BUDGET_MS),
+    )
+    .await?;
     let both = future::try_join(
-        run.task("thread one", spawn_sleeper(run, "thread one", one_ms)),
-        run.task("thread two", spawn_sleeper(run, "thread two", two_ms)),
+        run.task("thread one", sleep_on(run, &mut one, "thread one", one_ms)),
+        run.task("thread two", sleep_on(run, &mut two, "thread two", two_ms)),
     );
     run.node("try_join", NodeKind::TryJoin, both).await?;
     // try_join hands back results in argument order; the lesson is the order
