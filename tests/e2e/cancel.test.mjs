@@ -96,12 +96,19 @@ test('every lesson still works after being stopped', async () => {
 
 test('the Stop button stops the card\'s run, and a second Run stops the first', async () => {
   const card = page.locator('#sequence');
+  // A minute each, so that Stop lands while the run is going however slow the
+  // machine (at 600 + 300 ms a busy page could finish the run before the click).
+  await card.locator('input[name="oneMs"]').fill('60000');
+  await card.locator('input[name="twoMs"]').fill('60000');
   await card.getByRole('button', { name: 'Run sequential' }).click();
+  await page.waitForFunction(() => document.getElementById('sequence')?.getAttribute('aria-busy') === 'true');
   await card.getByRole('button', { name: 'Stop' }).click();
   const error = card.locator('[data-role="error"]');
   await error.waitFor({ state: 'visible' });
   assert.match(await error.textContent(), /^Stopped/);
 
+  await card.locator('input[name="oneMs"]').fill('600');
+  await card.locator('input[name="twoMs"]').fill('300');
   await card.getByRole('button', { name: 'Run sequential' }).click();
   await card.getByRole('button', { name: 'Run concurrent (join)' }).click();
   await page.waitForFunction(() => !document.getElementById('sequence').hasAttribute('aria-busy')
