@@ -133,7 +133,7 @@ test('bad arguments reject with a RangeError or TypeError naming the parameter',
   assert.match(outcomes[5], /^TypeError: tasks must be/);
 });
 
-test('Measure the cost: a thread costs far more to start and hear back from than an async task', async () => {
+test('Measure the cost: the card shows both sides, and a worker holds far more memory than an async task', async () => {
   const card = page.locator('#threads');
   await card.locator('input[name="workers"]').fill('3');
   await card.locator('input[name="tasks"]').fill('20000');
