@@ -122,8 +122,9 @@ export function mountComposeCard(card, lab) {
         el('span', { class: 'text', text: line.text }))));
       const jsEnd = js.error === undefined ? 'fulfilled' : `rejected with "${js.error}"`;
       jsTotal.textContent = `The root Promise ${jsEnd} after ${formatMs(js.totalMs)}; the last Promise made settled at ${formatMs(js.record.endMs)}.`;
-      drawJsRecord(role(card, 'js-lanes'), js.record);
+      // Shown first, so the drawing takes the card's width.
       jsSide.hidden = false;
+      role(card, 'js-caption').textContent = drawJsRecord(role(card, 'js-lanes'), js.record);
       if (!result.differences.length) items.push(el('li', { text: 'The two records agree on every point the card checks: what printed, in what order, what started when, and which timers were cleared.' }));
     }
     differences.replaceChildren(...items);

@@ -142,12 +142,14 @@ async function mountCards(lab) {
 
 /**
  * Mounts what goes around the cards, once they are in: the table of contents
- * and the claims' links (page-nav.js), and the console on the page
- * (page-console.js), which calls `lab` as the devtools console would.
+ * and the claims' links (page-nav.js), the console on the page
+ * (page-console.js), which calls `lab` as the devtools console would, and the
+ * cue on code panes that scroll sideways (page-scroll.js).
  * @param {import('./lab.js').Lab} lab
  */
 async function mountPageTools(lab) {
-  const [nav, pageConsole, hero] = await Promise.all([import('./page-nav.js'), import('./page-console.js'), import('./page-hero.js')]);
+  const [nav, pageConsole, hero, scroll] = await Promise.all([import('./page-nav.js'), import('./page-console.js'), import('./page-hero.js'), import('./page-scroll.js')]);
+  scroll.watchSideScroll(document.body);
   const heroSection = document.getElementById('hero');
   if (heroSection) hero.mountHero(heroSection, lab);
   nav.mountToc(document);

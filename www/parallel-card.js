@@ -89,7 +89,7 @@ export function mountParallelCard(card, lab) {
     totals.hidden = false;
     printed.replaceChildren(...result.lines.map((line) => el('li', { class: 'line', text: line })));
     figure.hidden = false;
-    drawParallelRun(lanes, result);
+    role(card, 'parallel-caption').textContent = drawParallelRun(lanes, result);
     card.dataset.runs = String(Number(card.dataset.runs ?? 0) + 1);
     card.removeAttribute('aria-busy');
   });

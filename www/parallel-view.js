@@ -1,93 +1,144 @@
 // @ts-check
 /**
  * Draws a `lab.parallel` run as SVG lanes, one per thread, from the polls the
- * executors recorded: each poll a mark coloured by its task, where it ran and
- * when. Polls on different lanes that overlap in time ran at the same instant,
- * on different threads. The one-thread run, where there is one, is drawn under
- * it on the same time scale.
+ * executors recorded: each poll a mark coloured and numbered by its task,
+ * where it ran and when. Polls on different lanes that overlap in time ran at
+ * the same instant, on different threads. The one-thread run, where there is
+ * one, is drawn under it on the same time scale. The lanes, axis, legend and
+ * marks are timeline.js's, so they follow the same rules: 40 px lanes across
+ * the card, ticks that never collide, 24 px tap targets.
  */
 import { el, formatMs } from './dom.js';
+import { LANE, addMark, captionMarks, drawAxis, drawLanes, drawingWidth, laneLayout, legendOf, renderAtWidth, svg, textWidth } from './timeline.js';
 
 /** @typedef {import('./parallel.js').ParallelResult} ParallelResult */
 /** @typedef {import('./parallel.js').ParallelSide} ParallelSide */
+/** @typedef {import('./parallel.js').ParallelPoll} ParallelPoll */
 
-const SVG = 'http://www.w3.org/2000/svg';
-const LANE = 30;
-const LABEL = 116;
-const PAD = 8;
+/** The font of the task number on a poll (style.css, svg.parallel-trace .poll-task). */
+const NUMBER_FONT = '600 12px system-ui, sans-serif';
+
+/** @param {ParallelSide} side */
+const threadsOf = (side) => [...new Set(side.polls.map((p) => p.thread))].sort((a, b) => a - b);
+
+/** @param {ParallelSide} side @param {number} thread */
+const laneName = (side, thread) => (side.executor === 'single-threaded' ? 'one thread' : `worker ${thread}`);
 
 /**
- * @param {string} tag
- * @param {Record<string, string | number>} attrs
+ * The most polls that were running at one instant: sorted starts and ends,
+ * an end before a start at the same time (touching polls did not overlap).
+ * @param {ParallelPoll[]} polls
  */
-function svg(tag, attrs = {}) {
-  const node = document.createElementNS(SVG, tag);
-  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, String(value));
-  return node;
+export function mostAtOnce(polls) {
+  const edges = polls.flatMap((p) => [[p.startMs, 1], [p.endMs, -1]]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let now = 0;
+  let most = 0;
+  for (const [, change] of edges) {
+    now += change;
+    most = Math.max(most, now);
+  }
+  return most;
 }
 
 /**
- * One side's lanes: a lane per thread, a mark per poll.
- * @param {ParallelSide} side
- * @param {string} title what ran, e.g. "2 workers"
- * @param {number} scale the time the width stands for, in ms
- * @param {number} width in px
+ * What this run's picture shows, from its polls: how many ran at once, which
+ * tasks moved between threads, and the one-thread run below.
+ * @param {ParallelResult} result
  */
-function drawSide(side, title, scale, width) {
-  const plot = width - LABEL - PAD;
-  const x = (/** @type {number} */ t) => LABEL + (Math.min(Math.max(t, 0), scale) / scale) * plot;
-  const threads = [...new Set(side.polls.map((p) => p.thread))].sort((a, b) => a - b);
-  const height = PAD * 2 + threads.length * LANE;
+export function describeParallel(result) {
+  const { parallel, oneThread } = result;
+  const workers = `${result.options.workers} worker${result.options.workers === 1 ? '' : 's'}`;
+  const parts = ['One lane per thread, one mark per poll, coloured and numbered by its task.'];
+  const most = mostAtOnce(parallel.polls);
+  parts.push(most > 1
+    ? `On ${workers}: up to ${most} polls ran at the same instant, on ${most} threads: their marks overlap across lanes.`
+    : `On ${workers}: no two polls overlapped in this run.`);
+  const moved = [...new Set(parallel.polls.map((p) => p.task))]
+    .filter((task) => new Set(parallel.polls.filter((p) => p.task === task).map((p) => p.thread)).size > 1);
+  if (moved.length) parts.push(`Polled on more than one thread, moving at a yield: task ${moved.join(', ')}.`);
+  if (oneThread) {
+    parts.push(mostAtOnce(oneThread.polls) > 1
+      ? 'Below, the same tasks on one thread, on the same time scale.'
+      : 'Below, the same tasks on one thread, on the same time scale: one poll after another, never two at once.');
+  }
+  return parts.join(' ');
+}
+
+/**
+ * One side's drawing: a lane per thread, a mark per poll.
+ * @param {ParallelSide} side
+ * @param {string} title what ran, e.g. "On 2 workers…"
+ * @param {{ width: number, scale: number, sizedBy: string[] }} frame the drawing's width, the time it stands for (ms), every side's lane names
+ */
+function drawSide(side, title, { width, scale, sizedBy }) {
+  const threads = threadsOf(side);
+  const names = threads.map((thread) => laneName(side, thread));
+  const layout = laneLayout(width, names, sizedBy);
+  const { left, plot, laneTop, height } = layout;
+  const x = (/** @type {number} */ t) => left + (Math.min(Math.max(t, 0), scale) / scale) * plot;
   const root = svg('svg', {
     width, height, viewBox: `0 0 ${width} ${height}`, class: 'trace parallel-trace', role: 'group',
-    'aria-label': `${title}: ${side.polls.length} polls on ${threads.length} thread${threads.length === 1 ? '' : 's'}, ${formatMs(side.totalMs)} in all`,
+    'aria-label': `${title}: ${side.polls.length} polls on ${threads.length} thread${threads.length === 1 ? '' : 's'}`,
   });
-  threads.forEach((thread, lane) => {
-    const y = PAD + lane * LANE;
-    const label = svg('text', { x: LABEL - 8, y: y + LANE / 2, class: 'lane-name', 'text-anchor': 'end', 'dominant-baseline': 'middle' });
-    label.textContent = side.executor === 'single-threaded' ? 'one thread' : `worker ${thread}`;
-    root.append(svg('rect', { x: LABEL, y: y + 3, width: plot, height: LANE - 6, class: 'lane-bg', rx: 3 }), label);
-    for (const poll of side.polls.filter((p) => p.thread === thread)) {
-      const left = x(poll.startMs);
-      const w = Math.max(x(poll.endMs) - left, 2);
-      const mark = svg('rect', {
-        x: left, y: y + 5, width: w, height: LANE - 10, rx: 2,
-        class: `poll task-${poll.task % 4} ${poll.ready ? 'ready' : 'pending'}`, tabindex: 0, role: 'img',
-        'data-task': poll.task, 'data-thread': poll.thread,
-      });
-      const said = `${label.textContent}: task ${poll.task} polled from ${formatMs(poll.startMs)} to ${formatMs(poll.endMs)}, `
-        + `${poll.ready ? 'Ready (finished)' : 'Pending (it yielded)'}`;
-      mark.setAttribute('aria-label', said);
-      const tip = svg('title');
-      tip.textContent = said;
-      mark.append(tip);
-      root.append(mark);
-      if (w > 22) {
-        const name = svg('text', { x: left + w / 2, y: y + LANE / 2, class: 'poll-task', 'text-anchor': 'middle', 'dominant-baseline': 'middle', 'aria-hidden': 'true' });
-        name.textContent = String(poll.task);
-        root.append(name);
-      }
+  drawLanes(root, layout, names);
+  side.polls.forEach((poll, index) => {
+    const lane = threads.indexOf(poll.thread);
+    const y = laneTop(lane);
+    const left = x(poll.startMs);
+    const box = { x: left, y: y + 4, width: Math.max(x(poll.endMs) - left, 2), height: LANE - 8 };
+    const group = svg('g', { class: 'mark', 'data-event': index, 'data-task': poll.task, 'data-thread': poll.thread });
+    group.append(svg('rect', { ...box, rx: 2, class: `poll task-${poll.task % 4} ${poll.ready ? 'ready' : 'pending'}` }));
+    // The task's number, where the poll is wide enough to hold it.
+    if (box.width > textWidth(String(poll.task), NUMBER_FONT) + 8) {
+      const number = svg('text', { x: box.x + box.width / 2, y: y + LANE / 2, class: 'poll-task', 'text-anchor': 'middle', 'dominant-baseline': 'middle', 'aria-hidden': 'true' });
+      number.textContent = String(poll.task);
+      group.append(number);
     }
+    addMark(root, group, box, width, `${names[lane]}: task ${poll.task} polled from ${formatMs(poll.startMs)} to ${formatMs(poll.endMs)}, `
+      + `${poll.ready ? 'Ready (finished)' : 'Pending (it yielded)'}`);
   });
-  return root;
+  return { root, axis: { max: scale, plot, width, at: x } };
 }
 
 /**
- * Draws `result` into `holder`, replacing what was there.
+ * Draws `result` into `holder`, replacing what was there, and again when the
+ * holder changes width. Returns what the picture shows (describeParallel).
  * @param {HTMLElement} holder
  * @param {ParallelResult} result
  */
 export function drawParallelRun(holder, result) {
   const sides = [result.parallel, ...(result.oneThread ? [result.oneThread] : [])];
   const scale = Math.max(...sides.map((s) => s.totalMs), 1);
-  const width = Math.max(holder.clientWidth, 320);
+  const sizedBy = sides.flatMap((side) => threadsOf(side).map((thread) => laneName(side, thread)));
   const workers = `${result.options.workers} worker${result.options.workers === 1 ? '' : 's'}`;
-  holder.replaceChildren(...sides.map((side) => {
-    const title = side.executor === 'single-threaded'
-      ? `The same tasks on one thread (the single-threaded executor): ${formatMs(side.totalMs)}`
-      : `On ${workers} (the multi-threaded executor): ${formatMs(side.totalMs)}`;
-    return el('div', { class: 'parallel-side', attrs: { 'data-executor': side.executor } },
-      el('p', { class: 'parallel-side-title', text: title }),
-      drawSide(side, title, scale, width));
-  }), el('p', { class: 'axis-note', text: `Both on one time scale: 0 to ${formatMs(scale)}. The number on a poll is its task.` }));
+  const polls = sides.flatMap((side) => side.polls);
+  /** @type {[string, string][]} */
+  const entries = [];
+  if (polls.some((p) => !p.ready)) entries.push(['poll', 'a poll that returned Pending (the task yielded)']);
+  if (polls.some((p) => p.ready)) entries.push(['ready', 'a poll that returned Ready (the task finished)']);
+  entries.push(['numbered', 'the number of the task polled']);
+  const legend = legendOf(entries);
+  const caption = el('p', { class: 'trace-caption', text: 'Tap, hover or focus a poll to read it here.', attrs: { 'aria-live': 'polite' } });
+
+  function render() {
+    const width = drawingWidth(holder);
+    const drawn = sides.map((side) => {
+      const title = side.executor === 'single-threaded'
+        ? `The same tasks on one thread (the single-threaded executor): ${formatMs(side.totalMs)}`
+        : `On ${workers} (the multi-threaded executor): ${formatMs(side.totalMs)}`;
+      const { root, axis } = drawSide(side, title, { width, scale, sizedBy });
+      captionMarks(root, caption);
+      const axisNode = el('div', { class: 'axis', attrs: { 'aria-hidden': 'true' } });
+      const node = el('div', { class: 'parallel-side', attrs: { 'data-executor': side.executor } },
+        el('p', { class: 'parallel-side-title', text: title }),
+        el('div', { class: 'trace-svg' }, root), axisNode);
+      return { node, axisNode, axis };
+    });
+    holder.replaceChildren(legend, ...drawn.map((d) => d.node), caption,
+      el('p', { class: 'axis-note', text: `${sides.length > 1 ? 'Both on' : 'On'} one time scale: 0 to ${formatMs(scale)}.` }));
+    // The axes measure their labels in their own font, so they are drawn in place.
+    for (const { axisNode, axis } of drawn) drawAxis(axisNode, axis);
+  }
+  renderAtWidth(holder, render);
+  return describeParallel(result);
 }

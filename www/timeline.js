@@ -16,13 +16,13 @@ import { el, formatMs } from './dom.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 /** A lane's height: 40 px, readable and a tap target's height. */
-const LANE = 40;
+export const LANE = 40;
 /** Between two lanes. */
 const GAP = 6;
 /** Above a lane, for its name, when names sit above the lanes (a narrow card). */
 const NAME_ROW = 18;
 /** The smallest tap target on a mark, both ways (WCAG 2.5.8). */
-const HIT = 24;
+export const HIT = 24;
 /** Room at each end of the plot, so a mark at time 0 or at the end keeps its whole target. */
 const EDGE = HIT / 2 + 2;
 /** Under this card width, lane names go above their lanes. */
@@ -31,11 +31,12 @@ const NARROW = 560;
 const NAME_FONT = '12.8px system-ui, sans-serif';
 
 /**
+ * An SVG element with `attrs` set.
  * @param {string} tag
  * @param {Record<string, string | number>} attrs
  * @returns {SVGElement}
  */
-function svg(tag, attrs = {}) {
+export function svg(tag, attrs = {}) {
   const node = document.createElementNS(SVG, tag);
   for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, String(value));
   return node;
@@ -150,7 +151,7 @@ let measurer;
  * @param {string} text
  * @param {string} font
  */
-function textWidth(text, font) {
+export function textWidth(text, font) {
   measurer ??= document.createElement('canvas').getContext('2d');
   if (!measurer) return text.length * 8;
   measurer.font = font;
@@ -184,7 +185,135 @@ export function chooseTicks(max, plotWidth, label, font, least = 0) {
   }
 }
 
-/** The marks a legend can show, in the order it shows them. */
+/**
+ * Chooses the ticks of an axis `plot` px long standing for 0 to `max` (in the
+ * axis element's own font) and places their labels in `axis`, skipping any
+ * that would come within 8 px of the one before. `at` gives a value's x in
+ * the drawing, which is `width` px wide.
+ * @param {HTMLElement} axis
+ * @param {{ max: number, plot: number, width: number, at: (value: number) => number, label?: (value: number) => string, least?: number }} scale
+ */
+export function drawAxis(axis, { max, plot, width, at, label = formatMs, least = 0 }) {
+  const font = getComputedStyle(axis).font || NAME_FONT;
+  /** @type {number} right edge of the last tick placed */
+  let placedTo = -Infinity;
+  const nodes = [];
+  for (const tick of chooseTicks(max, plot, label, font, least)) {
+    const from = Math.min(Math.max(at(tick.value) - tick.width / 2, 0), width - tick.width - 2);
+    if (from < placedTo + 8) continue;
+    placedTo = from + tick.width;
+    const node = el('span', { class: 'tick', text: tick.text });
+    node.style.left = `${from}px`;
+    nodes.push(node);
+  }
+  axis.replaceChildren(...nodes);
+}
+
+/**
+ * Where lanes go in a drawing `width` px wide, one per name, top to bottom:
+ * 40 px each, the names beside them when they fit in a third of the width,
+ * else above them (a phone).
+ * @param {number} width
+ * @param {string[]} names
+ * @param {string[]} [sizedBy] the names that set the room names take: those of
+ *   every drawing that shares one time scale, so their plots line up
+ */
+export function laneLayout(width, names, sizedBy = names) {
+  const widestName = Math.max(...sizedBy.map((n) => textWidth(n, NAME_FONT)));
+  const above = width < NARROW || widestName + 16 > width / 3;
+  const left = above ? EDGE : Math.ceil(widestName) + 16 + EDGE;
+  const pitch = LANE + GAP + (above ? NAME_ROW : 0);
+  const laneTop = (/** @type {number} */ i) => 4 + i * pitch + (above ? NAME_ROW : 0);
+  return { above, left, plot: width - left - EDGE, laneTop, height: laneTop(names.length - 1) + LANE + 4 };
+}
+
+/**
+ * Draws the lanes of `layout` into `root`: a background and a name each.
+ * @param {SVGElement} root
+ * @param {ReturnType<typeof laneLayout>} layout
+ * @param {string[]} names
+ */
+export function drawLanes(root, { above, left, plot, laneTop }, names) {
+  names.forEach((name, i) => {
+    const top = laneTop(i);
+    const label = above
+      ? svg('text', { x: EDGE, y: top - 5, class: 'lane-name' })
+      : svg('text', { x: left - EDGE - 4, y: top + LANE / 2, class: 'lane-name', 'text-anchor': 'end', 'dominant-baseline': 'middle' });
+    label.textContent = name;
+    root.append(svg('rect', { x: left, y: top, width: plot, height: LANE, class: 'lane-bg', rx: 4 }), label);
+  });
+}
+
+/**
+ * Makes `group` a mark of `root` (a drawing `width` px wide): focusable,
+ * labelled, with a transparent target of at least HIT x HIT around `box` (the
+ * visible shape's box), kept inside the drawing; appends it to `root`.
+ * @param {SVGElement} root
+ * @param {SVGElement} group
+ * @param {{ x: number, y: number, width: number, height: number }} box
+ * @param {number} width
+ * @param {string} label
+ */
+export function addMark(root, group, box, width, label) {
+  const w = Math.max(box.width, HIT);
+  const h = Math.max(box.height, HIT);
+  const x = Math.min(Math.max(box.x + box.width / 2 - w / 2, 0), width - w);
+  group.prepend(svg('rect', { x, y: box.y + box.height / 2 - h / 2, width: w, height: h, class: 'hit' }));
+  group.setAttribute('tabindex', '0');
+  group.setAttribute('role', 'img');
+  group.setAttribute('aria-label', label);
+  const title = svg('title');
+  title.textContent = label;
+  group.append(title);
+  root.append(group);
+  return group;
+}
+
+/**
+ * A caption under a drawing that tells the mark hovered, focused or tapped
+ * (a tap is a click) in words, and marks it current.
+ * @param {SVGElement} root
+ * @param {HTMLElement} caption
+ */
+export function captionMarks(root, caption) {
+  const show = (/** @type {Event} */ event) => {
+    const target = /** @type {Element} */ (event.target).closest('[data-event]');
+    if (!(target instanceof SVGElement)) return;
+    for (const node of root.querySelectorAll('.current')) node.classList.remove('current');
+    target.classList.add('current');
+    caption.textContent = target.getAttribute('aria-label') ?? '';
+  };
+  for (const type of ['focusin', 'mouseover', 'click']) root.addEventListener(type, show);
+}
+
+/**
+ * Calls `render` now and again whenever `element` changes width (the height
+ * is the drawing's own), replacing what watched `element` before. Returns a
+ * function that stops watching.
+ * @param {HTMLElement} element
+ * @param {() => void} render
+ */
+export function renderAtWidth(element, render) {
+  watched.get(element)?.disconnect();
+  let lastWidth = element.clientWidth;
+  const observer = new ResizeObserver(() => {
+    if (element.clientWidth === lastWidth) return;
+    lastWidth = element.clientWidth;
+    render();
+  });
+  observer.observe(element);
+  watched.set(element, observer);
+  render();
+  return () => observer.disconnect();
+}
+
+/** @type {WeakMap<HTMLElement, ResizeObserver>} */
+const watched = new WeakMap();
+
+/** A drawing's width in `element`: all of it, and never under 300 px. */
+export const drawingWidth = (/** @type {HTMLElement} */ element) => Math.max(element.clientWidth, 300);
+
+/** The marks a trace's legend can show, in the order it shows them. */
 const LEGEND = /** @type {const} */ ([
   ['poll', 'a poll (Pending)'],
   ['ready', 'the poll that returned Ready'],
@@ -196,25 +325,49 @@ const LEGEND = /** @type {const} */ ([
 ]);
 
 /**
- * A little picture of a mark, drawn with the trace's own classes so it has its
- * colours in both themes.
+ * A little picture of a mark, drawn with the drawings' own classes so it has
+ * their colours in both themes.
  * @param {string} kind
  */
 function swatch(kind) {
   const root = svg('svg', { width: 30, height: 18, viewBox: '0 0 30 18', class: 'legend-swatch', 'aria-hidden': 'true' });
+  const cross = () => [svg('line', { x1: 9, y1: 3, x2: 21, y2: 15 }), svg('line', { x1: 21, y1: 3, x2: 9, y2: 15 })];
   const shapes = {
     poll: () => [svg('rect', { x: 4, y: 2, width: 22, height: 14, rx: 2, class: 'poll task-1 pending' })],
     ready: () => [svg('rect', { x: 4, y: 2, width: 22, height: 14, rx: 2, class: 'poll task-1 ready' })],
     idle: () => [svg('rect', { x: 1, y: 7, width: 28, height: 4, class: 'idle task-1' })],
     wake: () => [svg('line', { x1: 10, y1: 9, x2: 28, y2: 9, class: 'wake-link' }), svg('circle', { cx: 8, cy: 9, r: 5, class: 'wake task-1' })],
     created: () => [svg('rect', { x: 13, y: 2, width: 4, height: 14, class: 'created task-1' })],
-    drop: () => [svg('line', { x1: 9, y1: 3, x2: 21, y2: 15 }), svg('line', { x1: 21, y1: 3, x2: 9, y2: 15 })],
+    drop: cross,
     unpolled: () => [svg('rect', { x: 2, y: 3, width: 26, height: 12, rx: 2, class: 'unpolled' })],
+    // The compose card's JS side (compose-view.js).
+    alive: () => [svg('rect', { x: 1, y: 7, width: 28, height: 4, class: 'js-alive task-1' })],
+    armed: () => [svg('path', { d: 'M9 15 L15 4 L21 15 Z', class: 'js-armed' })],
+    fired: () => [svg('circle', { cx: 15, cy: 9, r: 5, class: 'js-fired' })],
+    cleared: cross,
+    // The parallel card's (parallel-view.js): a poll with its task's number.
+    numbered: () => {
+      const number = svg('text', { x: 15, y: 10, class: 'poll-task', 'text-anchor': 'middle', 'dominant-baseline': 'middle' });
+      number.textContent = '0';
+      return [svg('rect', { x: 4, y: 1, width: 22, height: 16, rx: 2, class: 'poll task-0 pending' }), number];
+    },
+    callback: () => [svg('rect', { x: 4, y: 2, width: 22, height: 14, rx: 2, class: 'js-callback task-1' })],
+    fulfilled: () => [svg('rect', { x: 13, y: 1, width: 4, height: 16, class: 'js-settled' })],
+    rejected: () => [svg('rect', { x: 13, y: 1, width: 4, height: 16, class: 'js-settled rejected' })],
   };
-  const group = svg('g', { class: kind === 'drop' ? 'drop' : '' });
+  const group = svg('g', { class: kind === 'drop' ? 'drop' : kind === 'cleared' ? 'js-cleared' : '' });
   group.append(...(shapes[/** @type {keyof typeof shapes} */ (kind)]?.() ?? []));
   root.append(group);
   return root;
+}
+
+/**
+ * A legend: each `[kind, text]` a swatch of that mark (see swatch) and its words.
+ * @param {readonly (readonly [string, string])[]} entries
+ */
+export function legendOf(entries) {
+  return el('ul', { class: 'trace-legend', attrs: { 'aria-label': 'Legend' } },
+    ...entries.map(([kind, text]) => el('li', {}, swatch(kind), el('span', { text }))));
 }
 
 /**
@@ -282,8 +435,7 @@ function createTimeline(lanes, axis, report, { scaleMs = 0, compact = false }) {
     if (event.kind === 'dropped') present.add('drop');
   }
   if (neverPolled.size) present.add('unpolled');
-  const legend = el('ul', { class: 'trace-legend', attrs: { 'aria-label': 'Legend' } },
-    ...LEGEND.filter(([kind]) => present.has(kind)).map(([kind, text]) => el('li', {}, swatch(kind), el('span', { text }))));
+  const legend = legendOf(LEGEND.filter(([kind]) => present.has(kind)));
   const holder = el('div', { class: 'trace-svg' });
   const summary = el('p', { class: 'trace-summary' });
 
@@ -295,15 +447,8 @@ function createTimeline(lanes, axis, report, { scaleMs = 0, compact = false }) {
   let xOf = () => 0;
 
   function render() {
-    const width = Math.max(lanes.clientWidth, 300);
-    const widestName = Math.max(textWidth('the thread', NAME_FONT), ...names.map((n) => textWidth(n, NAME_FONT)));
-    // Names beside the lanes when they fit in a third of the width, else above.
-    const above = width < NARROW || widestName + 16 > width / 3;
-    const left = above ? EDGE : Math.ceil(widestName) + 16 + EDGE;
-    const plot = width - left - EDGE;
-    const pitch = LANE + GAP + (above ? NAME_ROW : 0);
-    const laneTop = (/** @type {number} */ i) => 4 + i * pitch + (above ? NAME_ROW : 0);
-    const height = laneTop(names.length) + LANE + 4;
+    const width = drawingWidth(lanes);
+    const { above, left, plot, laneTop, height } = laneLayout(width, ['the thread', ...names]);
     const atTime = (/** @type {number} */ t) => left + (Math.min(Math.max(t, 0), scale) / scale) * plot;
     const slot = plot / Math.max(events.length, 1);
     xOf = axisKind === 'time' ? (index) => atTime(events[index]?.t ?? scale) : (index) => left + (Math.min(index, events.length) + 0.5) * slot;
@@ -312,27 +457,15 @@ function createTimeline(lanes, axis, report, { scaleMs = 0, compact = false }) {
     marks = new Map();
 
     /**
-     * Makes `shape` a mark: focusable, captioned, with a transparent target of
-     * at least HIT x HIT around it, kept inside the drawing.
+     * Makes `group` the mark of event `index` (addMark), captioned with it.
      * @param {number} index
      * @param {SVGElement} group
      * @param {{ x: number, y: number, width: number, height: number }} box the visible shape's box
      */
     const mark = (index, group, box) => {
-      const w = Math.max(box.width, HIT);
-      const h = Math.max(box.height, HIT);
-      const x = Math.min(Math.max(box.x + box.width / 2 - w / 2, 0), width - w);
-      group.prepend(svg('rect', { x, y: box.y + box.height / 2 - h / 2, width: w, height: h, class: 'hit' }));
-      group.setAttribute('tabindex', '0');
-      group.setAttribute('role', 'img');
-      group.setAttribute('aria-label', `${formatMs(events[index].t)}: ${say(index)}`);
       group.dataset.event = String(index);
-      const title = svg('title');
-      title.textContent = group.getAttribute('aria-label');
-      group.append(title);
       marks.set(index, [...(marks.get(index) ?? []), group]);
-      root.append(group);
-      return group;
+      return addMark(root, group, box, width, `${formatMs(events[index].t)}: ${say(index)}`);
     };
     /** @param {string} cls @param {SVGElement[]} children */
     const group = (cls, ...children) => {
@@ -341,16 +474,7 @@ function createTimeline(lanes, axis, report, { scaleMs = 0, compact = false }) {
       return g;
     };
 
-    const laneLabel = (/** @type {string} */ name, /** @type {number} */ i) => {
-      const top = laneTop(i);
-      const label = above
-        ? svg('text', { x: EDGE, y: top - 5, class: 'lane-name' })
-        : svg('text', { x: left - EDGE - 4, y: top + LANE / 2, class: 'lane-name', 'text-anchor': 'end', 'dominant-baseline': 'middle' });
-      label.textContent = name;
-      root.append(svg('rect', { x: left, y: top, width: plot, height: LANE, class: 'lane-bg', rx: 4 }), label);
-    };
-    laneLabel('the thread', 0);
-    names.forEach((name, i) => laneLabel(name, i + 1));
+    drawLanes(root, { above, left, plot, laneTop, height }, ['the thread', ...names]);
 
     /** @type {Map<string, number>} open poll start (event index) per task */
     const open = new Map();
@@ -444,23 +568,8 @@ function createTimeline(lanes, axis, report, { scaleMs = 0, compact = false }) {
     root.addEventListener('click', onMark);
     holder.replaceChildren(root);
 
-    const font = getComputedStyle(axis).font || NAME_FONT;
-    const ticks = axisKind === 'time'
-      ? chooseTicks(scale, plot, formatMs, font)
-      : chooseTicks(Math.max(events.length - 1, 1), plot - slot, (n) => `#${Math.round(n) + 1}`, font, 1);
-    /** @type {number} right edge of the last tick placed */
-    let placedTo = -Infinity;
-    const nodes = [];
-    for (const tick of ticks) {
-      const at = axisKind === 'time' ? atTime(tick.value) : left + (tick.value + 0.5) * slot;
-      const from = Math.min(Math.max(at - tick.width / 2, 0), width - tick.width - 2);
-      if (from < placedTo + 8) continue;
-      placedTo = from + tick.width;
-      const node = el('span', { class: 'tick', text: tick.text });
-      node.style.left = `${from}px`;
-      nodes.push(node);
-    }
-    axis.replaceChildren(...nodes);
+    if (axisKind === 'time') drawAxis(axis, { max: scale, plot, width, at: atTime });
+    else drawAxis(axis, { max: Math.max(events.length - 1, 1), plot: plot - slot, width, at: (n) => left + (n + 0.5) * slot, label: (n) => `#${Math.round(n) + 1}`, least: 1 });
     axis.dataset.axis = axisKind;
     show(current);
   }
@@ -559,20 +668,12 @@ function createTimeline(lanes, axis, report, { scaleMs = 0, compact = false }) {
   // The legend above the drawing, the axis right under the lanes it measures.
   if (compact) lanes.replaceChildren(holder, axis);
   else lanes.replaceChildren(legend, holder, axis, axisSwitch, summary, controls, caption);
-  let lastWidth = -1;
-  const resize = new ResizeObserver(() => {
-    // Only a new width needs a new drawing (the height is the drawing's own).
-    if (lanes.clientWidth === lastWidth) return;
-    lastWidth = lanes.clientWidth;
-    render();
-  });
-  resize.observe(lanes);
-  render();
+  const stopWatching = renderAtWidth(lanes, render);
 
   return {
     dispose() {
       pause();
-      resize.disconnect();
+      stopWatching();
     },
   };
 }

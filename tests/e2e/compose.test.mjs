@@ -34,7 +34,9 @@ test('select(one, two) with js: Rust prints two only, JS prints two then one, an
   const named = card.locator('[data-role="differences"] li[data-kind="loser-printed"]');
   assert.match(await named.textContent(), /one printed on the JS side .* Rust dropped its future unfinished/);
   assert.match(await card.locator('[data-role="js-lines"]').textContent(), /two.*one/);
-  assert.equal(await card.locator('[data-role="js-lanes"] svg[role="img"]').count(), 3);
+  // One lane per Promise; the loser's still running after the root settled, and the caption says so.
+  assert.equal(await card.locator('[data-role="js-lanes"] svg.trace .lane-bg').count(), 3);
+  assert.match(await card.locator('[data-role="js-caption"]').textContent(), /Still running after the root settled: one \(settled at/);
 });
 
 test('join(sleep 300, block 200): b is one long poll inside a\'s wait, so the total is the longer, not the sum', async () => {

@@ -205,3 +205,36 @@ for (const viewport of VIEWPORTS) {
     await page.close();
   });
 }
+
+test('at 375 px, code panes that scroll sideways fade at the edge with more, and can be scrolled from the keyboard', async () => {
+  const page = await lab.newPage({ viewport: { width: 375, height: 800 } });
+  /** Every code pane that is shown: whether it overflows, its cue, its tab stop and its name. */
+  const panes = () => page.locator('main pre').evaluateAll((nodes) => nodes.filter((n) => n.getClientRects().length).map((n) => ({
+    label: n.getAttribute('aria-label') ?? '',
+    overflows: n.scrollWidth > n.clientWidth,
+    cue: n.getAttribute('data-overflow'),
+    mask: getComputedStyle(n).maskImage,
+    focusable: n.tabIndex === 0,
+  })));
+  await page.waitForFunction(() => document.querySelector('#sequence pre.code')?.hasAttribute('data-overflow'));
+  const shown = await panes();
+  const wide = shown.filter((p) => p.overflows);
+  assert.ok(wide.length >= 5, `only ${wide.length} panes overflow at 375 px`);
+  for (const pane of wide) {
+    assert.equal(pane.cue, 'right', `${pane.label}: ${pane.cue}`);
+    assert.notEqual(pane.mask, 'none', pane.label);
+    assert.ok(pane.focusable && pane.label, `${pane.label}: not a named tab stop`);
+  }
+  for (const pane of shown.filter((p) => !p.overflows)) assert.equal(pane.cue, null, `${pane.label} fits but has a cue`);
+  // The keyboard scrolls a pane: the cue follows, to "left" at its end.
+  const pane = page.locator('#sequence pre.code').first();
+  await pane.focus();
+  assert.equal(await pane.evaluate((n) => getComputedStyle(n).maskImage), 'none', 'focused, the pane shows whole, focus ring and all');
+  await page.keyboard.press('End');
+  for (let i = 0; i < 40 && (await pane.getAttribute('data-overflow')) !== 'left'; i += 1) await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => document.querySelector('#sequence pre.code')?.getAttribute('data-overflow') === 'left');
+  // Wider again, the lines fit and the cue goes.
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.waitForFunction(() => !document.querySelector('#sequence pre.code')?.hasAttribute('data-overflow'));
+  await page.close();
+});
