@@ -2,10 +2,11 @@
 // (every row with its JS baseline, in the same page and run), adds the size and
 // start-up rows, prints a table and writes bench/results.json.
 // Options: --runs N (1 to 50, default 5), --sleepers N (1 to 2000000, default
-// 1000000), --no-build, --help. An unknown flag or a bad value is an error.
+// 1000000), --no-build, --startup-only, --help. An unknown flag or a bad value
+// is an error.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -17,17 +18,21 @@ const USAGE = `Usage: npm run bench -- [--runs N] [--sleepers N] [--no-build]
   --runs N       repetitions of each row, 1 to 50 (default 5)
   --sleepers N   sleeping futures in the timer row, 1 to 2000000 (default 1000000)
   --no-build     use the dist/ already built
+  --startup-only only the size and start-up rows (not bench.html's)
   --help, -h     this text`;
 
 const { values: flags } = parseFlags('bench', {
   runs: { type: 'string' },
   sleepers: { type: 'string' },
   'no-build': { type: 'boolean' },
+  'startup-only': { type: 'boolean' },
 }, USAGE);
 // The same ranges as bench.html's inputs.
 const runs = wholeNumberFlag('bench', 'runs', flags.runs, 1, 50, 5, USAGE);
 /** How the console line that says `lab` is ready begins (www/main.js prints it). */
 const READY_LINE = 'Async Rust Lab is ready';
+/** The console line the first-answer pages print when `lab.concurrent(0, 0)` has answered. */
+const ANSWER_LINE = 'first answer';
 const sleepers = wholeNumberFlag('bench', 'sleepers', flags.sleepers, 1, 2_000_000, 1_000_000, USAGE);
 
 /** The size row's floor (bench/size-floor): its own crate, target dir and output. */
@@ -70,17 +75,28 @@ const median = (xs) => {
 };
 
 /**
- * The start-up row's floor: the least a page costs from navigation start to
+ * The start-up rows' floor: the least a page costs from navigation start to
  * its first module script running, in this browser on this machine. An empty
  * page with one module script, served the same way (same server, same headers,
  * cross-origin isolated too); the script marks itself ready as main.js does.
+ * Then it makes the first-answer row's call, as a page could at the least:
+ * it imports the lab's glue (the same dist/pkg), instantiates the wasm and
+ * calls `concurrent(0, 0)` (issue 18).
  */
 const FLOOR_HTML = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>start-up floor</title>' +
   '<script type="module" src="./floor.js"></script></head><body><p>An empty page.</p></body></html>\n';
-const FLOOR_JS = `performance.mark('lab-ready');\nconsole.info('${READY_LINE} (floor page)');\n`;
+const FLOOR_JS = `performance.mark('lab-ready');
+console.info('${READY_LINE} (floor page)');
+const glue = await import('./pkg/async_rust_lab.js');
+await glue.default();
+await glue.concurrent(0, 0);
+performance.mark('first-answer');
+console.info('${ANSWER_LINE}');
+`;
 const floorDir = await mkdtemp(path.join(os.tmpdir(), 'lab-startup-floor-'));
 await writeFile(path.join(floorDir, 'index.html'), FLOOR_HTML);
 await writeFile(path.join(floorDir, 'floor.js'), FLOOR_JS);
+await cp('dist/pkg', path.join(floorDir, 'pkg'), { recursive: true });
 
 const { server, url } = await serve({ dir: 'dist' });
 const floor = await serve({ dir: floorDir });
@@ -106,32 +122,88 @@ async function startupMs(pageUrl) {
   }
 }
 
+/**
+ * A first visit, in a fresh browser context (an empty cache): navigation start
+ * to the first `lab.concurrent(0, 0)` answer, the call made the moment the page
+ * marks `lab` ready (an init script, a plain script the browser runs before the
+ * page's own, watches for it; the floor page makes the call itself), and the
+ * gzipped bytes of what the page fetched before `lab` was ready, file by file
+ * from `dir`, the page itself included.
+ * @param {string} pageUrl
+ * @param {string} dir the folder served at pageUrl
+ */
+async function firstVisit(pageUrl, dir) {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.addInitScript(() => {
+      new MutationObserver((_, observer) => {
+        if (document.documentElement.dataset.labReady !== 'true') return;
+        observer.disconnect();
+        /** @type {any} */ (window).lab.concurrent(0, 0).then(() => {
+          performance.mark('first-answer');
+          console.info('first answer');
+        });
+      }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-lab-ready'] });
+    });
+    const answered = page.waitForEvent('console', { predicate: (m) => m.text() === ANSWER_LINE, timeout: 30_000 });
+    await page.goto(pageUrl, { waitUntil: 'commit' });
+    await answered;
+    const { answerMs, early } = await page.evaluate(() => {
+      const ready = performance.getEntriesByName('lab-ready')[0].startTime;
+      return {
+        answerMs: performance.getEntriesByName('first-answer')[0].startTime,
+        early: performance.getEntriesByType('resource').filter((e) => e.startTime < ready).map((e) => new URL(e.name).pathname),
+      };
+    });
+    const base = new URL(pageUrl).pathname;
+    const files = ['index.html', ...early.filter((p) => !p.endsWith('favicon.svg')).map((p) => p.slice(base.length))];
+    const sizes = await Promise.all(files.map(async (f) => gzipSync(await readFile(path.join(dir, f)), { level: 9 }).length));
+    return { answerMs, kb: sizes.reduce((a, b) => a + b, 0) / 1024, files };
+  } finally {
+    await context.close();
+  }
+}
+
 try {
   // Start-up: the floor and the lab, interleaved so a slow moment hits both alike.
   const startup = { floor: [], lab: [] };
+  const answer = { floor: [], lab: [] };
+  /** @type {{ floor: { kb: number, files: string[] }, lab: { kb: number, files: string[] } }} */
+  const fetched = { floor: { kb: 0, files: [] }, lab: { kb: 0, files: [] } };
   for (let i = 0; i < Math.max(runs, 5); i++) {
     startup.floor.push(await startupMs(floor.url));
     startup.lab.push(await startupMs(url));
+    for (const [key, pageUrl, dir] of /** @type {const} */ ([['floor', floor.url, floorDir], ['lab', url, 'dist']])) {
+      const visit = await firstVisit(pageUrl, dir);
+      answer[key].push(visit.answerMs);
+      fetched[key] = visit;
+    }
   }
 
-  const page = await browser.newPage();
-  page.on('pageerror', (e) => console.error('page error:', e.message));
-  await page.goto(`${url}bench.html`);
-  await page.fill('input[name="runs"]', String(runs));
-  await page.fill('input[name="sleepers"]', String(sleepers));
-  let last = '';
-  const ticker = setInterval(async () => {
-    const text = await page.locator('#bench-status').textContent().catch(() => '');
-    if (text && text !== last) process.stderr.write(`\r\x1b[K${(last = text).slice(0, 110)}`);
-  }, 500);
-  await page.click('#bench-run');
-  await page.waitForFunction(() => document.documentElement.dataset.benchDone, null, { timeout: 60 * 60_000 });
-  clearInterval(ticker);
-  process.stderr.write('\n');
-  const results = await page.evaluate(() => window.benchResults);
-  if (!results) throw new Error(await page.locator('#bench-status').textContent());
+  let results = { userAgent: await browser.version(), rows: [] };
+  if (!flags['startup-only']) {
+    const page = await browser.newPage();
+    page.on('pageerror', (e) => console.error('page error:', e.message));
+    await page.goto(`${url}bench.html`);
+    await page.fill('input[name="runs"]', String(runs));
+    await page.fill('input[name="sleepers"]', String(sleepers));
+    let last = '';
+    const ticker = setInterval(async () => {
+      const text = await page.locator('#bench-status').textContent().catch(() => '');
+      if (text && text !== last) process.stderr.write(`\r\x1b[K${(last = text).slice(0, 110)}`);
+    }, 500);
+    await page.click('#bench-run');
+    await page.waitForFunction(() => document.documentElement.dataset.benchDone, null, { timeout: 60 * 60_000 });
+    clearInterval(ticker);
+    process.stderr.write('\n');
+    results = await page.evaluate(() => window.benchResults);
+    if (!results) throw new Error(await page.locator('#bench-status').textContent());
+  }
 
   const lab = await gzippedKb('dist/pkg', 'async_rust_lab');
+  // bench.html's own build, with the bench feature (issue 18): not the lab page's.
+  const benchModule = await gzippedKb('dist/pkg-bench', 'async_rust_lab');
   // The threaded module (issue 17): not on the first visit, loaded by the first
   // lab.parallel call: its wasm, its glue and the worker script that runs it.
   const threaded = await gzippedKb('dist/pkg-parallel', 'async_rust_lab_parallel')
@@ -139,9 +211,23 @@ try {
   const sizeFloor = await gzippedKb(FLOOR_PKG, 'size_floor');
   results.rows.push(
     {
-      id: 'size', title: 'wasm + JS glue of the whole lab, gzipped', unit: 'KB', goal: 'at most 40 KB', variants: [
+      id: 'size', title: 'wasm + JS glue of the whole lab, gzipped, loaded once `lab` is ready', unit: 'KB', goal: 'off the first visit\'s path (see first-visit-bytes)', variants: [
         { variant: 'floor: one async export on the same crates (bench/size-floor)', samples: [sizeFloor] },
         { variant: 'the lab, release build', samples: [lab] },
+        { variant: 'bench.html\'s own build (the bench feature)', samples: [benchModule] },
+      ],
+    },
+    {
+      id: 'first-visit-bytes', title: 'Fetched until `lab` is ready, first visit, gzipped', unit: 'KB', goal: 'at most 40 KB', variants: [
+        { variant: `floor: an empty page with one module script (${fetched.floor.files.join(', ')})`, samples: [fetched.floor.kb] },
+        { variant: `index.html (${fetched.lab.files.join(', ')})`, samples: [fetched.lab.kb] },
+      ],
+    },
+    {
+      id: 'first-answer', title: 'Navigation to the first `lab.concurrent(0, 0)` answer, called when `lab` is ready, first visit, localhost', unit: 'ms',
+      goal: 'at most 1.5x the floor', variants: [
+        { variant: 'floor: an empty page with one module script that loads the glue and makes the call', samples: answer.floor },
+        { variant: 'index.html', samples: answer.lab },
       ],
     },
     {
@@ -170,6 +256,10 @@ try {
     }
   }
   console.log(lines.join('\n'));
+  // Issue 18's two figures, each beside its floor and its goal.
+  const ratio = median(answer.lab) / median(answer.floor);
+  console.log(`\nfirst visit: ${fmt(fetched.lab.kb)} KB gzipped until lab is ready (floor ${fmt(fetched.floor.kb)} KB; goal at most 40 KB)` +
+    `\nfirst answer: ${fmt(median(answer.lab))} ms (floor ${fmt(median(answer.floor))} ms; ${ratio.toFixed(2)}x, goal at most 1.5x)`);
   await mkdir('bench', { recursive: true });
   await writeFile('bench/results.json', JSON.stringify({ date: new Date().toISOString(), runs, ...results }, null, 2));
   console.log('\nwritten: bench/results.json');

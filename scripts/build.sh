@@ -9,8 +9,22 @@ cd "$(dirname "$0")/.."
 # npm's binaryen first on PATH, ahead of any other wasm-opt (see scripts/setup.sh).
 export PATH="$PWD/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
-echo "build: wasm-pack build --release --target web"
-wasm-pack build --release --target web --out-dir www/pkg --no-pack
+# The lab page's module leaves out what only bench.html runs (the "bench"
+# feature: its exports and the research they measure, issue 18): bench.html
+# loads a build of its own, www/pkg-bench, with the feature on. Both share the
+# target dir, so the dependencies compile once; the crate compiles twice. The
+# lab's last, so that cargo's own .wasm (target/…/release/async_rust_lab.wasm,
+# which scripts/test.sh inspects) is the one the page ships.
+echo "build: wasm-pack build --release --target web (bench.html: the bench feature)"
+bench_start=$SECONDS
+wasm-pack build --release --target web --out-dir www/pkg-bench --no-pack
+echo "build: bench.html's build took $((SECONDS - bench_start)) s"
+echo "build: wasm-pack build --release --target web (the lab: --no-default-features)"
+wasm-pack build --release --target web --out-dir www/pkg --no-pack -- --no-default-features
+# The console API's table (names, signatures, one-line docs) from the lab's
+# .d.ts: lab.js installs `lab` from it before the wasm is fetched, and the
+# tests read it rather than parse the .d.ts again (scripts/lab-manifest.mjs).
+node scripts/lab-manifest.mjs www/pkg
 
 # The threaded module (parallel/, issue 17): a crate of its own, built from its
 # folder so that its pinned nightly (rust-toolchain.toml) and its atomics flags
@@ -47,25 +61,9 @@ grep -q 'future cannot be sent between threads safely' "$send_error" ||
 rm -rf dist
 mkdir -p dist
 # Everything under www/ is the site; the generated pkg/ brings the wasm, its JS
-# glue and the .d.ts that lab.help() reads.
+# glue, the .d.ts and the manifest lab.help() reads; pkg-bench/ is bench.html's.
 cp -R www/. dist/
-rm -f dist/pkg/.gitignore
-# The glue imports wasm-bindgen's JS snippets (pkg/snippets/<crate>-<hash>/…),
-# whose paths change with their content: index.html gets a modulepreload for
-# each here, where the paths are known, so they load with the glue instead of
-# after it (tests/e2e/startup.test.mjs checks the critical path).
-node -e '
-  const fs = require("node:fs");
-  const path = require("node:path");
-  const walk = (dir) => fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) => e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]) : [];
-  const links = walk("dist/pkg/snippets").filter((f) => f.endsWith(".js")).sort()
-    .map((f) => `  <link rel="modulepreload" href="./${path.relative("dist", f).split(path.sep).join("/")}">`);
-  const marker = /^ *<!-- wasm-bindgen-snippets:.*-->$/m;
-  const html = fs.readFileSync("dist/index.html", "utf8");
-  if (!marker.test(html)) throw new Error("dist/index.html lost its wasm-bindgen-snippets marker");
-  fs.writeFileSync("dist/index.html", html.replace(marker, links.join("\n")));
-'
+rm -f dist/pkg/.gitignore dist/pkg-bench/.gitignore
 # The Rust the page shows is the Rust that compiled: the machine views fetch
 # these copies to point at the line where each task is suspended (its site,
 # which the wasm knows from #[track_caller]).
@@ -81,5 +79,7 @@ printf 'build: dist/ ready: wasm %s bytes (%s gzipped), JS glue %s bytes (%s gzi
   "$(wc -c < "$wasm")" "$(gzip -9c "$wasm" | wc -c)" "$(wc -c < "$glue")" "$(gzip -9c "$glue" | wc -c)"
 pwasm=dist/pkg-parallel/async_rust_lab_parallel_bg.wasm
 pglue=dist/pkg-parallel/async_rust_lab_parallel.js
+bwasm=dist/pkg-bench/async_rust_lab_bg.wasm
+printf 'build: bench.html module: wasm %s bytes (%s gzipped)\n' "$(wc -c < "$bwasm")" "$(gzip -9c "$bwasm" | wc -c)"
 printf 'build: threaded module: wasm %s bytes (%s gzipped), JS glue %s bytes (%s gzipped)\n' \
   "$(wc -c < "$pwasm")" "$(gzip -9c "$pwasm" | wc -c)" "$(wc -c < "$pglue")" "$(gzip -9c "$pglue" | wc -c)"

@@ -46,7 +46,7 @@ step "parallel: fmt, clippy (wasm32, nightly)" bash -c 'cd parallel && cargo fmt
   env -u RUSTFLAGS -u CARGO_TARGET_DIR cargo clippy --release --lib -- -D warnings'
 step "clippy (host)"                     cargo clippy --all-targets -- -D warnings
 step "clippy (wasm32)"                   cargo clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
-# The lab without its benchmark exports (the "bench" feature off) must build too.
+# The lab page's build: without the benchmark exports (the "bench" feature off).
 step "clippy (wasm32, no bench feature)" cargo clippy --all-targets --target wasm32-unknown-unknown --no-default-features -- -D warnings
 step "cargo doc (warnings are errors)"   env RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
 step "cargo test (host)"                 cargo test --quiet

@@ -2,11 +2,19 @@
 /**
  * Reads the console API's documentation from the .d.ts that wasm-bindgen
  * generates from the crate's doc comments. That file is the one list of exports
- * and what they do: lab.help() prints from it, so nothing is written twice.
+ * and what they do. This is its one parser: scripts/lab-manifest.mjs runs it at
+ * build time and writes pkg/lab-manifest.js, which lab.help() prints and the
+ * tests read, so the page never fetches nor parses the .d.ts itself.
  */
 
 /**
  * @typedef {{ name: string, signature: string, summary: string }} ExportDoc
+ * @typedef {ExportDoc & { lesson: boolean }} ManifestEntry
+ *   `lesson`: it runs something to watch (it returns a Promise, or a handle
+ *   such as a Stepper), rather than reading what a run left (trace, tree…)
+ * @typedef {{ exports: ManifestEntry[], snippets: string[] }} Manifest
+ *   `exports`: every function of the lab's module, sorted by name;
+ *   `snippets`: the JS snippets the glue imports, relative to pkg/
  */
 
 /**
@@ -23,6 +31,23 @@ export function parseExportDocs(dts) {
     docs.set(name, { name, signature, summary: firstSentence(comment) });
   }
   return docs;
+}
+
+/**
+ * The name of every function the .d.ts declares, documented or not (the
+ * default export, wasm-bindgen's init, has no name of its own here).
+ * @param {string} dts
+ */
+export function declaredFunctions(dts) {
+  return [...dts.matchAll(/^export function (\w+)\(/gm)].map(([, name]) => name);
+}
+
+/**
+ * The classes the .d.ts declares (handles an export returns, such as Stepper).
+ * @param {string} dts
+ */
+export function declaredClasses(dts) {
+  return new Set([...dts.matchAll(/^export class (\w+)/gm)].map(([, name]) => name));
 }
 
 /**

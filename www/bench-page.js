@@ -1,6 +1,8 @@
 // @ts-check
 /** The benchmark page: runs www/bench.js with a progress bar, a table and bars. */
-import init, * as wasm from './pkg/async_rust_lab.js';
+// Its own build, with the bench feature (scripts/build.sh): the lab page's
+// module leaves the benchmark exports and the research they measure out.
+import init, * as wasm from './pkg-bench/async_rust_lab.js';
 import { median, runBenchmarks } from './bench.js';
 import { el, proseWithCode } from './dom.js';
 // lab.parallel: the threaded module's row (loaded when that row first runs).

@@ -21,8 +21,8 @@ export function median(xs) {
 const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /**
- * @param {Pick<import('./lab.js').Lab, 'benchAwaitPromise' | 'benchReturnAsync' | 'benchReturnEager' | 'benchSleepers' | 'benchSpawn' | 'benchTraceEvent'>} lab
- *   the console API (window.lab), or the wasm module itself
+ * @param {Pick<typeof import('./pkg-bench/async_rust_lab.js'), 'benchAwaitPromise' | 'benchReturnAsync' | 'benchReturnEager' | 'benchSleepers' | 'benchSpawn' | 'benchTraceEvent'>} lab
+ *   bench.html's own build of the module (www/pkg-bench, with the bench feature)
  * @param {{ runs?: number, awaits?: number, sleepers?: number, maxSleepMs?: number, spawns?: number, traceEvents?: number,
  *           onProgress?: (done: number, total: number, label: string) => void, signal?: AbortSignal,
  *           parallel?: typeof import('./parallel.js').parallel, parallelWorkMs?: number }} [options]

@@ -1,32 +1,54 @@
 // @ts-check
 /**
- * Boots the page: instantiates the wasm module, exposes the console API as
- * `window.lab`, marks it ready, and only then loads and mounts the lesson cards.
+ * Boots the page: installs the console API as `window.lab` from the build's
+ * manifest, marks it ready, then loads the wasm module, and once it is in,
+ * loads and mounts the lesson cards.
  *
- * The start-up's critical path is kept to what `lab` needs: this module, the
- * wasm-bindgen glue, lab.js and api-docs.js, the .wasm and the .d.ts (the HTML
- * preloads exactly these). The cards are page UI that `lab` does not need: were
- * they static imports, their nine modules would be fetched and compiled before
- * this module could even run, queued on the same connections and the same main
- * thread as the wasm.
+ * The start-up's critical path is kept to what `lab` needs to exist: this
+ * module, lab.js and pkg/lab-manifest.js (the HTML preloads exactly these;
+ * issue 18). The wasm and its glue are fetched the moment `lab` is ready, and a
+ * call made before they are in waits for them. The cards are page UI that `lab`
+ * does not need: were they static imports, their modules would be fetched and
+ * compiled before this module could even run, queued on the same connections
+ * and the same main thread as the wasm.
  */
-import init, * as wasm from './pkg/async_rust_lab.js';
 import { createLab } from './lab.js';
+import manifest from './pkg/lab-manifest.js';
 
 const root = document.documentElement;
 /** How the console line that says `lab` is ready begins (scripts/bench.mjs waits for it). */
 const READY_LINE = 'Async Rust Lab is ready';
-/** The status line under the title; the lab's own state is on the root element's data attributes. */
-const status = /** @type {HTMLElement} */ (document.getElementById('lab-status'));
+/**
+ * The document parsed. main.js is an async module script: it runs as soon as
+ * it and its two imports are in, maybe before the HTML is parsed, so that `lab`
+ * and the wasm's fetch need not wait for the page's parsing and layout. What
+ * touches the page waits for this.
+ */
+const parsed = document.readyState === 'loading'
+  ? new Promise((resolve) => document.addEventListener('DOMContentLoaded', resolve, { once: true }))
+  : Promise.resolve();
+/** The status line under the title (once the page is parsed); the lab's own state is on the root element's data attributes. */
+const status = () => /** @type {HTMLElement} */ (document.getElementById('lab-status'));
 
-/** The .d.ts holds the API's docs for lab.help(); the lab works without it. */
-async function readDeclarations() {
-  try {
-    const response = await fetch(new URL('./pkg/async_rust_lab.d.ts', import.meta.url));
-    return response.ok ? await response.text() : '';
-  } catch {
-    return '';
-  }
+/** @type {Promise<import('./lab.js').WasmModule> | undefined} */
+let loading;
+/**
+ * Loads the glue, its snippets and the .wasm, all requested at once (the glue
+ * would find its snippets, and the .wasm, only once it runs), and instantiates
+ * the module: once per page, whoever asks first.
+ */
+function loadWasm() {
+  loading ??= (async () => {
+    const pkg = new URL('./pkg/', import.meta.url);
+    const wasmResponse = fetch(new URL('async_rust_lab_bg.wasm', pkg));
+    const [glue] = await Promise.all([
+      import('./pkg/async_rust_lab.js'),
+      ...manifest.snippets.map((snippet) => import(new URL(snippet, pkg).href)),
+    ]);
+    await glue.default({ module_or_path: wasmResponse });
+    return glue;
+  })();
+  return loading;
 }
 
 /**
@@ -38,12 +60,12 @@ async function readDeclarations() {
  */
 function recoverFromTraps(useInstance) {
   // By hand rather than with dom.js's el(): dom.js is the cards' helper and
-  // loads with them, after `lab` is ready; this banner must exist before.
+  // loads with them, after the wasm; this banner must exist before.
   const banner = document.createElement('p');
   banner.className = 'banner';
   banner.setAttribute('role', 'alert');
   banner.hidden = true;
-  status.after(banner);
+  parsed.then(() => status().after(banner));
   let panic = '';
   let instance = 1;
   let recovering = false;
@@ -155,37 +177,59 @@ document.addEventListener('submit', holdSubmit, { capture: true });
  * (the tests wait on them), and rethrows so the console shows the error too.
  * @param {string} what
  * @param {unknown} error
- * @param {('labReady' | 'cardsReady')[]} flags
+ * @param {('labReady' | 'wasmReady' | 'cardsReady')[]} flags
  * @returns {never}
  */
 function failed(what, error, flags) {
-  status.textContent = `${what}: ${error instanceof Error ? error.message : String(error)}`;
-  status.classList.add('failed');
+  const line = status();
+  line.textContent = `${what}: ${error instanceof Error ? error.message : String(error)}`;
+  line.classList.add('failed');
   for (const flag of flags) root.dataset[flag] = 'failed';
   throw error;
 }
 
 /** @type {import('./lab.js').Lab} */
 let lab;
+/** @type {(module: import('./lab.js').WasmModule) => void} */
+let useInstance;
 try {
-  const [, dts] = await Promise.all([init(), readDeclarations()]);
   /** @type {(error: unknown) => void} */
   let onTrap = () => {};
-  const created = createLab(wasm, dts, { onTrap: (error) => onTrap(error) });
+  const created = createLab(manifest, loadWasm, { onTrap: (error) => onTrap(error) });
   lab = created.lab;
-  onTrap = recoverFromTraps(created.useInstance);
+  useInstance = created.useInstance;
+  onTrap = recoverFromTraps(useInstance);
   Object.defineProperty(window, 'lab', { value: lab, enumerable: true });
-  // The benchmark reads this mark: navigation start to a usable `lab`, every
-  // export callable and lab.help() answering. The cards are mounted after it.
+  // The benchmark reads this mark: navigation start to `lab` installed, every
+  // function help() lists callable (a call before the wasm is in waits for it).
   const readyMs = Math.round(performance.mark('lab-ready').startTime);
   root.dataset.labReady = 'true';
-  status.textContent = `Ready in ${readyMs} ms. Open the devtools console and type lab.help() to see the API.`;
   // For whoever has the console open, the lab's main interface. Also how
   // `npm run bench` hears that the page is ready without running anything in
   // it (scripts/bench.mjs).
   console.info(`${READY_LINE} (${readyMs} ms): type lab.help() to see the API.`);
+  // The wasm's fetch starts now, beside the page's parsing and layout.
+  loadWasm().catch(() => {});
+  await parsed;
+  if (root.dataset.wasmReady !== 'true') {
+    status().textContent = `Ready in ${readyMs} ms; loading the WebAssembly module. Open the devtools console and type lab.help() to see the API.`;
+  }
 } catch (error) {
-  failed('The WebAssembly module failed to start', error, ['labReady', 'cardsReady']);
+  await parsed;
+  failed('The lab failed to start', error, ['labReady', 'wasmReady', 'cardsReady']);
+}
+
+try {
+  useInstance(await loadWasm());
+  // The wasm is instantiated: every export answers at once from here on.
+  const wasmMs = Math.round(performance.mark('wasm-ready').startTime);
+  root.dataset.wasmReady = 'true';
+  status().textContent = `Ready in ${wasmMs} ms. Open the devtools console and type lab.help() to see the API.`;
+} catch (error) {
+  // The page still works without it: the lessons' text, the table of contents
+  // and the console on the page, which says why each call fails.
+  await mountPageTools(lab).catch(() => {});
+  failed('The WebAssembly module failed to load: the lessons\' text is here, their runs are not', error, ['wasmReady', 'cardsReady']);
 }
 
 try {

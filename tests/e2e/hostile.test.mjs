@@ -236,8 +236,7 @@ async function fuzzInPage(specs) {
    * number the lowest value its RangeError names ("from 2 to 20000000"). This
    * is what keeps the fuzz fast and the page responsive: `blocking` at its
    * defaults counts primes on the main thread for a second or more, and
-   * `workerJob`, `benchTraceEvent` and the other benchmarks would loop for
-   * minutes at their largest values. None of the hostile values is a valid
+   * `workerJob` would loop for minutes at its largest values. None of the hostile values is a valid
    * large number, so the only long calls left are those where `undefined`
    * picks a default; they are accepted only if they later end well.
    */
@@ -437,8 +436,6 @@ test('listeners of the lab\'s events that call back into lab, mid-run, break not
       lab.trace();
       lab.traceSummary();
       lab.memoryUsage();
-      lab.benchReturnEager();
-      lab.benchTraceEvent(1);
       lab.workerJob({ kind: 'ping' });
       // A few whole lessons started from inside another's events, not an endless chain.
       if (nested < 20) {

@@ -65,7 +65,7 @@ test('every lesson export runs with its defaults under the sub-path', async () =
   // The threads lesson's workers load worker.js from the sub-path.
   assert.deepEqual(results.threads, ['thread two', 'thread one']);
   assert.equal(results.blocking, 9592);
-  // lab.help() read the .d.ts from the sub-path: one line per export, with docs.
+  // lab.help() prints the build's manifest, fetched from the sub-path: one line per export, with docs.
   assert.ok(results.help > 15, `help has ${results.help} lines`);
   const scope = await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.scope);
   assert.equal(scope, lab.url, 'the service worker controls the sub-path, not the host root');
