@@ -19,10 +19,10 @@ const root = document.documentElement;
 /** How the console line that says `lab` is ready begins (scripts/bench.mjs waits for it). */
 const READY_LINE = 'Async Rust Lab is ready';
 /**
- * The document parsed. main.js is an async module script: it runs as soon as
- * it and its two imports are in, maybe before the HTML is parsed, so that `lab`
- * and the wasm's fetch need not wait for the page's parsing and layout. What
- * touches the page waits for this.
+ * The document parsed. index.html loads main.js as a deferred module script,
+ * which runs once the HTML is parsed and before DOMContentLoaded, so this is
+ * already settled then; were main.js loaded async, it could run before the
+ * page is parsed, and what touches the page waits for this.
  */
 const parsed = document.readyState === 'loading'
   ? new Promise((resolve) => document.addEventListener('DOMContentLoaded', resolve, { once: true }))
@@ -210,7 +210,8 @@ try {
   // `npm run bench` hears that the page is ready without running anything in
   // it (scripts/bench.mjs).
   console.info(`${READY_LINE} (${readyMs} ms): type lab.help() to see the API.`);
-  // The wasm's fetch starts now, beside the page's parsing and layout.
+  // The wasm's fetch starts now, beside the layout the browser does when
+  // the page's parsing ends (right after this script).
   loadWasm().catch(() => {});
   await parsed;
   if (root.dataset.wasmReady !== 'true') {
