@@ -39,8 +39,9 @@
 //!    free) and print with `run.print(..)`.
 //! 2. `src/api/<name>.rs`: the exports. Check each argument with a rule from
 //!    [`api::args::rules`] (a bad one rejects with a `TypeError` or `RangeError`
-//!    naming it), then `start_run` / the lesson / `finish_run`, and convert the
-//!    result. An async export is two functions: the `async fn` that does this,
+//!    naming it), then hand the lesson to `run_lesson` (in `api/export.rs`: it
+//!    checks `{ signal }`, starts the run, makes it abortable and finishes it),
+//!    and convert the result. An async export is two functions: the `async fn` that does this,
 //!    and the `#[wasm_bindgen]` one that hands it to
 //!    [`api::export::to_promise`] (see there why not a `#[wasm_bindgen] async
 //!    fn`). The export's doc comment becomes the `.d.ts` and the `lab.help()`

@@ -1,9 +1,10 @@
 // @ts-check
 /**
  * One thread of the lab: a module Web Worker running its own instance of this
- * crate's wasm. Each message is a job ({ kind, n }) for the wasm export
- * workerJob, which runs it on this thread, blocking it, and the reply says
- * which thread ran it. Spawned by src/runtime/worker.rs.
+ * crate's wasm. Each message is a job, runtime::worker::Job as { kind, n },
+ * passed as it came to the wasm export workerJob, which reads it back into the
+ * Job and runs it on this thread, blocking it; the reply says which thread ran
+ * it. Spawned by src/runtime/worker.rs.
  */
 import init, { workerJob } from './pkg/async_rust_lab.js';
 

@@ -9,7 +9,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
 
-use rules::{ArgError, ArgErrorKind, ArgValue};
+use crate::lessons::sequence::{DEFAULT_ONE_MS, DEFAULT_TWO_MS};
+use rules::{ArgError, ArgErrorKind, ArgValue, WholeNumber};
 
 #[wasm_bindgen]
 extern "C" {
@@ -154,4 +155,38 @@ pub fn signal_option(
         ))
         .into()
     })
+}
+
+/// The longest sleep a caller may ask for: a minute is plenty to watch.
+const MAX_MS: u32 = 60_000;
+
+/// `oneMs`, `thread_one`'s sleep: in every export of the article's two threads
+/// (`sequential`, `concurrent`, `race`, `threads`).
+pub(crate) const ONE_MS: WholeNumber = WholeNumber {
+    name: "oneMs",
+    unit: "milliseconds",
+    min: 0,
+    max: MAX_MS,
+    default: DEFAULT_ONE_MS,
+};
+
+/// `twoMs`, `thread_two`'s sleep.
+pub(crate) const TWO_MS: WholeNumber = WholeNumber {
+    name: "twoMs",
+    default: DEFAULT_TWO_MS,
+    ..ONE_MS
+};
+
+/// Checks the two sleeps every `thread_one`/`thread_two` export takes.
+pub(crate) fn two_sleeps(
+    one_ms: Option<Millis>,
+    two_ms: Option<Millis>,
+) -> Result<(u32, u32), JsValue> {
+    let one = ONE_MS
+        .check(arg_value(one_ms.as_ref()))
+        .map_err(to_js_error)?;
+    let two = TWO_MS
+        .check(arg_value(two_ms.as_ref()))
+        .map_err(to_js_error)?;
+    Ok((one, two))
 }

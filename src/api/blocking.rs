@@ -1,16 +1,15 @@
 //! Export of the blocking lesson: `blocking(mode, below)`.
 
-use js_sys::{Object, Promise, Reflect};
+use js_sys::{Object, Promise};
 use wasm_bindgen::prelude::*;
 
 use super::args::rules::{OneOf, WholeNumber};
-use super::args::{arg_value, signal_option, to_js_error, Millis, RunOptions};
-use super::export::to_promise;
-use super::report::{finish_run, start_run};
+use super::args::{arg_value, to_js_error, Millis, RunOptions};
+use super::export::{run_lesson, to_promise};
 use super::threads::worker_error;
-use crate::lessons::blocking::{self, DEFAULT_BELOW};
-use crate::runtime::abort::abortable;
+use crate::lessons::blocking::{self, Way, DEFAULT_BELOW};
 use crate::runtime::js_object::set;
+use crate::runtime::run::Run;
 
 #[wasm_bindgen]
 extern "C" {
@@ -67,21 +66,26 @@ pub async fn blocking(
     let below = BELOW
         .check(arg_value(below.as_ref()))
         .map_err(to_js_error)?;
-    let signal = signal_option(options.as_ref(), "options")?;
-    let run = start_run("blocking", mode, vec![(BELOW.name, below.into())]);
-    let outcome = abortable(signal, run.root(blocking::count(&run, mode, below))).await;
-    let report = finish_run(run);
-    let outcome = outcome?.map_err(|e| worker_error(&e))?;
+    let way = match mode {
+        "chunked" => Way::InChunks,
+        "worker" => Way::OnWorker,
+        _ => Way::InAsyncFn,
+    };
+    let options = options.map(JsValue::from);
+    let ran = run_lesson(
+        ("blocking", mode),
+        vec![(BELOW.name, below.into())],
+        options.as_ref(),
+        async |run: &Run| blocking::count(run, way, below).await,
+    )
+    .await?;
+    let outcome = ran.value.map_err(|e| worker_error(&e))?;
     let object = Object::new();
     set(&object, "mode", &mode.into());
     set(&object, "below", &below.into());
     set(&object, "primes", &outcome.primes.into());
     set(&object, "jobMs", &outcome.job_ms.into());
-    set(
-        &object,
-        "totalMs",
-        &Reflect::get(&report, &"totalMs".into()).unwrap_or(JsValue::NULL),
-    );
+    set(&object, "totalMs", &ran.report.total_ms.into());
     set(&object, "framesDrawn", &outcome.frames.drawn.into());
     set(&object, "framesDropped", &outcome.frames.dropped.into());
     set(

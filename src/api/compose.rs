@@ -14,7 +14,7 @@ use wasm_bindgen_futures::JsFuture;
 use super::args::rules::{ArgValue, Flag};
 use super::args::{arg_value, option_field, signal_option, to_js_error};
 use super::export::to_promise;
-use super::report::{dispatch, finish_run_report, start_run};
+use super::report::{dispatch, finish_run, report_to_js, start_run};
 use crate::lessons::compose::code;
 use crate::lessons::compose::diff::{self, JsEvent, JsKind, JsLine, JsRecord};
 use crate::lessons::compose::parse::{parse, Kind, Node, ParseError, PRESETS};
@@ -185,7 +185,7 @@ pub async fn compose(
     let Ok(composer) = Rc::try_unwrap(composer) else {
         return Err(js_sys::Error::new("compose: a spawned task outlived its run").into());
     };
-    let (report_js, report) = finish_run_report(composer.into_run());
+    let report = finish_run(composer.into_run());
     let (outcome, total) = ran?;
 
     let result = Object::new();
@@ -205,7 +205,7 @@ pub async fn compose(
             set(&rust, "why", &diff::why(&tree, &names, failure).into());
         }
     }
-    set(&rust, "report", &report_js);
+    set(&rust, "report", &report_to_js(&report));
     set(&result, "rust", &rust);
     set(&result, "text", &text_of(text.as_ref())?.into());
 

@@ -1,4 +1,7 @@
-//! One Rust Future -> JS Promise bridge for every async export.
+//! One way to write a lesson export: `run_lesson` checks the `{ signal }`
+//! option, starts the run, makes it abortable and finishes it, so each export
+//! only checks its own arguments and calls its lesson; and one Rust Future ->
+//! JS Promise bridge for every async export ([`to_promise`]).
 //!
 //! A `#[wasm_bindgen] pub async fn` export makes wasm-bindgen wrap its body in
 //! its own `future_to_promise(async move { .. })`: one monomorphized copy of
@@ -18,10 +21,55 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::rc::Rc;
 
-use js_sys::Promise;
+use js_sys::{Array, Promise};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::future_to_promise;
+
+use super::args::signal_option;
+use super::report::{finish_run, start_run};
+use crate::runtime::abort::abortable;
+use crate::runtime::run::{Report, Run};
+
+/// A lesson run that ended without being aborted: what the lesson returned,
+/// and the run's report (already kept for `lastRun()` and announced to the page).
+pub(crate) struct Finished<T> {
+    /// What the lesson's future returned.
+    pub(crate) value: T,
+    /// The run's record, for an export that reads it in Rust.
+    pub(crate) report: Rc<Report>,
+}
+
+/// What every lesson export does around its lesson, once its own arguments are
+/// checked: reads `options.signal` (a TypeError naming `options.signal` if it
+/// is not an AbortSignal, before anything starts), starts the run
+/// `lesson`/`mode` with `args` (the checked arguments, defaults applied, as
+/// `lastRun().args` shows them), runs `body` as its root, abortable, and
+/// finishes the run whether or not it was aborted, so that `lastRun()` shows
+/// what was printed up to an abort. An abort is the `Err` (the signal's reason).
+pub(crate) async fn run_lesson<T>(
+    (lesson, mode): (&'static str, &'static str),
+    args: Vec<(&'static str, f64)>,
+    options: Option<&JsValue>,
+    body: impl AsyncFnOnce(&Run) -> T,
+) -> Result<Finished<T>, JsValue> {
+    let signal = signal_option(options, "options")?;
+    let run = start_run(lesson, mode, args);
+    let outcome = abortable(signal, run.root(body(&run))).await;
+    let report = finish_run(run);
+    outcome.map(|value| Finished { value, report })
+}
+
+/// Printed lines as a JS array of strings: what the sequence and threads
+/// lessons resolve to.
+pub(crate) fn strings(lines: &[String]) -> JsValue {
+    lines
+        .iter()
+        .map(|s| JsValue::from_str(s))
+        .collect::<Array>()
+        .into()
+}
 
 /// What every async export's future is boxed as.
 type BoxedExport = Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>;

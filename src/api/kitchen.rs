@@ -4,12 +4,11 @@ use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
 
 use super::args::rules::{OneOf, WholeNumber};
-use super::args::{arg_value, option_field, signal_option, to_js_error};
-use super::export::to_promise;
-use super::report::{finish_run, start_run};
+use super::args::{arg_value, option_field, to_js_error};
+use super::export::{run_lesson, to_promise};
 use crate::lessons::kitchen::{self, DEFAULT_CALL_MS, DEFAULT_COOK_MS};
-use crate::runtime::abort::abortable;
 use crate::runtime::js_object::object;
+use crate::runtime::run::Run;
 
 #[wasm_bindgen]
 extern "C" {
@@ -74,27 +73,20 @@ pub async fn kitchen(
     let call_ms = CALL_MS
         .check(option_field(&options, "options", "callMs")?)
         .map_err(to_js_error)?;
-    let signal = signal_option(Some(&options), "options")?;
-
-    let run = start_run(
-        "kitchen",
-        mode,
+    let ran = run_lesson(
+        ("kitchen", mode),
         vec![("cookMs", cook_ms.into()), ("callMs", call_ms.into())],
-    );
-    let outcome = abortable(
-        signal,
-        run.root(async {
+        Some(&options),
+        async |run: &Run| {
             if mode == "sync" {
-                kitchen::sync(&run, cook_ms, call_ms).await
+                kitchen::sync(run, cook_ms, call_ms).await
             } else {
-                kitchen::asynchronous(&run, cook_ms, call_ms).await
+                kitchen::asynchronous(run, cook_ms, call_ms).await
             }
-        }),
+        },
     )
-    .await;
-    let total_ms = run.elapsed_ms();
-    finish_run(run);
-    let outcome = outcome?;
+    .await?;
+    let (outcome, total_ms) = (ran.value, ran.report.total_ms);
 
     let lines: Array = outcome.lines.iter().map(|l| JsValue::from_str(l)).collect();
     Ok(object([

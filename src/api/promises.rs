@@ -11,13 +11,14 @@ use wasm_bindgen::prelude::*;
 
 use super::args::rules::{Flag, OneOf, WholeNumber};
 use super::args::{arg_value, option_field, signal_option, to_js_error, Millis, RunOptions};
-use super::export::to_promise;
+use super::export::{run_lesson, to_promise};
 use super::report::{finish_run, start_run};
 use crate::lessons::handmade::{self, ticker_source};
 use crate::lessons::promises::{self, DEFAULT_COOK_MS, DEFAULT_WAIT_MS, DISHES};
 use crate::runtime::abort::abortable;
 use crate::runtime::bridge::settle;
 use crate::runtime::js_object::object;
+use crate::runtime::run::Run;
 
 /// Awaits `value` in Rust (`JsFuture`) and settles exactly as `await value`
 /// would in JS. A Promise or any thenable is
@@ -253,18 +254,17 @@ pub async fn cook(dish: Option<Dish>, options: Option<CookOptions>) -> Result<Js
     let burn = BURN
         .check(option_field(&options, "options", "burn")?)
         .map_err(to_js_error)?;
-    let signal = signal_option(Some(&options), "options")?;
-    let run = start_run(
-        "promises",
-        "cook",
+    let cooked = run_lesson(
+        ("promises", "cook"),
         vec![
             ("cookMs", cook_ms.into()),
             ("burn", f64::from(u8::from(burn))),
         ],
-    );
-    let cooked = abortable(signal, run.root(promises::cook(&run, dish, cook_ms, burn))).await;
-    finish_run(run);
-    match cooked? {
+        Some(&options),
+        async |run: &Run| promises::cook(run, dish, cook_ms, burn).await,
+    )
+    .await?;
+    match cooked.value {
         Ok(line) => Ok(line.into()),
         Err(burned) => Err(Error::new(&burned.to_string()).into()),
     }
@@ -302,11 +302,16 @@ pub async fn lazy(
     let wait = WAIT_MS
         .check(arg_value(wait_ms.as_ref()))
         .map_err(to_js_error)?;
-    let signal = signal_option(options.as_ref(), "options")?;
-    let run = start_run("lazy", "lazy", vec![(WAIT_MS.name, wait.into())]);
-    let lines = abortable(signal, run.root(promises::lazy(&run, wait))).await;
-    finish_run(run);
-    Ok(lines?
+    let options = options.map(JsValue::from);
+    let lines = run_lesson(
+        ("lazy", "lazy"),
+        vec![(WAIT_MS.name, wait.into())],
+        options.as_ref(),
+        async |run: &Run| promises::lazy(run, wait).await,
+    )
+    .await?;
+    Ok(lines
+        .value
         .into_iter()
         .map(JsValue::from)
         .collect::<Array>()

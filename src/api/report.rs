@@ -20,7 +20,8 @@ use crate::runtime::trace::{Event, EventKind, NodeKind, TaskSummary};
 thread_local! {
     // The last few finished runs, newest last: `lab.tree(step, runId)` can
     // replay a card's run after another card has run.
-    static RUNS: RefCell<VecDeque<Report>> = const { RefCell::new(VecDeque::new()) };
+    // Shared with the export that finished each: no copy of a long trace.
+    static RUNS: RefCell<VecDeque<Rc<Report>>> = const { RefCell::new(VecDeque::new()) };
 }
 
 /// How many finished runs are kept for `tree`/`queues`.
@@ -34,7 +35,7 @@ pub(crate) fn with_report<T>(id: Option<u32>, read: impl FnOnce(&Report) -> T) -
             Some(id) => runs.iter().find(|r| r.info.id == id),
             None => runs.back(),
         };
-        report.map(read)
+        report.map(|r| read(r.as_ref()))
     })
 }
 
@@ -89,26 +90,19 @@ fn install_panic_hook() {
     });
 }
 
-/// Ends `run`, keeps its report for `lastRun()`, announces it to the page, and
-/// returns it as a JS object.
-pub(crate) fn finish_run(run: Run) -> JsValue {
-    finish_run_report(run).0
-}
-
-/// [`finish_run`], also handing back the report itself, for an export that
-/// reads the record in Rust (the compose lesson compares it with its JS run).
-pub(crate) fn finish_run_report(run: Run) -> (JsValue, Report) {
-    let report = run.finish();
-    let js = report_to_js(&report);
-    dispatch("lab:run-end", &js);
+/// Ends `run`, keeps its report for `lastRun()`, announces it to the page
+/// (`lab:run-end`, with the report as a JS object), and returns it.
+pub(crate) fn finish_run(run: Run) -> Rc<Report> {
+    let report = Rc::new(run.finish());
+    dispatch("lab:run-end", &report_to_js(&report));
     RUNS.with(|runs| {
         let mut runs = runs.borrow_mut();
         if runs.len() >= RUNS_KEPT {
             runs.pop_front();
         }
-        runs.push_back(report.clone());
+        runs.push_back(Rc::clone(&report));
     });
-    (js, report)
+    report
 }
 
 /// The report of the most recent finished run: every line printed (with its time
@@ -293,7 +287,8 @@ fn event_to_js(event: &Event, tasks: &[TaskSummary]) -> JsValue {
     object.into()
 }
 
-fn report_to_js(report: &Report) -> JsValue {
+/// `report` as the JS object `lastRun()` returns.
+pub(crate) fn report_to_js(report: &Report) -> JsValue {
     let object = info_to_js(&report.info);
     let lines: Array = report.lines.iter().map(line_to_js).collect();
     let tasks = task_summaries_to_js(report);

@@ -6,15 +6,14 @@ use js_sys::{Array, Object, Promise, JSON};
 use wasm_bindgen::prelude::*;
 
 use super::args::rules::{OneOf, WholeNumber};
-use super::args::{arg_value, option_field, signal_option, to_js_error};
-use super::export::to_promise;
-use super::report::{finish_run, start_run};
+use super::args::{arg_value, option_field, to_js_error};
+use super::export::{run_lesson, to_promise};
 use crate::lessons::search::{
     self, Asked, Found, Mode, SearchError, DEFAULT_HEDGE_MS, DEFAULT_SLOW_MS, DEFAULT_TIMEOUT_MS,
 };
-use crate::runtime::abort::abortable;
 use crate::runtime::fetch::{service_worker_control, service_worker_controls_page};
 use crate::runtime::js_object::set;
+use crate::runtime::run::Run;
 use crate::runtime::time::sleep;
 
 #[wasm_bindgen]
@@ -101,52 +100,47 @@ pub async fn search_stats(
     let hedge_ms = HEDGE_MS
         .check(option_field(&options, "options", "hedgeMs")?)
         .map_err(to_js_error)?;
-    let signal = signal_option(Some(&options), "options")?;
-
     let mut args = vec![("timeoutMs", timeout_ms.into()), ("slowMs", slow_ms.into())];
     if mode == "hedged" {
         args.push(("hedgeMs", hedge_ms.into()));
     }
-    let run = start_run("search", mode, args);
-    // A fetch sent before the sources' service worker controls the page would
-    // miss it and reach the real server, which has no /sources/. The wait
-    // counts against the global timeout.
-    if !service_worker_controls_page() {
-        run.print("wait until the sources' service worker controls this page");
-        let waited = future::select(service_worker_control().boxed_local(), sleep(timeout_ms));
-        match waited.await {
-            Either::Left((Ok(()), _)) => {}
-            Either::Left((Err(reason), _)) => {
-                finish_run(run);
-                return Err(js_sys::Error::new(&format!(
-                    "searchStats needs the service worker that serves its sources: {reason}"
-                ))
-                .into());
-            }
-            Either::Right(_) => {
-                finish_run(run);
-                return Err(timeout_error(&format!(
-                    "searchStats(\"{mode}\") timed out after {timeout_ms} ms: no service worker \
-                     took control of this page to serve the sources (the page registers sources-sw.js)"
-                ), &[]));
+    let ran = run_lesson(("search", mode), args, Some(&options), async |run: &Run| {
+        // A fetch sent before the sources' service worker controls the page would
+        // miss it and reach the real server, which has no /sources/. The wait
+        // counts against the global timeout.
+        if !service_worker_controls_page() {
+            run.print("wait until the sources' service worker controls this page");
+            let waited = future::select(service_worker_control().boxed_local(), sleep(timeout_ms));
+            match waited.await {
+                Either::Left((Ok(()), _)) => {}
+                Either::Left((Err(reason), _)) => return Err(NoSources::Failed(reason)),
+                Either::Right(_) => return Err(NoSources::TimedOut),
             }
         }
-    }
-    let left_ms = timeout_ms.saturating_sub(run.elapsed_ms().ceil() as u32);
-    let sources = search::sources(slow_ms);
-    let outcome = abortable(
-        signal,
-        run.root(search::search(
-            &run,
-            mode_of(mode, hedge_ms),
-            &sources,
-            left_ms,
-        )),
-    )
-    .await;
-    let took_ms = run.elapsed_ms();
-    finish_run(run);
-    let outcome = outcome?;
+        let left_ms = timeout_ms.saturating_sub(run.elapsed_ms().ceil() as u32);
+        let sources = search::sources(slow_ms);
+        Ok(search::search(run, mode_of(mode, hedge_ms), &sources, left_ms).await)
+    })
+    .await?;
+    let took_ms = ran.report.total_ms;
+    let outcome = match ran.value {
+        Ok(outcome) => outcome,
+        Err(NoSources::Failed(reason)) => {
+            return Err(js_sys::Error::new(&format!(
+                "searchStats needs the service worker that serves its sources: {reason}"
+            ))
+            .into())
+        }
+        Err(NoSources::TimedOut) => {
+            return Err(timeout_error(
+                &format!(
+                    "searchStats(\"{mode}\") timed out after {timeout_ms} ms: no service worker \
+                 took control of this page to serve the sources (the page registers sources-sw.js)"
+                ),
+                &[],
+            ))
+        }
+    };
     match outcome {
         Ok(found) => Ok(found_to_js(mode, took_ms, &found)),
         Err(SearchError::TimedOut { asked, .. }) => Err(timeout_error(
@@ -165,6 +159,14 @@ pub async fn search_stats(
             Err(error.into())
         }
     }
+}
+
+/// Why a search could not start: no service worker serves the sources.
+enum NoSources {
+    /// Waiting for one failed, for this reason.
+    Failed(String),
+    /// None took control within the search's whole timeout.
+    TimedOut,
 }
 
 fn timeout_error(message: &str, asked: &[Asked]) -> JsValue {

@@ -2,15 +2,13 @@
 //! with `{ blocking }` (sleep by blocking the thread), and `race` with
 //! `{ finishLoser }` (poll the loser to completion after the race).
 
-use js_sys::{Array, Promise};
+use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
-use super::args::rules::{Flag, WholeNumber};
-use super::args::{arg_value, option_field, signal_option, to_js_error, Millis};
-use super::export::to_promise;
-use super::report::{finish_run, start_run};
-use crate::lessons::sequence::{self, Sleep, DEFAULT_ONE_MS, DEFAULT_TWO_MS};
-use crate::runtime::abort::abortable;
+use super::args::rules::Flag;
+use super::args::{option_field, to_js_error, two_sleeps, Millis, ONE_MS, TWO_MS};
+use super::export::{run_lesson, strings, to_promise};
+use crate::lessons::sequence::{self, Sleep};
 use crate::runtime::run::Run;
 
 #[wasm_bindgen]
@@ -75,34 +73,6 @@ fn options_value(options: Option<impl Into<JsValue>>) -> JsValue {
     options.map_or(JsValue::UNDEFINED, Into::into)
 }
 
-/// The longest sleep a caller may ask for: a minute is plenty to watch.
-const MAX_MS: u32 = 60_000;
-
-const ONE_MS: WholeNumber = WholeNumber {
-    name: "oneMs",
-    unit: "milliseconds",
-    min: 0,
-    max: MAX_MS,
-    default: DEFAULT_ONE_MS,
-};
-
-const TWO_MS: WholeNumber = WholeNumber {
-    name: "twoMs",
-    default: DEFAULT_TWO_MS,
-    ..ONE_MS
-};
-
-/// Checks the two sleeps every `thread_one`/`thread_two` export takes.
-fn sleeps(one_ms: Option<Millis>, two_ms: Option<Millis>) -> Result<(u32, u32), JsValue> {
-    let one = ONE_MS
-        .check(arg_value(one_ms.as_ref()))
-        .map_err(to_js_error)?;
-    let two = TWO_MS
-        .check(arg_value(two_ms.as_ref()))
-        .map_err(to_js_error)?;
-    Ok((one, two))
-}
-
 /// The run's arguments: the two sleeps, then what `extra` adds (options
 /// switched on, as 1).
 fn args(one: u32, two: u32, extra: &[&'static str]) -> Vec<(&'static str, f64)> {
@@ -111,33 +81,24 @@ fn args(one: u32, two: u32, extra: &[&'static str]) -> Vec<(&'static str, f64)> 
     args
 }
 
-/// Printed lines as a JS array of strings.
-pub(crate) fn strings(lines: &[String]) -> JsValue {
-    lines
-        .iter()
-        .map(|s| JsValue::from_str(s))
-        .collect::<Array>()
-        .into()
-}
-
-/// What every `thread_one`/`thread_two` export does around its lesson: checks
-/// the two sleeps and the signal (rejecting before anything starts), runs
-/// `lesson` as the run `name`/`mode`, abortable, and ends the run whether or not
-/// it was aborted, so that `lastRun()` shows what was printed up to an abort.
-/// `extra` names the run's switched-on options, recorded in its arguments.
-pub(crate) async fn run_with_sleeps<T>(
-    (name, mode): (&'static str, &'static str),
-    one_ms: Option<Millis>,
-    two_ms: Option<Millis>,
-    (options, extra): (Option<&JsValue>, &[&'static str]),
+/// Checks the two sleeps, then runs `lesson` as the run `sequence`/`mode`
+/// ([`run_lesson`]). `extra` names the run's switched-on options, recorded in
+/// its arguments.
+async fn run_with_sleeps<T>(
+    mode: &'static str,
+    (one_ms, two_ms): (Option<Millis>, Option<Millis>),
+    (options, extra): (&JsValue, &[&'static str]),
     lesson: impl AsyncFnOnce(&Run, u32, u32) -> T,
 ) -> Result<T, JsValue> {
-    let (one, two) = sleeps(one_ms, two_ms)?;
-    let signal = signal_option(options, "options")?;
-    let run = start_run(name, mode, args(one, two, extra));
-    let outcome = abortable(signal, run.root(lesson(&run, one, two))).await;
-    finish_run(run);
-    outcome
+    let (one, two) = two_sleeps(one_ms, two_ms)?;
+    let ran = run_lesson(
+        ("sequence", mode),
+        args(one, two, extra),
+        Some(options),
+        async |run: &Run| lesson(run, one, two).await,
+    )
+    .await?;
+    Ok(ran.value)
 }
 
 /// Awaits `thread_one()`, then `thread_two()`: the second does not start until
@@ -175,10 +136,9 @@ pub async fn sequential(
     let options = options_value(options);
     let how = how_they_sleep(&options)?;
     let lines = run_with_sleeps(
-        ("sequence", "sequential"),
-        one_ms,
-        two_ms,
-        (Some(&options), blocking_arg(how)),
+        "sequential",
+        (one_ms, two_ms),
+        (&options, blocking_arg(how)),
         async |run: &Run, one, two| sequence::sequential_sleeping(run, one, two, how).await,
     )
     .await?;
@@ -220,10 +180,9 @@ pub async fn concurrent(
     let options = options_value(options);
     let how = how_they_sleep(&options)?;
     let lines = run_with_sleeps(
-        ("sequence", "concurrent"),
-        one_ms,
-        two_ms,
-        (Some(&options), blocking_arg(how)),
+        "concurrent",
+        (one_ms, two_ms),
+        (&options, blocking_arg(how)),
         async |run: &Run, one, two| sequence::concurrent_sleeping(run, one, two, how).await,
     )
     .await?;
@@ -275,10 +234,9 @@ pub async fn race(
         (Sleep::Awaiting, false) => &[],
     };
     let line = run_with_sleeps(
-        ("sequence", "race"),
-        one_ms,
-        two_ms,
-        (Some(&options), extra),
+        "race",
+        (one_ms, two_ms),
+        (&options, extra),
         async |run: &Run, one, two| sequence::race_sleeping(run, one, two, how, finish).await,
     )
     .await?;

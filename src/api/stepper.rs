@@ -19,8 +19,8 @@ use wasm_bindgen::JsCast;
 
 use super::args::rules::{OneOf, WholeNumber};
 use super::args::{arg_value, option_field, to_js_error};
-use super::report::{finish_run_report, start_run};
-use super::sequence::strings;
+use super::export::strings;
+use super::report::{finish_run, start_run};
 use crate::lessons::sequence::{self, thread_one, thread_two, DEFAULT_ONE_MS, DEFAULT_TWO_MS};
 use crate::runtime::js_object::object;
 use crate::runtime::machine::{machine_at, NodeState};
@@ -208,8 +208,8 @@ impl Stepper {
         // The tasks are dropped (done), so this is the last handle on the run.
         match Rc::try_unwrap(run) {
             Ok(run) => {
-                let (_, report) = finish_run_report(run);
-                self.printed = report.lines.into_iter().map(|l| l.text).collect();
+                let report = finish_run(run);
+                self.printed = report.lines.iter().map(|l| l.text.clone()).collect();
             }
             Err(run) => self.run = Some(run),
         }

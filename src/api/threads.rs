@@ -5,16 +5,15 @@ use js_sys::{Object, Promise};
 use wasm_bindgen::prelude::*;
 
 use super::args::rules::{Flag, OneOf, WholeNumber};
-use super::args::{arg_value, option_field, signal_option, to_js_error, Millis, RunOptions};
-use super::export::to_promise;
-use super::report::{finish_run, start_run};
-use super::sequence::{run_with_sleeps, strings};
-use crate::lessons::blocking::count_primes;
+use super::args::{
+    arg_value, option_field, to_js_error, two_sleeps, Millis, RunOptions, ONE_MS, TWO_MS,
+};
+use super::export::{run_lesson, strings, to_promise};
 use crate::lessons::threads::{self, BlockOn, Cost};
-use crate::runtime::abort::abortable;
 use crate::runtime::js_object::set;
-use crate::runtime::thread::{block_for, current_thread, wasm_memory_bytes, MAIN_THREAD};
-use crate::runtime::worker::WorkerError;
+use crate::runtime::run::Run;
+use crate::runtime::thread::{current_thread, wasm_memory_bytes, MAIN_THREAD};
+use crate::runtime::worker::{Job, WorkerError};
 
 const WORKERS: WholeNumber = WholeNumber {
     name: "workers",
@@ -34,7 +33,7 @@ const TASKS: WholeNumber = WholeNumber {
 
 const JOB_KIND: OneOf = OneOf {
     name: "job.kind",
-    choices: &["ping", "sleep", "primes", "block_on", "block_on_timer"],
+    choices: &Job::KINDS,
     default: None,
 };
 
@@ -74,8 +73,8 @@ pub(crate) fn worker_error(error: &WorkerError) -> JsValue {
 }
 
 /// Runs the article's `thread_one` and `thread_two` on two real threads (Web
-/// Workers), each blocking in its sleep as `std::thread::sleep` does.
-/// Resolves to `["thread two", "thread one"]` by default; `lastRun()` shows
+/// Workers, both loaded before either sleeps), each blocking in its sleep as
+/// `std::thread::sleep` does. Resolves to `["thread two", "thread one"]` by default; `lastRun()` shows
 /// each line's thread. Rejects with an Error if a worker fails to load or throws.
 #[wasm_bindgen(js_name = threads, unchecked_return_type = "Promise<string[]>", skip_jsdoc)]
 pub fn threads_export(
@@ -102,16 +101,17 @@ pub async fn threads(
     two_ms: Option<Millis>,
     options: Option<RunOptions>,
 ) -> Result<JsValue, JsValue> {
+    let (one, two) = two_sleeps(one_ms, two_ms)?;
+    let options = options.map(JsValue::from);
     // Aborting drops the worker handles, which terminates both workers.
-    let result = run_with_sleeps(
+    let ran = run_lesson(
         ("threads", "threads"),
-        one_ms,
-        two_ms,
-        (options.as_ref().map(AsRef::as_ref), &[]),
-        threads::threads,
+        vec![(ONE_MS.name, one.into()), (TWO_MS.name, two.into())],
+        options.as_ref(),
+        async |run: &Run| threads::threads(run, one, two).await,
     )
-    .await;
-    let lines = result?.map_err(|e| worker_error(&e))?;
+    .await?;
+    let lines = ran.value.map_err(|e| worker_error(&e))?;
     Ok(strings(&lines))
 }
 
@@ -173,37 +173,32 @@ pub async fn thread_cost(
         .map_err(to_js_error)?;
     let options = options.unwrap_or(JsValue::UNDEFINED);
     let ask_browser = ask_browser(&options)?;
-    let signal = signal_option(Some(&options), "options")?;
-    let run = start_run(
-        "threads",
-        "threadCost",
+    let measured = run_lesson(
+        ("threads", "threadCost"),
         vec![(WORKERS.name, workers.into()), (TASKS.name, tasks.into())],
-    );
-    let measured = abortable(
-        signal,
-        run.root(async {
+        Some(&options),
+        async |run: &Run| {
             let on_threads = run
                 .task(
                     "threads",
-                    threads::cost_of_threads(&run, workers, ask_browser),
+                    threads::cost_of_threads(run, workers, ask_browser),
                 )
                 .await;
             let on_tasks = match on_threads {
                 Ok(_) => Some(
                     run.task(
                         "tasks",
-                        threads::cost_of_tasks(&run, tasks, wasm_memory_bytes),
+                        threads::cost_of_tasks(run, tasks, wasm_memory_bytes),
                     )
                     .await,
                 ),
                 Err(_) => None,
             };
             (on_threads, on_tasks)
-        }),
+        },
     )
-    .await;
-    finish_run(run);
-    let (on_threads, on_tasks) = measured?;
+    .await?;
+    let (on_threads, on_tasks) = measured.value;
     let on_threads = on_threads.map_err(|e| worker_error(&e))?;
     let object = Object::new();
     set(&object, "threads", &cost_to_js(&on_threads));
@@ -237,50 +232,46 @@ pub fn worker_job(
     )]
     job: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let kind = JOB_KIND
-        .check(option_field(&job, "job", "kind")?)
-        .map_err(to_js_error)?;
-    let n = option_field(&job, "job", "n")?;
-    let (value, how) = match kind {
-        "sleep" => {
-            let ms = SLEEP_MS.check(n).map_err(to_js_error)?;
-            (f64::from(ms), block_for(ms).as_str().to_owned())
-        }
-        "primes" => {
-            let below = BELOW.check(n).map_err(to_js_error)?;
-            (
-                f64::from(count_primes(0, below)),
-                "trial division".to_owned(),
-            )
-        }
-        "block_on" => {
-            let sent = BLOCK_ON_VALUE.check(n).map_err(to_js_error)?;
-            let (received, polls) = threads::block_on_channel(sent);
-            (
-                received.map_or(f64::NAN, f64::from),
-                format!("futures::executor::block_on, {polls} polls"),
-            )
-        }
-        "block_on_timer" => {
-            let ms = SLEEP_MS.check(n).map_err(to_js_error)?;
-            // The page's thread would never come back: no event loop, no page.
-            if current_thread() == MAIN_THREAD {
-                return Err(js_sys::TypeError::new(
-                    "job.kind \"block_on_timer\" (block_on over a timer of job.n ms) runs only on a Web Worker: on the page's main thread it would block forever",
-                )
-                .into());
-            }
-            threads::block_on_timer(ms);
-            (f64::from(ms), "block_on returned".to_owned())
-        }
-        _ => (0.0, "ping".to_owned()),
-    };
+    let job = read_job(&job)?;
+    // The page's thread would never come back: no event loop, no page.
+    if matches!(job, Job::BlockOnTimer { .. }) && current_thread() == MAIN_THREAD {
+        return Err(js_sys::TypeError::new(
+            "job.kind \"block_on_timer\" (block_on over a timer of job.n ms) runs only on a Web Worker: on the page's main thread it would block forever",
+        )
+        .into());
+    }
+    let done = threads::run_job(job);
     let reply = Object::new();
     set(&reply, "thread", &current_thread().into());
-    set(&reply, "value", &value.into());
-    set(&reply, "how", &how.into());
+    set(&reply, "value", &done.value.into());
+    set(&reply, "how", &done.how.into());
     set(&reply, "wasmBytes", &wasm_memory_bytes().into());
     Ok(reply.into())
+}
+
+/// Reads a job's message, `{ kind, n }`, into a [`Job`], checking `n` by the
+/// rule of its kind: the one place the kind's name is matched.
+fn read_job(job: &JsValue) -> Result<Job, JsValue> {
+    let kind = JOB_KIND
+        .check(option_field(job, "job", "kind")?)
+        .map_err(to_js_error)?;
+    let n = option_field(job, "job", "n")?;
+    let checked = |rule: WholeNumber| rule.check(n.clone()).map_err(to_js_error);
+    Ok(match kind {
+        "sleep" => Job::Sleep {
+            ms: checked(SLEEP_MS)?,
+        },
+        "primes" => Job::Primes {
+            below: checked(BELOW)?,
+        },
+        "block_on" => Job::BlockOn {
+            value: checked(BLOCK_ON_VALUE)?,
+        },
+        "block_on_timer" => Job::BlockOnTimer {
+            ms: checked(SLEEP_MS)?,
+        },
+        _ => Job::Ping,
+    })
 }
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -363,21 +354,24 @@ pub async fn block_on(
     let mode = BLOCK_ON_MODE
         .check(arg_value(mode.as_ref()))
         .map_err(to_js_error)?;
-    let signal = signal_option(options.as_ref(), "options")?;
     let case = if mode == "timer" {
         BlockOn::Timer
     } else {
         BlockOn::Channel
     };
-    let run = start_run("threads", "blockOn", vec![]);
+    let options = options.map(JsValue::from);
     // Aborting drops the worker handle, which terminates the worker.
-    let outcome = abortable(
-        signal,
-        run.task("block_on on a worker", threads::block_on_worker(&run, case)),
+    let ran = run_lesson(
+        ("threads", "blockOn"),
+        vec![],
+        options.as_ref(),
+        async |run: &Run| {
+            run.task("block_on on a worker", threads::block_on_worker(run, case))
+                .await
+        },
     )
-    .await;
-    finish_run(run);
-    let seen = outcome?.map_err(|e| worker_error(&e))?;
+    .await?;
+    let seen = ran.value.map_err(|e| worker_error(&e))?;
     let object = Object::new();
     set(&object, "mode", &mode.into());
     set(&object, "thread", &seen.thread.as_str().into());

@@ -90,35 +90,38 @@ async fn count_in_chunks(run: &Run, below: u32) -> (u32, u32) {
     (primes, chunks)
 }
 
-/// Runs the job in `mode` (`"async"`, `"chunked"` or `"worker"`), watching the
-/// page's frames from a little before until a little after.
-pub async fn count(run: &Run, mode: &str, below: u32) -> Result<Outcome, WorkerError> {
+/// Where the job runs: the lesson's three ways.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Way {
+    /// Inside an `async fn` on the main thread: one poll, the page frozen.
+    InAsyncFn,
+    /// In chunks that yield to the event loop between them.
+    InChunks,
+    /// On a Web Worker.
+    OnWorker,
+}
+
+/// Runs the job `way`, watching the page's frames from a little before until
+/// a little after.
+pub async fn count(run: &Run, way: Way, below: u32) -> Result<Outcome, WorkerError> {
     let meter = FrameMeter::start();
     sleep(WARM_UP_MS).await;
     let started = run.elapsed_ms();
-    let (primes, thread, chunks) = match mode {
-        "chunked" => {
+    let (primes, thread, chunks) = match way {
+        Way::InChunks => {
             let (primes, chunks) = run.task("count primes", count_in_chunks(run, below)).await;
             (primes, current_thread(), chunks)
         }
-        "worker" => {
+        Way::OnWorker => {
             let reply = run
                 .task("count primes", async {
                     let mut worker = WorkerThread::spawn()?;
-                    worker
-                        .run(
-                            Job {
-                                kind: "primes",
-                                n: below,
-                            },
-                            60_000,
-                        )
-                        .await
+                    worker.run(Job::Primes { below }, 60_000).await
                 })
                 .await?;
             (reply.value as u32, reply.thread, 1)
         }
-        _ => {
+        Way::InAsyncFn => {
             let primes = run.task("count primes", count_in_async_fn(below)).await;
             (primes, current_thread(), 1)
         }

@@ -16,10 +16,11 @@ use futures::channel::oneshot;
 use futures::future;
 use futures::stream::{FuturesUnordered, StreamExt};
 
+use super::blocking::count_primes;
 use crate::runtime::heap::live_bytes;
 use crate::runtime::js_text::js_number;
 use crate::runtime::run::Run;
-use crate::runtime::thread::{current_thread, workers_memory_bytes};
+use crate::runtime::thread::{block_for, current_thread, workers_memory_bytes};
 use crate::runtime::time::sleep;
 use crate::runtime::trace::NodeKind;
 use crate::runtime::worker::{Job, WorkerError, WorkerThread};
@@ -28,19 +29,17 @@ use crate::runtime::yield_now::yield_now;
 /// What a worker may take to load its script and wasm before it answers.
 pub const LOAD_BUDGET_MS: u32 = 15_000;
 
-/// The article's `thread::spawn(|| { sleep(ms); println!(text) })`: a new
-/// thread that blocks, then prints. The line is labelled with the worker's own
-/// name for its thread.
-async fn spawn_sleeper(run: &Run, text: &str, ms: u32) -> Result<(), WorkerError> {
-    let mut thread = WorkerThread::spawn()?;
+/// The article's `thread::spawn(|| { sleep(ms); println!(text) })`, on a
+/// worker already loaded: it blocks, then prints. The line is labelled with the
+/// worker's own name for its thread.
+async fn sleep_on(
+    run: &Run,
+    thread: &mut WorkerThread,
+    text: &str,
+    ms: u32,
+) -> Result<(), WorkerError> {
     let reply = thread
-        .run(
-            Job {
-                kind: "sleep",
-                n: ms,
-            },
-            LOAD_BUDGET_MS + ms,
-        )
+        .run(Job::Sleep { ms }, ms.saturating_add(LOAD_BUDGET_MS))
         .await?;
     run.print_on(&reply.thread, text);
     Ok(())
@@ -50,9 +49,19 @@ async fn spawn_sleeper(run: &Run, text: &str, ms: u32) -> Result<(), WorkerError
 /// order the sleeps end: "thread two", then "thread one". If either worker
 /// fails, the other is dropped, which terminates it.
 pub async fn threads(run: &Run, one_ms: u32, two_ms: u32) -> Result<Vec<String>, WorkerError> {
+    let (mut one, mut two) = (WorkerThread::spawn()?, WorkerThread::spawn()?);
+    // Both loaded before either sleeps. A Web Worker loads its own copy of the
+    // wasm, which on a busy machine takes hundreds of ms, not the same for
+    // both: enough to decide the order instead of the sleeps. An OS thread, the
+    // article's, starts in microseconds.
+    future::try_join(
+        one.run(Job::Ping, LOAD_BUDGET_MS),
+        two.run(Job::Ping, LOAD_BUDGET_MS),
+    )
+    .await?;
     let both = future::try_join(
-        run.task("thread one", spawn_sleeper(run, "thread one", one_ms)),
-        run.task("thread two", spawn_sleeper(run, "thread two", two_ms)),
+        run.task("thread one", sleep_on(run, &mut one, "thread one", one_ms)),
+        run.task("thread two", sleep_on(run, &mut two, "thread two", two_ms)),
     );
     run.node("try_join", NodeKind::TryJoin, both).await?;
     // try_join hands back results in argument order; the lesson is the order
@@ -100,7 +109,7 @@ pub async fn cost_of_threads(
     // Each reply is printed as it comes, so a page can show the count rise.
     let mut answering: FuturesUnordered<_> = threads
         .iter_mut()
-        .map(|thread| thread.run(Job { kind: "ping", n: 0 }, LOAD_BUDGET_MS))
+        .map(|thread| thread.run(Job::Ping, LOAD_BUDGET_MS))
         .collect();
     let mut replies = Vec::with_capacity(answering.len());
     while let Some(reply) = answering.next().await {
@@ -201,6 +210,42 @@ pub const BLOCKED_TIMER_MS: u32 = 100;
 /// a deadlock and terminates the worker (ms).
 pub const DEADLOCK_AFTER_MS: u32 = 1_000;
 
+/// What a job did on the thread that ran it ([`run_job`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobDone {
+    /// The ms slept, the count of primes, or what `block_on` returned.
+    pub value: f64,
+    /// How it ran, e.g. `"Atomics.wait"`, `"trial division"`.
+    pub how: String,
+}
+
+/// Runs `job` on the calling thread, blocking it until done: what each Web
+/// Worker of the lab does with a job it is sent. [`Job::BlockOnTimer`] never
+/// returns (see [`block_on_timer`]): only a worker, which the page then
+/// terminates, may be given it.
+pub fn run_job(job: Job) -> JobDone {
+    let (value, how) = match job {
+        Job::Ping => (0.0, "ping".to_owned()),
+        Job::Sleep { ms } => (f64::from(ms), block_for(ms).as_str().to_owned()),
+        Job::Primes { below } => (
+            f64::from(count_primes(0, below)),
+            "trial division".to_owned(),
+        ),
+        Job::BlockOn { value } => {
+            let (received, polls) = block_on_channel(value);
+            (
+                received.map_or(f64::NAN, f64::from),
+                format!("futures::executor::block_on, {polls} polls"),
+            )
+        }
+        Job::BlockOnTimer { ms } => {
+            block_on_timer(ms);
+            (f64::from(ms), "block_on returned".to_owned())
+        }
+    };
+    JobDone { value, how }
+}
+
 /// Runs `futures::executor::block_on` on the calling thread over a future that
 /// needs no event loop: one half yields once and then sends `value` on a
 /// oneshot channel, the other receives it. Returns what was received and how
@@ -264,23 +309,17 @@ pub struct BlockedOn {
 pub async fn block_on_worker(run: &Run, case: BlockOn) -> Result<BlockedOn, WorkerError> {
     let mut thread = WorkerThread::spawn()?;
     // Loaded first, so that the deadlock's timeout measures the job alone.
-    thread
-        .run(Job { kind: "ping", n: 0 }, LOAD_BUDGET_MS)
-        .await?;
+    thread.run(Job::Ping, LOAD_BUDGET_MS).await?;
     let name = thread.name().to_owned();
     let (job, what, within) = match case {
         BlockOn::Channel => (
-            Job {
-                kind: "block_on",
-                n: 42,
-            },
+            Job::BlockOn { value: 42 },
             "block_on(join(send after a yield, receive))".to_owned(),
             DEADLOCK_AFTER_MS,
         ),
         BlockOn::Timer => (
-            Job {
-                kind: "block_on_timer",
-                n: BLOCKED_TIMER_MS,
+            Job::BlockOnTimer {
+                ms: BLOCKED_TIMER_MS,
             },
             format!("block_on(sleep({BLOCKED_TIMER_MS} ms))"),
             BLOCKED_TIMER_MS.saturating_add(DEADLOCK_AFTER_MS),

@@ -111,14 +111,60 @@ impl fmt::Display for WorkerError {
 
 impl std::error::Error for WorkerError {}
 
-/// One job for a worker: a kind the worker knows (see `workerJob` in the API)
-/// and a whole number argument.
+/// One job for a worker. It crosses to the worker as `{ kind, n }` (a
+/// structured clone), and `www/worker.js` hands that to the `workerJob` export,
+/// which reads it back into a `Job` and runs it there, blocking that thread.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Job {
-    /// `"ping"`, `"sleep"` (block for `n` ms) or `"primes"` (count primes below `n`).
-    pub kind: &'static str,
-    /// The job's argument.
-    pub n: u32,
+pub enum Job {
+    /// Answer at once: the worker's script and wasm have loaded.
+    Ping,
+    /// Block the worker's thread for `ms`, as `std::thread::sleep` would.
+    Sleep {
+        /// How long, in ms.
+        ms: u32,
+    },
+    /// Count the primes below `below`: plain CPU work.
+    Primes {
+        /// The count's upper end.
+        below: u32,
+    },
+    /// `futures::executor::block_on` over a channel that carries `value`.
+    BlockOn {
+        /// What the channel sends.
+        value: u32,
+    },
+    /// `block_on(sleep(ms))`: it deadlocks the worker, whose timer needs the
+    /// event loop that `block_on` blocks.
+    BlockOnTimer {
+        /// The timer's delay, in ms.
+        ms: u32,
+    },
+}
+
+impl Job {
+    /// Every kind, as a job's message names it (`{ kind, n }`).
+    pub const KINDS: [&'static str; 5] = ["ping", "sleep", "primes", "block_on", "block_on_timer"];
+
+    /// This job's kind, one of [`Job::KINDS`].
+    pub fn kind(self) -> &'static str {
+        match self {
+            Job::Ping => "ping",
+            Job::Sleep { .. } => "sleep",
+            Job::Primes { .. } => "primes",
+            Job::BlockOn { .. } => "block_on",
+            Job::BlockOnTimer { .. } => "block_on_timer",
+        }
+    }
+
+    /// The job's one whole-number argument, `n` in its message.
+    pub fn n(self) -> u32 {
+        match self {
+            Job::Ping => 0,
+            Job::Sleep { ms } | Job::BlockOnTimer { ms } => ms,
+            Job::Primes { below } => below,
+            Job::BlockOn { value } => value,
+        }
+    }
 }
 
 /// What a worker sent back for a [`Job`].
@@ -126,7 +172,7 @@ pub struct Job {
 pub struct Reply {
     /// The worker's own name for its thread, read inside the worker.
     pub thread: String,
-    /// The job's result (a count for `"primes"`, the ms slept for `"sleep"`).
+    /// The job's result (a count for [`Job::Primes`], the ms slept for [`Job::Sleep`]).
     pub value: f64,
     /// How the job ran, e.g. `"Atomics.wait"` or `"spin-wait"` for a sleep.
     pub how: String,
@@ -157,7 +203,7 @@ impl WorkerThread {
     /// # async fn example() -> Result<(), async_rust_lab::runtime::worker::WorkerError> {
     /// use async_rust_lab::runtime::worker::{Job, WorkerThread};
     /// let mut thread = WorkerThread::spawn()?;
-    /// let reply = thread.run(Job { kind: "sleep", n: 300 }, 10_000).await?;
+    /// let reply = thread.run(Job::Sleep { ms: 300 }, 10_000).await?;
     /// assert_ne!(reply.thread, "main");
     /// # Ok(()) }
     /// ```
@@ -203,7 +249,7 @@ impl WorkerThread {
     /// Sends `job` and waits for its reply, at most `within_ms` (which must
     /// cover loading the worker's script and wasm the first time).
     pub async fn run(&mut self, job: Job, within_ms: u32) -> Result<Reply, WorkerError> {
-        let message = object([("kind", job.kind.into()), ("n", job.n.into())]);
+        let message = object([("kind", job.kind().into()), ("n", job.n().into())]);
         self.worker
             .post_message(&message)
             .map_err(|e| WorkerError::Start {

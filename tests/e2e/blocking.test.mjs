@@ -19,11 +19,17 @@ test('Run all three: the same count each way; the async fn freezes the page, chu
   assert.equal(await card.locator('[data-role="console-call"]').textContent(), 'await lab.blocking("worker", 3000000)');
 });
 
-test('measured from the API: the async fn drops clearly more frames than the worker, and freezes far longer than the chunks', async () => {
+test('measured from the API: the async fn freezes the page for most of the job in one poll; chunks and the worker give the thread back', async () => {
   const runs = await page.evaluate(async () => {
     const out = {};
     // A longer job than the default, so the freeze dwarfs the noise of a busy machine.
-    for (const mode of ['async', 'chunked', 'worker']) out[mode] = await window.lab.blocking(mode, 5_000_000);
+    for (const mode of ['async', 'chunked', 'worker']) {
+      const run = await window.lab.blocking(mode, 5_000_000);
+      // How each poll of the job's task ended, from the run's trace.
+      const polls = window.lab.lastRun().events
+        .filter((e) => e.task === 'count primes' && e.kind === 'poll-end').map((e) => e.result);
+      out[mode] = { ...run, polls };
+    }
     return out;
   });
   const { async: blocked, chunked, worker } = runs;
@@ -32,11 +38,15 @@ test('measured from the API: the async fn drops clearly more frames than the wor
   assert.ok(blocked.jobMs >= 100, `the default job should take a few hundred ms, took ${blocked.jobMs}`);
   // The freeze spans most of the job: no frame was drawn while it ran.
   assert.ok(blocked.longestGapMs >= 0.6 * blocked.jobMs, JSON.stringify(blocked));
-  assert.ok(blocked.framesDropped >= 2 * worker.framesDropped + 4, `async dropped ${blocked.framesDropped}, worker ${worker.framesDropped}`);
-  // Chunks keep every freeze short; on a loaded machine they may still halve the
-  // frame rate, so they are judged by their longest freeze, not the count.
-  assert.ok(chunked.longestGapMs < blocked.longestGapMs / 2, `chunked froze ${chunked.longestGapMs} ms`);
+  // The async fn's job is one poll: the thread was never given back. Chunks
+  // give it back after each chunk (a poll that ends pending), and the worker's
+  // task is pending until the answer wakes it. The trace says so whatever a
+  // busy machine does to the frame times.
+  assert.deepEqual(blocked.polls, ['ready']);
   assert.ok(chunked.chunks > 1);
+  assert.deepEqual(chunked.polls, [...Array(chunked.chunks).fill('pending'), 'ready']);
+  assert.deepEqual(worker.polls.at(0), 'pending');
+  assert.deepEqual(worker.polls.at(-1), 'ready');
   assert.notEqual(worker.thread, 'main');
 });
 
@@ -48,16 +58,18 @@ test('the ball stands still while the async fn runs, and keeps moving while the 
       let last = ball.style.left;
       let changedAt = performance.now();
       let longest = 0;
+      let moves = 0;
       const watch = setInterval(() => {
         if (ball.style.left === last) return;
         const now = performance.now();
         longest = Math.max(longest, now - changedAt);
         last = ball.style.left;
         changedAt = now;
+        moves += 1;
       }, 4);
       try {
         const run = await window.lab.blocking(mode);
-        return { longest, jobMs: run.jobMs };
+        return { longest, moves, jobMs: run.jobMs };
       } finally {
         clearInterval(watch);
       }
@@ -65,7 +77,9 @@ test('the ball stands still while the async fn runs, and keeps moving while the 
     return { async: await longestStall('async'), worker: await longestStall('worker') };
   });
   assert.ok(stalls.async.longest >= 0.6 * stalls.async.jobMs, `the ball moved during the async fn: ${JSON.stringify(stalls)}`);
-  assert.ok(stalls.worker.longest < stalls.async.longest / 2, `the ball stalled with the worker too: ${JSON.stringify(stalls)}`);
+  // While the worker counts, the ball keeps moving: it was seen at new places
+  // during the run (a count of moves, not a time).
+  assert.ok(stalls.worker.moves >= 2, `the ball stood still with the worker too: ${JSON.stringify(stalls)}`);
 });
 
 test('a worker that cannot load rejects the worker run with a clear Error, and the next run works', async () => {

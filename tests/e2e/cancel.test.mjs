@@ -30,19 +30,39 @@ for (const [name, call] of Object.entries(LESSONS)) {
     const outcome = await page.evaluate(async ({ call, abortAfter }) => {
       const controller = new AbortController();
       const o = { signal: controller.signal };
-      let abortedAt = Infinity;
+      let aborted = false;
       const late = [];
-      const onLine = (event) => { if (performance.now() > abortedAt) late.push(event.detail.line.text); };
+      const onLine = (event) => { if (aborted) late.push(event.detail.line.text); };
       addEventListener('lab:line', onLine);
-      setTimeout(() => { abortedAt = performance.now(); controller.abort(); }, abortAfter);
+      // Every timer armed during the call and neither fired nor cleared yet:
+      // what the run could have left behind, waited for below (no fixed sleep).
+      const { setTimeout: realSet, clearTimeout: realClear } = window;
+      /** @type {Map<number, Promise<void>>} */
+      const armed = new Map();
+      window.setTimeout = (fn, ms, ...rest) => {
+        let fired = () => {};
+        const done = new Promise((resolve) => { fired = resolve; });
+        const id = realSet((...args) => {
+          armed.delete(id);
+          fired();
+          if (typeof fn === 'function') fn(...args);
+        }, ms, ...rest);
+        armed.set(id, done);
+        return id;
+      };
+      window.clearTimeout = (id) => { armed.delete(id); realClear(id); };
+      realSet(() => { aborted = true; controller.abort(); }, abortAfter);
       let error = null;
       try {
         await new Function('lab', 'o', `return ${call}`)(window.lab, o);
       } catch (e) {
         error = { name: e.name, message: e.message };
+      } finally {
+        window.setTimeout = realSet;
+        window.clearTimeout = realClear;
       }
-      // Long enough for anything the run left behind to show itself.
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      // Anything the run left behind shows itself by the time its timers have fired.
+      await Promise.all(armed.values());
       removeEventListener('lab:line', onLine);
       const report = window.lab.lastRun();
       return { error, late, outcomes: report ? report.tasks.map((t) => t.outcome) : [] };
@@ -76,12 +96,19 @@ test('every lesson still works after being stopped', async () => {
 
 test('the Stop button stops the card\'s run, and a second Run stops the first', async () => {
   const card = page.locator('#sequence');
+  // A minute each, so that Stop lands while the run is going however slow the
+  // machine (at 600 + 300 ms a busy page could finish the run before the click).
+  await card.locator('input[name="oneMs"]').fill('60000');
+  await card.locator('input[name="twoMs"]').fill('60000');
   await card.getByRole('button', { name: 'Run sequential' }).click();
+  await page.waitForFunction(() => document.getElementById('sequence')?.getAttribute('aria-busy') === 'true');
   await card.getByRole('button', { name: 'Stop' }).click();
   const error = card.locator('[data-role="error"]');
   await error.waitFor({ state: 'visible' });
   assert.match(await error.textContent(), /^Stopped/);
 
+  await card.locator('input[name="oneMs"]').fill('600');
+  await card.locator('input[name="twoMs"]').fill('300');
   await card.getByRole('button', { name: 'Run sequential' }).click();
   await card.getByRole('button', { name: 'Run concurrent (join)' }).click();
   await page.waitForFunction(() => !document.getElementById('sequence').hasAttribute('aria-busy')

@@ -24,7 +24,7 @@ function millis(text) {
   return Number(match[1]) * (match[2] === 's' ? 1000 : 1);
 }
 
-test('the card shows both totals side by side, and async is clearly shorter than sync', async () => {
+test('the card shows both totals side by side, and in async the call overlaps the cooking', async () => {
   await page.locator('#kitchen input[name="cookMs"]').fill('800');
   await page.locator('#kitchen input[name="callMs"]').fill('400');
   const syncLines = await runFromPage('Run sync');
@@ -37,7 +37,12 @@ test('the card shows both totals side by side, and async is clearly shorter than
   const syncTotal = millis(await page.locator('#kitchen [data-role="total-sync"]').textContent());
   const asyncTotal = millis(await page.locator('#kitchen [data-role="total-async"]').textContent());
   assert.ok(syncTotal >= 1199, `sync took ${syncTotal} ms, less than cooking plus the call`);
-  assert.ok(asyncTotal / syncTotal < 0.85, `async ${asyncTotal} ms against sync ${syncTotal} ms`);
+  assert.ok(asyncTotal >= 799, `async took ${asyncTotal} ms, less than the cooking`);
+  // Shorter because the call overlaps the cooking: the trace's two tasks each
+  // start before the other ends (the totals' ratio is a busy machine's to set).
+  const tasks = await page.evaluate(() => Object.fromEntries(window.lab.lastRun().tasks.map((t) => [t.name, t])));
+  const { cooking, 'phone call': phone } = tasks;
+  assert.ok(phone.startMs < cooking.endMs && cooking.startMs < phone.endMs, JSON.stringify(tasks));
   assert.equal(await page.locator('#kitchen svg.trace .lane-name:not(:first-of-type)').count(), 2);
   assert.equal(
     await page.locator('#kitchen [data-role="console-call"]').textContent(),

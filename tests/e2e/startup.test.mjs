@@ -164,9 +164,12 @@ test('a Run clicked before its card is mounted runs the lesson once the card is,
   }
 });
 
-test('the lab is ready soon after navigation (generous: the machine is shared)', async () => {
-  const ready = await markAt('lab-ready');
-  assert.ok(ready < 3000, `lab ready after ${ready} ms`);
+test('the lab marks when it is ready, once, and says so in the console with that time', async () => {
+  // How soon is the bench's to measure (npm run bench), not a bound here.
+  const marks = await page.evaluate(() => performance.getEntriesByName('lab-ready').map((m) => m.startTime));
+  assert.equal(marks.length, 1, JSON.stringify(marks));
+  const [ready] = marks;
+  assert.ok(ready > 0, `lab ready at ${ready} ms`);
   // The console, the lab's other interface, says so too, with the same time
   // (npm run bench waits for this line instead of polling the page). This
   // file's first page said it first; the pages the tests above open say it too.
