@@ -70,4 +70,24 @@ step "tsc: www/*.js type-checked (JSDoc)" tsc -p www
 # a CommonJS package; the cargo build is the release one above, already cached).
 step "Node build (wasm-pack --target nodejs)" npm run --silent build:node
 step "lessons in Node (node --test)"    npm run --silent test:node
-step "e2e in Chromium (node --test)"     node --test --test-concurrency=1 tests/e2e/
+# Two e2e files at a time where that is safe (the machine has two cores), one
+# at a time for the rest. Each file has its own server and browser, so two
+# share only the CPU. Listed here: the files whose checks do not depend on how
+# busy the CPU is (no frame counts, long tasks, freeze ratios or memory
+# figures). Any file not listed, a new one included, runs alone: the safe default.
+E2E_SHARED=(a11y cancel compose hostile machine not-isolated page panic promises
+  search security startup stepper subpath timeline-readable trace)
+e2e_shared() {
+  local files=() name
+  for name in "${E2E_SHARED[@]}"; do files+=("tests/e2e/$name.test.mjs"); done
+  node --test --test-concurrency=2 "${files[@]}"
+}
+e2e_alone() {
+  local files=() f
+  for f in tests/e2e/*.test.mjs; do
+    [[ " ${E2E_SHARED[*]} " == *" $(basename "$f" .test.mjs) "* ]] || files+=("$f")
+  done
+  node --test --test-concurrency=1 "${files[@]}"
+}
+step "e2e in Chromium, two files at a time" e2e_shared
+step "e2e in Chromium, one file at a time (load-sensitive)" e2e_alone
