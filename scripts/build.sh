@@ -67,9 +67,13 @@ rm -f dist/pkg/.gitignore dist/pkg-bench/.gitignore
 # The Rust the page shows is the Rust that compiled: the machine views fetch
 # these copies to point at the line where each task is suspended (its site,
 # which the wasm knows from #[track_caller]).
-mkdir -p dist/src/lessons dist/src/runtime
-cp src/lessons/*.rs dist/src/lessons/
-cp src/runtime/*.rs dist/src/runtime/
+# Every lesson-side file is copied, api/ too: a run's own `.await`s (the
+# search lesson's wait for its service worker) sit there. research/ is not
+# run by any lesson, so it stays out.
+(cd src && find . -name '*.rs' -not -path './research/*') | while read -r rs; do
+  mkdir -p "dist/src/$(dirname "$rs")"
+  cp "src/$rs" "dist/src/$rs"
+done
 # The type-check settings of www/ (scripts/test.sh) are not part of the site.
 rm -f dist/tsconfig.json
 
