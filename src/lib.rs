@@ -24,8 +24,9 @@
 //!    ([`api::args::rules`]).
 //!
 //! Beside them, `research` (only with the `bench` feature, on by default)
-//! holds the benchmark research: a reaction executor, lean bridges, a timer
-//! queue and a join set, used by the benchmark exports in `api::bench` alone.
+//! holds the benchmark research: lean Promise <-> Future bridges, used by the
+//! benchmark exports in `api::bench` alone. (The reaction executor, timer
+//! queue and join set it began with are in [`runtime`]: lessons use them.)
 //! It builds on [`runtime`]; neither [`runtime`] nor [`lessons`] depends on it.
 //!
 //! The page (`www/`) knows only the exports. It draws each run from the events

@@ -14,7 +14,7 @@ use std::pin::pin;
 use std::rc::Rc;
 use std::task::{Poll, Waker};
 
-use async_rust_lab::research::reaction_executor::{
+use async_rust_lab::runtime::reaction_executor::{
     awaits_in_use, reaction_await, spawn, spawn_promise, tasks_alive, POLL_BUDGET,
 };
 use async_rust_lab::runtime::time::sleep;

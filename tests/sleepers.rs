@@ -10,9 +10,9 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use async_rust_lab::research::slab_join::SlabJoin;
-use async_rust_lab::research::timer_queue::{queue_sleep, queue_state, QueueSleep};
 use async_rust_lab::runtime::clock::performance_clock;
+use async_rust_lab::runtime::slab_join::SlabJoin;
+use async_rust_lab::runtime::timer_queue::{queue_sleep, queue_state, QueueSleep};
 use futures::future::{self, Either};
 use futures::StreamExt;
 use wasm_bindgen_test::*;

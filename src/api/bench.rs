@@ -20,14 +20,14 @@ use super::args::rules::{OneOf, WholeNumber};
 use super::args::{arg_value, to_js_error};
 use super::export::to_promise;
 use crate::research::bridge::{eager_promise, lean_await};
-use crate::research::reaction_executor::{reaction_await, spawn_promise};
-use crate::research::slab_join::SlabJoin;
-use crate::research::timer_queue::queue_sleep;
 use crate::runtime::clock::{performance_clock, Clock};
 use crate::runtime::heap::live_bytes;
 use crate::runtime::js_object::object;
+use crate::runtime::reaction_executor::{reaction_await, spawn_promise};
 use crate::runtime::run::Run;
+use crate::runtime::slab_join::SlabJoin;
 use crate::runtime::time::sleep;
+use crate::runtime::timer_queue::queue_sleep;
 use crate::runtime::trace::NodeKind;
 
 fn count(name: &'static str, max: u32, value: &JsValue) -> Result<u32, JsValue> {

@@ -13,7 +13,7 @@
 //!    shared JS function for every await instead of two closures per await.
 //!
 //! A third Promise -> Future bridge lives with its executor in
-//! [`reaction_executor`](super::reaction_executor): `reaction_await`, whose task
+//! [`reaction_executor`](crate::runtime::reaction_executor): `reaction_await`, whose task
 //! resumes inside the Promise's reaction job, as a JS `async function` does.
 //! That changes *where* the continuation runs: after awaiting an
 //! already-resolved Promise, Rust code under wasm-bindgen-futures (the lessons,
@@ -30,7 +30,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::future_to_promise;
 
-use super::slab::{self, Slab};
+use crate::runtime::slab::{self, Slab};
 use crate::runtime::trace::{note_waiting, Cause};
 
 #[wasm_bindgen]

@@ -20,6 +20,15 @@
 //! - [`names`]: task names made at run time, interned and bounded.
 //! - [`js_object`]: plain JS objects built from Rust (`object`, `set`).
 //! - [`js_text`]: any thrown JS value as text, for error messages; numbers as JS prints them.
+//!
+//! Executors and timers leaner than the stock ones, which the lessons on
+//! executors use and the benchmark page measures:
+//! - [`reaction_executor`]: tasks resumed inside the Promise reaction job, as a
+//!   JS `async function` is, and `reaction_await`.
+//! - [`timer_queue`]: `queue_sleep`, many sleeps sharing one JS timer.
+//! - [`slab_join`]: `SlabJoin`, many futures of one type awaited together, lean.
+//! - [`slab`]: `Slab`, values in reusable `u32`-indexed slots (the await, task
+//!   and timer slots of the three above).
 
 pub mod abort;
 pub mod bridge;
@@ -32,12 +41,16 @@ pub mod js_text;
 pub mod leaf;
 pub mod machine;
 pub mod names;
+pub mod reaction_executor;
 pub mod recorder;
 pub mod run;
+pub mod slab;
+pub mod slab_join;
 pub mod stepper;
 pub mod task;
 pub mod thread;
 pub mod time;
+pub mod timer_queue;
 pub mod trace;
 pub mod worker;
 pub mod yield_now;

@@ -463,7 +463,7 @@ fn drain(ex: &Executor, mut first: Option<TaskId>) {
 ///
 /// # Example
 /// ```no_run
-/// use async_rust_lab::research::reaction_executor::{reaction_await, spawn};
+/// use async_rust_lab::runtime::reaction_executor::{reaction_await, spawn};
 /// use wasm_bindgen::JsValue;
 /// spawn(async {
 ///     let _ = reaction_await(&js_sys::Promise::resolve(&JsValue::from(1))).await;
@@ -506,7 +506,7 @@ pub fn spawn<F: Future<Output = ()> + 'static>(future: F) {
 ///
 /// # Example
 /// ```no_run
-/// use async_rust_lab::research::reaction_executor::{reaction_await, spawn_promise};
+/// use async_rust_lab::runtime::reaction_executor::{reaction_await, spawn_promise};
 /// use wasm_bindgen::JsValue;
 /// let doubled = spawn_promise(async {
 ///     let n = reaction_await(&js_sys::Promise::resolve(&JsValue::from(21))).await?;
@@ -646,7 +646,7 @@ fn take_value(ex: &Executor, slot: u32) -> JsValue {
 /// # Example
 /// ```no_run
 /// # async fn example(promise: js_sys::Promise) {
-/// use async_rust_lab::research::reaction_executor::reaction_await;
+/// use async_rust_lab::runtime::reaction_executor::reaction_await;
 /// let value = reaction_await(&promise).await;
 /// # }
 /// ```

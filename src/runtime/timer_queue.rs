@@ -265,7 +265,7 @@ pub fn queue_state() -> (usize, bool) {
 /// # Example
 /// ```no_run
 /// # async fn example() {
-/// use async_rust_lab::research::timer_queue::queue_sleep;
+/// use async_rust_lab::runtime::timer_queue::queue_sleep;
 /// queue_sleep(250).await;
 /// # }
 /// ```

@@ -141,8 +141,8 @@ impl Wake for SlotWaker {
 /// # Example
 /// ```no_run
 /// # async fn example() {
-/// use async_rust_lab::research::slab_join::SlabJoin;
-/// use async_rust_lab::research::timer_queue::queue_sleep;
+/// use async_rust_lab::runtime::slab_join::SlabJoin;
+/// use async_rust_lab::runtime::timer_queue::queue_sleep;
 /// use futures::StreamExt;
 ///
 /// let mut set: SlabJoin<_> = [300, 100, 200].into_iter().map(queue_sleep).collect();
@@ -523,7 +523,7 @@ mod tests {
 
     #[test]
     fn a_slot_costs_nothing_beyond_its_future() {
-        use crate::research::timer_queue::QueueSleep;
+        use crate::runtime::timer_queue::QueueSleep;
         // The free-slot link fits in the future's own spare tag values.
         assert_eq!(
             std::mem::size_of::<Entry<QueueSleep>>(),
