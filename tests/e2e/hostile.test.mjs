@@ -6,86 +6,22 @@
 //
 // Nothing here lists the exports: they come from lab.help(), their parameters
 // from its signatures, and the fields of options objects from the .d.ts that
-// wasm-bindgen writes. A new export is fuzzed the day it is added.
+// wasm-bindgen writes, read by the .d.ts's one parser, www/api-docs.js. A new export is fuzzed the day it is added.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { openLabPage, unexpectedProblems } from './harness.mjs';
+import { declaredTypes, parameterSpecs } from '../../www/api-docs.js';
 
 const { lab, page } = await openLabPage();
-const dts = await readFile(new URL('../../dist/pkg/async_rust_lab.d.ts', import.meta.url), 'utf8');
-
-/** Splits `text` at the top-level occurrences of `separator` (outside (), {}, [], <> and quotes). */
-function splitTopLevel(text, separator) {
-  const parts = [];
-  let depth = 0;
-  let quoted = false;
-  let start = 0;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text[i];
-    if (c === '"') quoted = !quoted;
-    else if (quoted) continue;
-    else if ('({[<'.includes(c)) depth += 1;
-    else if (')}]>'.includes(c) && text[i - 1] !== '=') depth -= 1;
-    else if (c === separator && depth === 0) {
-      parts.push(text.slice(start, i));
-      start = i + 1;
-    }
-  }
-  parts.push(text.slice(start));
-  return parts.map((p) => p.trim()).filter(Boolean);
-}
-
-/** The text between the parenthesis at `open` and its match. */
-function parenthesized(text, open) {
-  let depth = 0;
-  for (let i = open; i < text.length; i += 1) {
-    if (text[i] === '(') depth += 1;
-    if (text[i] === ')' && (depth -= 1) === 0) return text.slice(open + 1, i);
-  }
-  throw new Error(`unbalanced parentheses in ${text}`);
-}
-
-const aliases = new Map([...dts.matchAll(/export type (\w+) = ([^;]+);/g)].map(([, name, type]) => [name, type]));
-const interfaces = new Map(
-  [...dts.matchAll(/export interface (\w+) \{([\s\S]*?)\n\}/g)].map(([, name, body]) => [name, body.replace(/\/\*\*[\s\S]*?\*\//g, '')]),
-);
-
-/** `{ name, type, literals }` for each field of an object type written inline or as a named interface. */
-function fieldsOf(type) {
-  const inline = /^\{(.*)\}$/s.exec(type.trim())?.[1] ?? interfaces.get(type.trim());
-  if (inline === undefined) return null;
-  return splitTopLevel(inline, ';').map((field) => {
-    const [, name, fieldType] = /^(\w+)\??:\s*([\s\S]+)$/.exec(field.trim()) ?? [];
-    return { name, type: fieldType, literals: literalsOf(fieldType) };
-  }).filter((f) => f.name);
-}
-
-/** The string literals of a union type such as `"sync" | "async" | null`, through one alias. */
-function literalsOf(type) {
-  const resolved = splitTopLevel(type, '|').map((t) => aliases.get(t) ?? t).join(' | ');
-  return [...resolved.matchAll(/"([^"]*)"/g)].map(([, literal]) => literal);
-}
+// The .d.ts's one parser (www/api-docs.js) reads its types, as the build reads its docs.
+const types = declaredTypes(await readFile(new URL('../../dist/pkg/async_rust_lab.d.ts', import.meta.url), 'utf8'));
 
 /** Every export, its parameters and what each takes, from the lines `lab.help()` prints. */
 function parseHelp(lines) {
   return lines.map((line) => {
     const [, name] = /^lab\.(\w+)\(/.exec(line);
-    const params = splitTopLevel(parenthesized(line, line.indexOf('(')), ',').map((param) => {
-      const [, pname, optional, type] = /^(\w+)(\??):\s*([\s\S]+)$/.exec(param);
-      // The .d.ts gives the whole type where the help line's may be cut short.
-      const top = splitTopLevel(type, '|')[0];
-      return {
-        name: pname,
-        optional: optional === '?',
-        type,
-        literals: /\{|^unknown$/.test(type) ? [] : literalsOf(type),
-        fields: fieldsOf(top),
-        promise: /^Promise</.test(type),
-        unknown: type === 'unknown',
-      };
-    });
-    return { name, params };
+    return { name, params: parameterSpecs(line, types) };
   });
 }
 
