@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
 
 use crate::lessons::sequence::{DEFAULT_ONE_MS, DEFAULT_TWO_MS};
-use rules::{ArgError, ArgErrorKind, ArgValue, WholeNumber};
+use rules::{ArgError, ArgErrorKind, ArgValue, Flag, OneOf, WholeNumber};
 
 #[wasm_bindgen]
 extern "C" {
@@ -108,6 +108,50 @@ pub fn to_js_error(error: ArgError) -> JsValue {
     }
 }
 
+/// A rule ([`WholeNumber`], [`OneOf`], [`Flag`]) checked against a value as JS
+/// passed it: the one way an export reads an argument, so a broken rule always
+/// becomes the `TypeError` or `RangeError` it calls for.
+pub trait JsRule {
+    /// What the rule gives back when the value keeps it.
+    type Output;
+
+    /// Checks a value already classified by [`arg_value`] or [`option_field`].
+    fn check_js(&self, value: ArgValue) -> Result<Self::Output, JsValue>;
+
+    /// Checks an optional positional argument: `undefined`, `null` or a
+    /// missing one mean the rule's default, where it has one.
+    fn arg(&self, value: Option<&impl AsRef<JsValue>>) -> Result<Self::Output, JsValue> {
+        self.check_js(arg_value(value))
+    }
+
+    /// Checks `options[field]`, with [`option_field`]'s errors for options that
+    /// are not an object or a getter that throws.
+    fn field(&self, options: &JsValue, param: &str, field: &str) -> Result<Self::Output, JsValue> {
+        self.check_js(option_field(options, param, field)?)
+    }
+}
+
+impl JsRule for WholeNumber {
+    type Output = u32;
+    fn check_js(&self, value: ArgValue) -> Result<u32, JsValue> {
+        self.check(value).map_err(to_js_error)
+    }
+}
+
+impl JsRule for OneOf {
+    type Output = &'static str;
+    fn check_js(&self, value: ArgValue) -> Result<&'static str, JsValue> {
+        self.check(value).map_err(to_js_error)
+    }
+}
+
+impl JsRule for Flag {
+    type Output = bool;
+    fn check_js(&self, value: ArgValue) -> Result<bool, JsValue> {
+        self.check(value).map_err(to_js_error)
+    }
+}
+
 #[wasm_bindgen]
 extern "C" {
     /// The options every lesson takes last, `{ signal?: AbortSignal }`: any JS
@@ -182,11 +226,7 @@ pub(crate) fn two_sleeps(
     one_ms: Option<Millis>,
     two_ms: Option<Millis>,
 ) -> Result<(u32, u32), JsValue> {
-    let one = ONE_MS
-        .check(arg_value(one_ms.as_ref()))
-        .map_err(to_js_error)?;
-    let two = TWO_MS
-        .check(arg_value(two_ms.as_ref()))
-        .map_err(to_js_error)?;
+    let one = ONE_MS.arg(one_ms.as_ref())?;
+    let two = TWO_MS.arg(two_ms.as_ref())?;
     Ok((one, two))
 }

@@ -4,7 +4,7 @@ use js_sys::{Object, Promise};
 use wasm_bindgen::prelude::*;
 
 use super::args::rules::{OneOf, WholeNumber};
-use super::args::{arg_value, to_js_error, Millis, RunOptions};
+use super::args::{JsRule, Millis, RunOptions};
 use super::export::{run_lesson, to_promise};
 use super::threads::worker_error;
 use crate::lessons::blocking::{self, Way, DEFAULT_BELOW};
@@ -62,10 +62,8 @@ pub async fn blocking(
     below: Option<Millis>,
     options: Option<RunOptions>,
 ) -> Result<JsValue, JsValue> {
-    let mode = MODE.check(arg_value(mode.as_ref())).map_err(to_js_error)?;
-    let below = BELOW
-        .check(arg_value(below.as_ref()))
-        .map_err(to_js_error)?;
+    let mode = MODE.arg(mode.as_ref())?;
+    let below = BELOW.arg(below.as_ref())?;
     let way = match mode {
         "chunked" => Way::InChunks,
         "worker" => Way::OnWorker,

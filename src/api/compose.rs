@@ -12,7 +12,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use super::args::rules::{ArgValue, Flag};
-use super::args::{arg_value, option_field, signal_option, to_js_error};
+use super::args::{arg_value, signal_option, JsRule};
 use super::export::to_promise;
 use super::report::{dispatch, finish_run, report_to_js, start_run};
 use crate::lessons::compose::code;
@@ -145,9 +145,7 @@ pub async fn compose(
 ) -> Result<JsValue, JsValue> {
     let tree = parsed(text.as_ref())?;
     let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
-    let js = JS
-        .check(option_field(&options, "options", "js")?)
-        .map_err(to_js_error)?;
+    let js = JS.field(&options, "options", "js")?;
     let signal = signal_option(Some(&options), "options")?;
     if has_fetch(&tree) && !service_worker_controls_page() {
         let waited = future::select(service_worker_control().boxed_local(), sleep(CONTROL_MS));

@@ -4,7 +4,7 @@ use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
 
 use super::args::rules::{OneOf, WholeNumber};
-use super::args::{arg_value, option_field, to_js_error};
+use super::args::JsRule;
 use super::export::{run_lesson, to_promise};
 use crate::lessons::kitchen::{self, DEFAULT_CALL_MS, DEFAULT_COOK_MS};
 use crate::runtime::js_object::object;
@@ -65,14 +65,10 @@ pub async fn kitchen(
     mode: Option<KitchenMode>,
     options: Option<KitchenOptions>,
 ) -> Result<JsValue, JsValue> {
-    let mode = MODE.check(arg_value(mode.as_ref())).map_err(to_js_error)?;
+    let mode = MODE.arg(mode.as_ref())?;
     let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
-    let cook_ms = COOK_MS
-        .check(option_field(&options, "options", "cookMs")?)
-        .map_err(to_js_error)?;
-    let call_ms = CALL_MS
-        .check(option_field(&options, "options", "callMs")?)
-        .map_err(to_js_error)?;
+    let cook_ms = COOK_MS.field(&options, "options", "cookMs")?;
+    let call_ms = CALL_MS.field(&options, "options", "callMs")?;
     let ran = run_lesson(
         ("kitchen", mode),
         vec![("cookMs", cook_ms.into()), ("callMs", call_ms.into())],

@@ -6,7 +6,7 @@ use js_sys::{Array, Object, RangeError};
 use wasm_bindgen::prelude::*;
 
 use super::args::rules::{ArgValue, WholeNumber};
-use super::args::{arg_value, to_js_error, Millis};
+use super::args::{arg_value, JsRule, Millis};
 use super::report::{kept_run_ids, with_report, RUNS_KEPT};
 use crate::runtime::js_object::set;
 use crate::runtime::js_text::js_number;
@@ -41,13 +41,13 @@ fn machine(
     };
     let step = match arg_value(step.as_ref()) {
         ArgValue::Undefined | ArgValue::Null => None,
-        value => Some(any_step.check(value).map_err(to_js_error)?),
+        value => Some(any_step.check_js(value)?),
     };
     let id = match arg_value(run_id.as_ref()) {
         ArgValue::Undefined | ArgValue::Null => None,
         ArgValue::Number(n) => Some(kept_run(n)?),
         // Not a number at all: the usual TypeError.
-        value => Some(RUN_ID.check(value).map_err(to_js_error)?),
+        value => Some(RUN_ID.check_js(value)?),
     };
     let replay = |report: &Report| -> Result<(Machine, Vec<&'static str>), JsValue> {
         let last = u32::try_from(report.events.len().saturating_sub(1)).unwrap_or(MAX_STEP);

@@ -6,7 +6,7 @@ use js_sys::{Array, Object, Promise, JSON};
 use wasm_bindgen::prelude::*;
 
 use super::args::rules::{OneOf, WholeNumber};
-use super::args::{arg_value, option_field, to_js_error};
+use super::args::JsRule;
 use super::export::{run_lesson, to_promise};
 use crate::lessons::search::{
     self, Asked, Found, Mode, SearchError, DEFAULT_HEDGE_MS, DEFAULT_SLOW_MS, DEFAULT_TIMEOUT_MS,
@@ -89,17 +89,11 @@ pub async fn search_stats(
     mode: Option<SearchModeArg>,
     options: Option<SearchOptions>,
 ) -> Result<JsValue, JsValue> {
-    let mode = MODE.check(arg_value(mode.as_ref())).map_err(to_js_error)?;
+    let mode = MODE.arg(mode.as_ref())?;
     let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
-    let timeout_ms = TIMEOUT_MS
-        .check(option_field(&options, "options", "timeoutMs")?)
-        .map_err(to_js_error)?;
-    let slow_ms = SLOW_MS
-        .check(option_field(&options, "options", "slowMs")?)
-        .map_err(to_js_error)?;
-    let hedge_ms = HEDGE_MS
-        .check(option_field(&options, "options", "hedgeMs")?)
-        .map_err(to_js_error)?;
+    let timeout_ms = TIMEOUT_MS.field(&options, "options", "timeoutMs")?;
+    let slow_ms = SLOW_MS.field(&options, "options", "slowMs")?;
+    let hedge_ms = HEDGE_MS.field(&options, "options", "hedgeMs")?;
     let mut args = vec![("timeoutMs", timeout_ms.into()), ("slowMs", slow_ms.into())];
     if mode == "hedged" {
         args.push(("hedgeMs", hedge_ms.into()));

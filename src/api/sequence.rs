@@ -6,7 +6,7 @@ use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
 use super::args::rules::Flag;
-use super::args::{option_field, to_js_error, two_sleeps, Millis, ONE_MS, TWO_MS};
+use super::args::{two_sleeps, JsRule, Millis, ONE_MS, TWO_MS};
 use super::export::{run_lesson, strings, to_promise};
 use crate::lessons::sequence::{self, Sleep};
 use crate::runtime::run::Run;
@@ -58,9 +58,7 @@ const FINISH_LOSER: Flag = Flag {
 
 /// Reads `options.blocking` as how the two functions sleep.
 fn how_they_sleep(options: &JsValue) -> Result<Sleep, JsValue> {
-    let blocking = BLOCKING
-        .check(option_field(options, "options", "blocking")?)
-        .map_err(to_js_error)?;
+    let blocking = BLOCKING.field(options, "options", "blocking")?;
     Ok(if blocking {
         Sleep::Blocking
     } else {
@@ -224,9 +222,7 @@ pub async fn race(
 ) -> Result<JsValue, JsValue> {
     let options = options_value(options);
     let how = how_they_sleep(&options)?;
-    let finish = FINISH_LOSER
-        .check(option_field(&options, "options", "finishLoser")?)
-        .map_err(to_js_error)?;
+    let finish = FINISH_LOSER.field(&options, "options", "finishLoser")?;
     let extra: &[&'static str] = match (how, finish) {
         (Sleep::Blocking, true) => &[BLOCKING_ARG, FINISH_LOSER_ARG],
         (Sleep::Blocking, false) => &[BLOCKING_ARG],

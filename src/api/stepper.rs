@@ -18,7 +18,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::args::rules::{OneOf, WholeNumber};
-use super::args::{arg_value, option_field, to_js_error};
+use super::args::JsRule;
 use super::export::strings;
 use super::report::{finish_run, start_run};
 use crate::lessons::sequence::{self, thread_one, thread_two, DEFAULT_ONE_MS, DEFAULT_TWO_MS};
@@ -104,14 +104,10 @@ pub fn stepper(
     )]
     options: Option<StepperOptions>,
 ) -> Result<Stepper, JsValue> {
-    let mode = MODE.check(arg_value(mode.as_ref())).map_err(to_js_error)?;
+    let mode = MODE.arg(mode.as_ref())?;
     let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
-    let one = ONE_MS
-        .check(option_field(&options, "options", "oneMs")?)
-        .map_err(to_js_error)?;
-    let two = TWO_MS
-        .check(option_field(&options, "options", "twoMs")?)
-        .map_err(to_js_error)?;
+    let one = ONE_MS.field(&options, "options", "oneMs")?;
+    let two = TWO_MS.field(&options, "options", "twoMs")?;
     let run = Rc::new(start_run(
         "stepper",
         mode,

@@ -6,7 +6,7 @@ use wasm_bindgen::prelude::*;
 
 use super::args::rules::{Flag, OneOf, WholeNumber};
 use super::args::{
-    arg_value, option_field, to_js_error, two_sleeps, Millis, RunOptions, ONE_MS, TWO_MS,
+    option_field, to_js_error, two_sleeps, JsRule, Millis, RunOptions, ONE_MS, TWO_MS,
 };
 use super::export::{run_lesson, strings, to_promise};
 use crate::lessons::threads::{self, BlockOn, Cost};
@@ -165,12 +165,8 @@ pub async fn thread_cost(
     tasks: Option<Millis>,
     options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
-    let workers = WORKERS
-        .check(arg_value(workers.as_ref()))
-        .map_err(to_js_error)?;
-    let tasks = TASKS
-        .check(arg_value(tasks.as_ref()))
-        .map_err(to_js_error)?;
+    let workers = WORKERS.arg(workers.as_ref())?;
+    let tasks = TASKS.arg(tasks.as_ref())?;
     let options = options.unwrap_or(JsValue::UNDEFINED);
     let ask_browser = ask_browser(&options)?;
     let measured = run_lesson(
@@ -215,9 +211,7 @@ const ASK_BROWSER: Flag = Flag {
 };
 
 fn ask_browser(options: &JsValue) -> Result<bool, JsValue> {
-    ASK_BROWSER
-        .check(option_field(options, "options", "askBrowser")?)
-        .map_err(to_js_error)
+    ASK_BROWSER.field(options, "options", "askBrowser")
 }
 
 /// Runs one job on the calling thread, blocking it until done: what each Web
@@ -252,9 +246,7 @@ pub fn worker_job(
 /// Reads a job's message, `{ kind, n }`, into a [`Job`], checking `n` by the
 /// rule of its kind: the one place the kind's name is matched.
 fn read_job(job: &JsValue) -> Result<Job, JsValue> {
-    let kind = JOB_KIND
-        .check(option_field(job, "job", "kind")?)
-        .map_err(to_js_error)?;
+    let kind = JOB_KIND.field(job, "job", "kind")?;
     let n = option_field(job, "job", "n")?;
     let checked = |rule: WholeNumber| rule.check(n.clone()).map_err(to_js_error);
     Ok(match kind {
@@ -351,9 +343,7 @@ pub async fn block_on(
     mode: Option<JsValue>,
     options: Option<RunOptions>,
 ) -> Result<JsValue, JsValue> {
-    let mode = BLOCK_ON_MODE
-        .check(arg_value(mode.as_ref()))
-        .map_err(to_js_error)?;
+    let mode = BLOCK_ON_MODE.arg(mode.as_ref())?;
     let case = if mode == "timer" {
         BlockOn::Timer
     } else {
