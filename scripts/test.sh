@@ -35,6 +35,9 @@ step "set-up (only what is missing)"     bash scripts/setup.sh
 export PATH="$PWD/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 step "cargo fmt --check"                 cargo fmt --all -- --check
+# The crate's layers and no import cycle between its files (issue 16): rustc
+# accepts both, so a script checks them.
+step "module graph: layers, no cycle"    node scripts/module-graph.mjs
 # The benchmark's size floor is a crate of its own (bench/size-floor, built only by
 # npm run bench): its style and lints here, on the target it is built for.
 step "size floor: fmt, clippy (wasm32)"  bash -c 'cargo fmt --manifest-path bench/size-floor/Cargo.toml -- --check &&
