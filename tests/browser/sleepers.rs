@@ -17,9 +17,7 @@ use futures::future::{self, Either};
 use futures::StreamExt;
 use wasm_bindgen_test::*;
 
-mod common;
-
-wasm_bindgen_test_configure!(run_in_browser);
+use crate::common;
 
 type Timed = Pin<Box<dyn Future<Output = (u32, f64)>>>;
 

@@ -11,8 +11,6 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
-wasm_bindgen_test_configure!(run_in_browser);
-
 fn mode(value: impl Into<JsValue>) -> Option<KitchenMode> {
     Some(value.into().unchecked_into())
 }

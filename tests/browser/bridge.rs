@@ -12,8 +12,6 @@ use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
-wasm_bindgen_test_configure!(run_in_browser);
-
 #[wasm_bindgen_test]
 async fn lean_await_resolves_with_the_very_value_and_rejects_with_the_very_reason() {
     let object = js_sys::Object::new();

@@ -27,8 +27,6 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
-wasm_bindgen_test_configure!(run_in_browser);
-
 const FIGURES: &str = r#"{"date":"2021-01-01","countries":[]}"#;
 const MISSING: &str = "/no-such-source.json";
 

@@ -21,8 +21,6 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
-wasm_bindgen_test_configure!(run_in_browser);
-
 fn ms(n: f64) -> Option<Millis> {
     Some(JsValue::from_f64(n).unchecked_into())
 }

@@ -24,8 +24,6 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
-wasm_bindgen_test_configure!(run_in_browser);
-
 #[wasm_bindgen(inline_js = r#"
 export function later(ms, value) {
   return new Promise((resolve) => setTimeout(() => resolve(value), ms));

@@ -1,5 +1,5 @@
-//! Helpers shared by the wasm test files (`mod common;` in each).
-// Each test crate uses its own subset of these.
+//! Helpers shared by the browser test modules (`use crate::common;`).
+// Each module uses its own subset of these.
 #![allow(dead_code)]
 
 use std::cell::RefCell;

@@ -19,10 +19,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
-mod common;
+use crate::common;
 use common::{get, LineLog};
-
-wasm_bindgen_test_configure!(run_in_browser);
 
 /// Evaluates a JS function body, e.g. `return { then(r) { r(7) } }`.
 fn js(body: &str) -> JsValue {

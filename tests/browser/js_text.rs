@@ -9,8 +9,6 @@ use js_sys::Function;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
-wasm_bindgen_test_configure!(run_in_browser);
-
 fn js(body: &str) -> JsValue {
     Function::new_no_args(body)
         .call0(&JsValue::UNDEFINED)

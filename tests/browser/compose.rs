@@ -27,8 +27,6 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
-wasm_bindgen_test_configure!(run_in_browser);
-
 fn new_run() -> Run {
     Run::start("compose", "test", vec![], performance_clock(), None)
 }

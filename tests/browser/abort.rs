@@ -15,10 +15,8 @@ use gloo_timers::callback::Timeout;
 use wasm_bindgen_test::*;
 use web_sys::AbortController;
 
-mod common;
+use crate::common;
 use common::get;
-
-wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen_test]
 async fn without_a_signal_the_future_simply_runs() {
