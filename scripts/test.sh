@@ -53,7 +53,10 @@ step "clippy (wasm32)"                   cargo clippy --all-targets --target was
 step "clippy (wasm32, no bench feature)" cargo clippy --all-targets --target wasm32-unknown-unknown --no-default-features -- -D warnings
 step "cargo doc (warnings are errors)"   env RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
 step "cargo test (host)"                 cargo test --quiet
-step "wasm-pack test --headless --chrome" wasm-pack test --headless --chrome
+# The crate's tests in Chrome. The doc examples are left to the host stage
+# above (cargo test runs them): on wasm32 each is a binary of its own, linked
+# and started one by one (31 of them, 20 to 40 s here), to show nothing new.
+step "wasm-pack test --headless --chrome (lib and tests/)" wasm-pack test --headless --chrome -- --lib --test '*'
 # The e2e tests serve what ships: the release build, optimized by wasm-opt. A
 # broken wasm-opt makes the page fail at start-up, and these tests with it.
 step "release build (dist/)"             env LAB_SKIP_SETUP=1 bash scripts/build.sh
