@@ -73,7 +73,9 @@ step "no float formatting in the wasm"  no_float_formatting
 # The site's own JS against the .d.ts that the build just generated (www/pkg/).
 step "tsc: www/*.js type-checked (JSDoc)" tsc -p www
 # The lessons that need no DOM, from a Node build of the same crate (pkg-node/,
-# a CommonJS package; the cargo build is the release one above, already cached).
+# a CommonJS package; the cargo build is bench.html's release one above, already
+# cached). Not through wasm-opt (--no-opt): its size does not matter to Node, and
+# optimizing it again took 30 s or more of this stage.
 step "Node build (wasm-pack --target nodejs)" npm run --silent build:node
 step "lessons in Node (node --test)"    npm run --silent test:node
 # Two e2e files at a time where that is safe (the machine has two cores), one
