@@ -144,6 +144,8 @@ const drawn = new WeakMap();
 
 /** @type {CanvasRenderingContext2D | null | undefined} */
 let measurer;
+/** The font `measurer` was last set to, as given (the canvas reads it back normalized). */
+let measuredFont = '';
 
 /**
  * The width `text` takes in `font`, measured (labels vary, and a guess per
@@ -152,11 +154,22 @@ let measurer;
  * @param {string} font
  */
 export function textWidth(text, font) {
+  const key = `${font}\n${text}`;
+  const known = widths.get(key);
+  if (known !== undefined) return known;
   measurer ??= document.createElement('canvas').getContext('2d');
   if (!measurer) return text.length * 8;
-  measurer.font = font;
-  return measurer.measureText(text).width;
+  // Setting a canvas font parses it each time, even to the same value: only when it changes.
+  if (measuredFont !== font) measurer.font = measuredFont = font;
+  const width = measurer.measureText(text).width;
+  // Labels repeat from run to run (ticks, lane names); a run brings a few new ones.
+  if (widths.size > 2000) widths.clear();
+  widths.set(key, width);
+  return width;
 }
+
+/** Widths measured so far, by font and text: chooseTicks measures every candidate tick. */
+const widths = new Map();
 
 /**
  * The axis ticks for `max` units over `plotWidth` px: the smallest step of 1,
@@ -297,7 +310,9 @@ export function renderAtWidth(element, render) {
   watched.get(element)?.disconnect();
   let lastWidth = element.clientWidth;
   const observer = new ResizeObserver(() => {
-    if (element.clientWidth === lastWidth) return;
+    // Width 0: the drawing is hidden (a card hides it while a new run goes),
+    // and the run's end draws anew; drawing it now is work no one sees.
+    if (element.clientWidth === lastWidth || element.clientWidth === 0) return;
     lastWidth = element.clientWidth;
     render();
   });
