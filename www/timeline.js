@@ -282,6 +282,53 @@ export function addMark(root, group, box, width, label) {
   return group;
 }
 
+/** @typedef {{ x: number, y: number, width: number, height: number }} Box */
+
+/**
+ * The x-range of the tap target addMark gives a shape of box `box`.
+ * @param {Box} box
+ */
+const targetSpan = (box) => {
+  const w = Math.max(box.width, HIT);
+  const from = box.x + box.width / 2 - w / 2;
+  return [from, from + w];
+};
+
+/**
+ * Groups the marks of each lane whose tap targets would overlap: marks closer
+ * than a target's width become one target, whose label reads them all, so a
+ * tap never lands on a target hidden under another. `marks` come in time
+ * order within each lane (as polls and events do); a mark joins the lane's
+ * last group when its target would reach into that group's.
+ * @template T
+ * @param {{ lane: number, box: Box, item: T }[]} marks
+ * @returns {{ lane: number, box: Box, items: T[] }[]}
+ */
+export function groupCloseMarks(marks) {
+  /** @type {{ lane: number, box: Box, items: T[] }[]} */
+  const groups = [];
+  /** @type {Map<number, { lane: number, box: Box, items: T[] }>} */
+  const lastOf = new Map();
+  for (const { lane, box, item } of marks) {
+    const last = lastOf.get(lane);
+    if (last && targetSpan(box)[0] < targetSpan(last.box)[1]) {
+      const x = Math.min(last.box.x, box.x);
+      const y = Math.min(last.box.y, box.y);
+      last.box = {
+        x, y,
+        width: Math.max(last.box.x + last.box.width, box.x + box.width) - x,
+        height: Math.max(last.box.y + last.box.height, box.y + box.height) - y,
+      };
+      last.items.push(item);
+    } else {
+      const group = { lane, box, items: [item] };
+      groups.push(group);
+      lastOf.set(lane, group);
+    }
+  }
+  return groups;
+}
+
 /**
  * A caption under a drawing that tells the mark hovered, focused or tapped
  * (a tap is a click) in words, and marks it current.
