@@ -162,8 +162,9 @@ export function textWidth(text, font) {
   // Setting a canvas font parses it each time, even to the same value: only when it changes.
   if (measuredFont !== font) measurer.font = measuredFont = font;
   const width = measurer.measureText(text).width;
-  // Labels repeat from run to run (ticks, lane names); a run brings a few new ones.
-  if (widths.size > 2000) widths.clear();
+  // Labels repeat from run to run (ticks, lane names); a run brings a few new
+  // ones. Bounded, so that a long session keeps a few tens of KB at most.
+  if (widths.size > 500) widths.clear();
   widths.set(key, width);
   return width;
 }
