@@ -91,8 +91,7 @@ function drawSide(side, title, { width, scale, sizedBy }) {
       const left = x(poll.startMs);
       const box = { x: left, y: laneTop(lane) + 4, width: Math.max(x(poll.endMs) - left, 2), height: LANE - 8 };
       return { lane, box, item: { poll, index, box } };
-    })
-    .sort((a, b) => a.lane - b.lane || a.item.poll.startMs - b.item.poll.startMs);
+    });
   for (const { lane, box, items } of groupCloseMarks(marks)) {
     const group = svg('g', { class: 'mark', 'data-event': items[0].index, 'data-polls': items.length, 'data-thread': threads[lane] });
     for (const { poll, box: pollBox } of items) {

@@ -298,9 +298,9 @@ const targetSpan = (box) => {
 /**
  * Groups the marks of each lane whose tap targets would overlap: marks closer
  * than a target's width become one target, whose label reads them all, so a
- * tap never lands on a target hidden under another. `marks` come in time
- * order within each lane (as polls and events do); a mark joins the lane's
- * last group when its target would reach into that group's.
+ * tap never lands on a target hidden under another. Taken left to right in
+ * each lane, a mark joins the lane's last group when its target would reach
+ * into that group's.
  * @template T
  * @param {{ lane: number, box: Box, item: T }[]} marks
  * @returns {{ lane: number, box: Box, items: T[] }[]}
@@ -310,7 +310,8 @@ export function groupCloseMarks(marks) {
   const groups = [];
   /** @type {Map<number, { lane: number, box: Box, items: T[] }>} */
   const lastOf = new Map();
-  for (const { lane, box, item } of marks) {
+  const inOrder = marks.map((mark, i) => ({ ...mark, i })).sort((a, b) => a.lane - b.lane || a.box.x - b.box.x || a.i - b.i);
+  for (const { lane, box, item } of inOrder) {
     const last = lastOf.get(lane);
     if (last && targetSpan(box)[0] < targetSpan(last.box)[1]) {
       const x = Math.min(last.box.x, box.x);
