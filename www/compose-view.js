@@ -9,7 +9,7 @@
  * collide, 24 px tap targets, a caption for the mark tapped.
  */
 import { el, formatMs } from './dom.js';
-import { HIT, LANE, addMark, captionMarks, drawAxis, drawLanes, drawingWidth, laneLayout, legendOf, renderAtWidth, svg } from './timeline.js';
+import { LANE, addMark, captionMarks, drawAxis, drawLanes, drawingWidth, groupCloseMarks, laneLayout, legendOf, renderAtWidth, svg } from './timeline.js';
 
 /** @typedef {import('./pkg/async_rust_lab.js').JsRunRecord} JsRunRecord */
 /** @typedef {import('./pkg/async_rust_lab.js').JsTraceEvent} JsTraceEvent */
@@ -94,8 +94,8 @@ export function drawJsRecord(lanes, record) {
       const from = x(task.startMs);
       root.append(svg('rect', { x: from, y: laneTop(lane) + LANE / 2 - 3, width: Math.max(x(task.endMs ?? end) - from, 0), height: 6, rx: 1, class: `js-alive task-${lane % 4}` }));
     });
-    /** @type {{ lane: number, first: number, at: number, words: string[], shapes: SVGElement[], boxes: { x: number, y: number, width: number, height: number }[] }[]} */
-    const clusters = [];
+    /** @type {{ lane: number, box: { x: number, y: number, width: number, height: number }, item: { index: number, words: string, shape: SVGElement, block: boolean } }[]} */
+    const marks = [];
     record.events.forEach((event, index) => {
       const lane = names.indexOf(event.task);
       if (lane < 0) return;
@@ -122,25 +122,16 @@ export function drawJsRecord(lanes, record) {
         const box = { x: at - 2, y: y + 2, width: 4, height: LANE - 4 };
         drawn = [svg('rect', { ...box, class: `js-settled${event.ok ? '' : ' rejected'}` }), box];
       }
-      if (!drawn) return;
-      // Marks of one Promise closer than a tap target's width are one target:
-      // a tap there reads all of them, and none hides another's target.
-      const last = clusters.findLast((c) => c.lane === lane);
-      const cluster = last && at - last.at < HIT ? last : { lane, first: index, at, words: [], shapes: [], boxes: [] };
-      if (cluster !== last) clusters.push(cluster);
-      cluster.words.push(describe(event));
-      // A callback is a block: under the marks of the same moment.
-      if (event.kind === 'callback') cluster.shapes.unshift(drawn[0]);
-      else cluster.shapes.push(drawn[0]);
-      cluster.boxes.push(drawn[1]);
+      if (drawn) marks.push({ lane, box: drawn[1], item: { index, words: describe(event), shape: drawn[0], block: event.kind === 'callback' } });
     });
-    for (const cluster of clusters) {
-      const group = svg('g', { class: 'mark', 'data-event': cluster.first });
-      group.append(...cluster.shapes);
-      const left = Math.min(...cluster.boxes.map((b) => b.x));
-      const top = Math.min(...cluster.boxes.map((b) => b.y));
-      const box = { x: left, y: top, width: Math.max(...cluster.boxes.map((b) => b.x + b.width)) - left, height: Math.max(...cluster.boxes.map((b) => b.y + b.height)) - top };
-      addMark(root, group, box, width, `${names[cluster.lane]}: ${cluster.words.join('; ')}`);
+    // Marks of one Promise closer than a tap target are one target
+    // (groupCloseMarks): a tap there reads all of them, and none hides
+    // another's target.
+    for (const { lane, box, items } of groupCloseMarks(marks)) {
+      const group = svg('g', { class: 'mark', 'data-event': items[0].index });
+      // A callback is a block: under the marks of the same moment.
+      group.append(...items.filter((i) => i.block).map((i) => i.shape), ...items.filter((i) => !i.block).map((i) => i.shape));
+      addMark(root, group, box, width, `${names[lane]}: ${items.map((i) => i.words).join('; ')}`);
     }
     captionMarks(root, caption);
     holder.replaceChildren(root);

@@ -256,7 +256,11 @@ export function mountMachineViews(root, lab) {
   /** @type {WeakMap<Element, number>} the latest draw asked of each card, so a slow source fetch cannot draw over a newer step */
   const generation = new WeakMap();
 
-  root.addEventListener('lab:step', async (event) => {
+  /** @type {Map<Element, { figure: Element, runId: number, step: number }>} the newest step asked of each panel, not drawn yet */
+  const asked = new Map();
+  let frame = 0;
+
+  root.addEventListener('lab:step', (event) => {
     const { runId, step } = /** @type {CustomEvent<{ runId: number, step: number }>} */ (event).detail;
     const figure = /** @type {Element} */ (event.target).closest('[data-role="timeline"]');
     if (!figure) return;
@@ -267,6 +271,24 @@ export function mountMachineViews(root, lab) {
       panel = el('div', { class: 'machine', attrs: { 'data-role': 'machine', role: 'group', 'aria-label': `The machine at this step: ${cardTitle}` } });
       figure.after(panel);
     }
+    // Drawn at the next frame, not in the task that asked: a step is asked
+    // for when a run ends (in the task where its last reply arrived, which
+    // already draws the timeline) and at each replay step; a frame draws
+    // only the newest step each panel was asked for.
+    asked.set(panel, { figure, runId, step });
+    frame ||= requestAnimationFrame(() => {
+      frame = 0;
+      const drawing = [...asked];
+      asked.clear();
+      for (const [panel, { figure, runId, step }] of drawing) draw(figure, panel, runId, step);
+    });
+  });
+
+  /**
+   * Draws `panel` (beside the timeline `figure`) at `step` of run `runId`.
+   * @param {Element} figure @param {Element} panel @param {number} runId @param {number} step
+   */
+  async function draw(figure, panel, runId, step) {
     const mine = (generation.get(panel) ?? 0) + 1;
     generation.set(panel, mine);
     let roots;
@@ -298,5 +320,5 @@ export function mountMachineViews(root, lab) {
       ...views,
       el('p', { class: 'machine-note', text: 'Derived from the run\'s record only: polls, wakes, timers armed, fired and cleared. wasm-bindgen-futures\' own queue is not visible from Rust: a queued executor run is inferred from the wake of the run\'s future.' }),
     );
-  });
+  }
 }

@@ -6,10 +6,11 @@
  * the same instant, on different threads. The one-thread run, where there is
  * one, is drawn under it on the same time scale. The lanes, axis, legend and
  * marks are timeline.js's, so they follow the same rules: 40 px lanes across
- * the card, ticks that never collide, 24 px tap targets.
+ * the card, ticks that never collide, 24 px tap targets that never overlap
+ * (polls closer than a target share one).
  */
 import { el, formatMs } from './dom.js';
-import { LANE, addMark, captionMarks, drawAxis, drawLanes, drawingWidth, laneLayout, legendOf, renderAtWidth, svg, textWidth } from './timeline.js';
+import { LANE, addMark, captionMarks, drawAxis, drawLanes, drawingWidth, groupCloseMarks, laneLayout, legendOf, renderAtWidth, svg, textWidth } from './timeline.js';
 
 /** @typedef {import('./parallel.js').ParallelResult} ParallelResult */
 /** @typedef {import('./parallel.js').ParallelSide} ParallelSide */
@@ -81,22 +82,30 @@ function drawSide(side, title, { width, scale, sizedBy }) {
     'aria-label': `${title}: ${side.polls.length} polls on ${threads.length} thread${threads.length === 1 ? '' : 's'}`,
   });
   drawLanes(root, layout, names);
-  side.polls.forEach((poll, index) => {
-    const lane = threads.indexOf(poll.thread);
-    const y = laneTop(lane);
-    const left = x(poll.startMs);
-    const box = { x: left, y: y + 4, width: Math.max(x(poll.endMs) - left, 2), height: LANE - 8 };
-    const group = svg('g', { class: 'mark', 'data-event': index, 'data-task': poll.task, 'data-thread': poll.thread });
-    group.append(svg('rect', { ...box, rx: 2, class: `poll task-${poll.task % 4} ${poll.ready ? 'ready' : 'pending'}` }));
-    // The task's number, where the poll is wide enough to hold it.
-    if (box.width > textWidth(String(poll.task), NUMBER_FONT) + 8) {
-      const number = svg('text', { x: box.x + box.width / 2, y: y + LANE / 2, class: 'poll-task', 'text-anchor': 'middle', 'dominant-baseline': 'middle', 'aria-hidden': 'true' });
-      number.textContent = String(poll.task);
-      group.append(number);
+  // One thread runs one poll at a time, so a lane's polls never overlap; but a
+  // yielding task's polls can be shorter than a tap target, and close ones
+  // share a target (groupCloseMarks), which reads each of them.
+  const marks = side.polls
+    .map((poll, index) => {
+      const lane = threads.indexOf(poll.thread);
+      const left = x(poll.startMs);
+      const box = { x: left, y: laneTop(lane) + 4, width: Math.max(x(poll.endMs) - left, 2), height: LANE - 8 };
+      return { lane, box, item: { poll, index, box } };
+    });
+  for (const { lane, box, items } of groupCloseMarks(marks)) {
+    const group = svg('g', { class: 'mark', 'data-event': items[0].index, 'data-polls': items.length, 'data-thread': threads[lane] });
+    for (const { poll, box: pollBox } of items) {
+      group.append(svg('rect', { ...pollBox, rx: 2, class: `poll task-${poll.task % 4} ${poll.ready ? 'ready' : 'pending'}`, 'data-task': poll.task }));
+      // The task's number, where the poll is wide enough to hold it.
+      if (pollBox.width > textWidth(String(poll.task), NUMBER_FONT) + 8) {
+        const number = svg('text', { x: pollBox.x + pollBox.width / 2, y: pollBox.y + pollBox.height / 2, class: 'poll-task', 'text-anchor': 'middle', 'dominant-baseline': 'middle', 'aria-hidden': 'true' });
+        number.textContent = String(poll.task);
+        group.append(number);
+      }
     }
-    addMark(root, group, box, width, `${names[lane]}: task ${poll.task} polled from ${formatMs(poll.startMs)} to ${formatMs(poll.endMs)}, `
-      + `${poll.ready ? 'Ready (finished)' : 'Pending (it yielded)'}`);
-  });
+    const words = items.map(({ poll }) => `task ${poll.task} polled from ${formatMs(poll.startMs)} to ${formatMs(poll.endMs)}, ${poll.ready ? 'Ready (finished)' : 'Pending (it yielded)'}`);
+    addMark(root, group, box, width, `${names[lane]}: ${words.join('; ')}`);
+  }
   return { root, axis: { max: scale, plot, width, at: x } };
 }
 

@@ -144,6 +144,8 @@ const drawn = new WeakMap();
 
 /** @type {CanvasRenderingContext2D | null | undefined} */
 let measurer;
+/** The font `measurer` was last set to, as given (the canvas reads it back normalized). */
+let measuredFont = '';
 
 /**
  * The width `text` takes in `font`, measured (labels vary, and a guess per
@@ -152,11 +154,23 @@ let measurer;
  * @param {string} font
  */
 export function textWidth(text, font) {
+  const key = `${font}\n${text}`;
+  const known = widths.get(key);
+  if (known !== undefined) return known;
   measurer ??= document.createElement('canvas').getContext('2d');
   if (!measurer) return text.length * 8;
-  measurer.font = font;
-  return measurer.measureText(text).width;
+  // Setting a canvas font parses it each time, even to the same value: only when it changes.
+  if (measuredFont !== font) measurer.font = measuredFont = font;
+  const width = measurer.measureText(text).width;
+  // Labels repeat from run to run (ticks, lane names); a run brings a few new
+  // ones. Bounded, so that a long session keeps a few tens of KB at most.
+  if (widths.size > 500) widths.clear();
+  widths.set(key, width);
+  return width;
 }
+
+/** Widths measured so far, by font and text: chooseTicks measures every candidate tick. */
+const widths = new Map();
 
 /**
  * The axis ticks for `max` units over `plotWidth` px: the smallest step of 1,
@@ -269,6 +283,54 @@ export function addMark(root, group, box, width, label) {
   return group;
 }
 
+/** @typedef {{ x: number, y: number, width: number, height: number }} Box */
+
+/**
+ * The x-range of the tap target addMark gives a shape of box `box`.
+ * @param {Box} box
+ */
+const targetSpan = (box) => {
+  const w = Math.max(box.width, HIT);
+  const from = box.x + box.width / 2 - w / 2;
+  return [from, from + w];
+};
+
+/**
+ * Groups the marks of each lane whose tap targets would overlap: marks closer
+ * than a target's width become one target, whose label reads them all, so a
+ * tap never lands on a target hidden under another. Taken left to right in
+ * each lane, a mark joins the lane's last group when its target would reach
+ * into that group's.
+ * @template T
+ * @param {{ lane: number, box: Box, item: T }[]} marks
+ * @returns {{ lane: number, box: Box, items: T[] }[]}
+ */
+export function groupCloseMarks(marks) {
+  /** @type {{ lane: number, box: Box, items: T[] }[]} */
+  const groups = [];
+  /** @type {Map<number, { lane: number, box: Box, items: T[] }>} */
+  const lastOf = new Map();
+  const inOrder = marks.map((mark, i) => ({ ...mark, i })).sort((a, b) => a.lane - b.lane || a.box.x - b.box.x || a.i - b.i);
+  for (const { lane, box, item } of inOrder) {
+    const last = lastOf.get(lane);
+    if (last && targetSpan(box)[0] < targetSpan(last.box)[1]) {
+      const x = Math.min(last.box.x, box.x);
+      const y = Math.min(last.box.y, box.y);
+      last.box = {
+        x, y,
+        width: Math.max(last.box.x + last.box.width, box.x + box.width) - x,
+        height: Math.max(last.box.y + last.box.height, box.y + box.height) - y,
+      };
+      last.items.push(item);
+    } else {
+      const group = { lane, box, items: [item] };
+      groups.push(group);
+      lastOf.set(lane, group);
+    }
+  }
+  return groups;
+}
+
 /**
  * A caption under a drawing that tells the mark hovered, focused or tapped
  * (a tap is a click) in words, and marks it current.
@@ -297,7 +359,9 @@ export function renderAtWidth(element, render) {
   watched.get(element)?.disconnect();
   let lastWidth = element.clientWidth;
   const observer = new ResizeObserver(() => {
-    if (element.clientWidth === lastWidth) return;
+    // Width 0: the drawing is hidden (a card hides it while a new run goes),
+    // and the run's end draws anew; drawing it now is work no one sees.
+    if (element.clientWidth === lastWidth || element.clientWidth === 0) return;
     lastWidth = element.clientWidth;
     render();
   });

@@ -238,3 +238,34 @@ test('at 375 px, code panes that scroll sideways fade at the edge with more, and
   await page.waitForFunction(() => !document.querySelector('#sequence pre.code')?.hasAttribute('data-overflow'));
   await page.close();
 });
+
+test('on a phone the claims stay a compact list of verdicts: no taller than on a desktop, each row whole, "Why" folded beside its link', async () => {
+  /** The claims list's height, and each row's parts, at `viewport`. @param {{ width: number, height: number }} viewport */
+  const measureClaims = async (viewport) => {
+    const page = await lab.newPage({ viewport });
+    const seen = await page.locator('#claims').evaluate((section) => ({
+      list: section.querySelector('ol.claim-list')?.getBoundingClientRect().height ?? 0,
+      rows: [...section.querySelectorAll('ol.claim-list > li.claim')].map((li) => {
+        const box = (/** @type {string} */ s) => li.querySelector(s)?.getBoundingClientRect().toJSON();
+        return { key: li.getAttribute('data-claim'), verdict: box('.verdict'), text: box('.claim-text'), link: box('a.claim-go'), why: box('.claim-why summary') };
+      }),
+    }));
+    await page.close();
+    return seen;
+  };
+  const desktop = await measureClaims({ width: 1440, height: 900 });
+  const phone = await measureClaims({ width: 375, height: 800 });
+  assert.equal(phone.rows.length, 14);
+  // Still a list of its 14 rows (an ol of li), and about a desktop's height: it was 2,444 px at 375 px.
+  assert.ok(phone.list <= desktop.list * 1.1, `${phone.list} px at 375 px, ${desktop.list} px at 1440 px`);
+  for (const row of phone.rows) {
+    const { verdict, text, link, why } = row;
+    assert.ok(verdict && text && link && why, `${row.key}: a part is missing`);
+    // The verdict and the claim on its first line, the link under the claim, "Why" under the verdict, beside the link.
+    assert.ok(verdict.right <= text.left && Math.abs(verdict.top - text.top) < 6, `${row.key}: ${JSON.stringify({ verdict, text })}`);
+    assert.ok(link.top >= text.bottom - 1 && why.right <= link.left && why.top >= verdict.bottom - 1, `${row.key}: ${JSON.stringify({ link, why })}`);
+    assert.ok(why.height >= 24 && why.width >= 24, `${row.key}: "Why" is a ${why.width} x ${why.height} px target`);
+    assert.ok(link.right <= 375 && text.right <= 375, `${row.key}: wider than the phone`);
+  }
+  assert.deepEqual(lab.problems, []);
+});

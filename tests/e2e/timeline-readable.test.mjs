@@ -5,7 +5,9 @@
 // that do not overlap, waiting bars and marks at 3:1 or more against their
 // lane (from the colours in use), tap targets of 24 x 24 px at least, none cut
 // off at the drawing's edge, a caption of its own. Then the lazy card's
-// never-polled future, the step axis, and a tap that captions its mark.
+// never-polled future, the step axis, the parallel card's "yield" run (short
+// polls close together: targets that never overlap), and a tap that captions
+// its mark.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openLab, unexpectedProblems } from './harness.mjs';
@@ -95,7 +97,9 @@ const measure = (page) => page.evaluate(() => {
     check('.js-cleared line', 'stroke');
     // The task's number on a parallel poll is text: 4.5:1 against its poll.
     const numbers = [...figure.querySelectorAll('svg.trace .poll-task')].map((text) => {
-      const poll = /** @type {Element} */ (text.parentElement?.querySelector('rect.poll'));
+      // Its own poll, drawn just before it (a shared target holds several polls).
+      const before = text.previousElementSibling;
+      const poll = /** @type {Element} */ (before?.matches('rect.poll') ? before : text.parentElement?.querySelector('rect.poll'));
       return contrast(rgb(getComputedStyle(text).fill), rgb(getComputedStyle(poll).fill));
     });
     const targets = [...figure.querySelectorAll('svg.trace [data-event], button, select')].map((node) => {
@@ -233,6 +237,43 @@ test('the race\'s drop mark is whole at the right edge', async () => {
   await page.close();
 });
 
+test('the parallel card\'s "yield" run: every poll in a tap target of 24 px or more, and no two targets overlap', async () => {
+  const page = await lab.newPage({ viewport: { width: 1440, height: 900 } });
+  const card = page.locator('#parallel');
+  await card.getByRole('button', { name: 'Run yield', exact: true }).click();
+  await page.waitForFunction(() => document.querySelector('#parallel')?.dataset.runs === '1' && !document.querySelector('#parallel')?.hasAttribute('aria-busy'), null, { timeout: 60_000 });
+  for (const [width, height] of [[1440, 900], [375, 800]]) {
+    await page.setViewportSize({ width, height });
+    await page.waitForFunction(() => [...document.querySelectorAll('#parallel svg.trace')]
+      .every((drawing) => Math.abs(Number(drawing.getAttribute('width')) - Math.max(/** @type {HTMLElement} */ (drawing.closest('[data-role="parallel-lanes"]')).clientWidth, 300)) < 1));
+    const drawings = await card.locator('svg.trace').evaluateAll((svgs) => svgs.map((drawing) => {
+      const targets = [...drawing.querySelectorAll('[data-event]')].map((mark) => ({
+        box: mark.getBoundingClientRect().toJSON(),
+        polls: mark.querySelectorAll('rect.poll').length,
+        label: mark.getAttribute('aria-label') ?? '',
+      }));
+      const overlaps = targets.flatMap((a, i) => targets.slice(i + 1)
+        .filter((b) => a.box.left < b.box.right - 0.5 && b.box.left < a.box.right - 0.5 && a.box.top < b.box.bottom - 0.5 && b.box.top < a.box.bottom - 0.5)
+        .map((b) => `${a.label} / ${b.label}`));
+      return { targets, overlaps, polls: drawing.querySelectorAll('rect.poll').length };
+    }));
+    const at = `${width} px`;
+    assert.ok(drawings.length >= 1, at);
+    for (const drawing of drawings) {
+      assert.deepEqual(drawing.overlaps, [], `${at}: overlapping tap targets`);
+      const small = drawing.targets.filter((t) => Math.round(t.box.width) < 24 || Math.round(t.box.height) < 24);
+      assert.deepEqual(small, [], `${at}: tap targets under 24 x 24 px`);
+      // Every poll is in one target, and a shared target names each of its polls.
+      assert.equal(drawing.targets.reduce((sum, t) => sum + t.polls, 0), drawing.polls, at);
+      for (const target of drawing.targets) assert.equal(target.label.match(/task \d+ polled from/g)?.length, target.polls, target.label);
+    }
+    // 3 tasks of 6 slices each (the card's default), a poll per slice at least.
+    assert.ok(drawings.every((d) => d.polls >= 18), `${at}: polls ${drawings.map((d) => d.polls)}`);
+  }
+  assert.deepEqual(unexpectedProblems(lab.problems), []);
+  await page.close();
+});
+
 test('the parallel card and the compose card\'s JS side caption the mark tapped', async () => {
   const page = await lab.newPage({ viewport: { width: 375, height: 800 }, context: { hasTouch: true, isMobile: true } });
   await page.evaluate(() => window.lab.parallel('yield', { workers: 2, tasks: 3, slices: 2 }));
@@ -242,7 +283,8 @@ test('the parallel card and the compose card\'s JS side caption the mark tapped'
   const poll = parallel.locator('svg.trace [data-event]').first();
   await poll.evaluate((node) => node.scrollIntoView({ block: 'center' }));
   await poll.tap();
-  assert.match(await parallel.locator('.trace-caption').textContent() ?? '', /^worker \d: task \d polled from \d+ ms to \d+ ms, Pending \(it yielded\)$/);
+  // Polls closer than a tap target share it, which reads them all.
+  assert.match(await parallel.locator('.trace-caption').textContent() ?? '', /^worker \d: task \d polled from \d+ ms to \d+ ms, Pending \(it yielded\)(; task \d polled from \d+ ms to \d+ ms, (Pending \(it yielded\)|Ready \(finished\)))*$/);
   assert.match(await parallel.locator('[data-role="parallel-caption"]').textContent() ?? '', /^One lane per thread, one mark per poll/);
   await page.evaluate(() => window.lab.compose('select(sleep(200, "slow"), sleep(20, "quick"))', { js: true }));
   const compose = page.locator('#compose');
