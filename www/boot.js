@@ -5,7 +5,8 @@
  *
  * A classic script, not a module: index.html runs it where it stands in the
  * <head>, right after pkg/lab-manifest.js (the exports' table, generated at
- * build time) and the stylesheet, before the parser reads the body. The wasm,
+ * build time) and above the stylesheet's element (a classic script waits for a
+ * stylesheet above it), before the parser reads the body. The wasm,
  * its glue and the glue's snippets are requested the moment `lab` is ready and
  * compile while the page is parsed, laid out and painted, so that the first
  * call waits for the module and not for the page. A module script cannot run
