@@ -1,23 +1,19 @@
 // @ts-check
 /**
- * Boots the page: installs the console API as `window.lab` from the build's
- * manifest, marks it ready, then loads the wasm module, and once it is in,
- * loads and mounts the lesson cards.
+ * Boots the page around `lab`: the status line, the banner and fresh instance
+ * after a wasm trap, and, once the wasm is in, the lesson cards.
  *
- * The start-up's critical path is kept to what `lab` needs to exist: this
- * module, lab.js and pkg/lab-manifest.js (the HTML preloads exactly these;
- * issue 18). The wasm and its glue are fetched the moment `lab` is ready, and a
- * call made before they are in waits for them. The cards are page UI that `lab`
- * does not need: were they static imports, their modules would be fetched and
- * compiled before this module could even run, queued on the same connections
- * and the same main thread as the wasm.
+ * `lab` itself is installed by boot.js, a classic script in the <head> that
+ * runs before the body is parsed and starts loading the wasm at once (issue
+ * 18). This module is deferred: it runs once the page is parsed, and what it
+ * loads stays off the path to the first answer. The cards are page UI that
+ * `lab` does not need: were they static imports, their modules would be
+ * fetched and compiled before this module could even run, queued on the same
+ * connections and the same main thread as the wasm.
  */
-import { createLab } from './lab.js';
-import manifest from './pkg/lab-manifest.js';
+import { boot } from './lab.js';
 
 const root = document.documentElement;
-/** How the console line that says `lab` is ready begins (scripts/bench.mjs waits for it). */
-const READY_LINE = 'Async Rust Lab is ready';
 /**
  * The document parsed. index.html loads main.js as a deferred module script,
  * which runs once the HTML is parsed and before DOMContentLoaded, so this is
@@ -29,27 +25,6 @@ const parsed = document.readyState === 'loading'
   : Promise.resolve();
 /** The status line under the title (once the page is parsed); the lab's own state is on the root element's data attributes. */
 const status = () => /** @type {HTMLElement} */ (document.getElementById('lab-status'));
-
-/** @type {Promise<import('./lab.js').WasmModule> | undefined} */
-let loading;
-/**
- * Loads the glue, its snippets and the .wasm, all requested at once (the glue
- * would find its snippets, and the .wasm, only once it runs), and instantiates
- * the module: once per page, whoever asks first.
- */
-function loadWasm() {
-  loading ??= (async () => {
-    const pkg = new URL('./pkg/', import.meta.url);
-    const wasmResponse = fetch(new URL('async_rust_lab_bg.wasm', pkg));
-    const [glue] = await Promise.all([
-      import('./pkg/async_rust_lab.js'),
-      ...manifest.snippets.map((snippet) => import(new URL(snippet, pkg).href)),
-    ]);
-    await glue.default({ module_or_path: wasmResponse });
-    return glue;
-  })();
-  return loading;
-}
 
 /**
  * After a wasm trap (under `panic = "abort"`, this target's default, a Rust
@@ -192,30 +167,13 @@ function failed(what, error, flags) {
 
 /** @type {import('./lab.js').Lab} */
 let lab;
-/** @type {(module: import('./lab.js').WasmModule) => void} */
-let useInstance;
 try {
-  /** @type {(error: unknown) => void} */
-  let onTrap = () => {};
-  const created = createLab(manifest, loadWasm, { onTrap: (error) => onTrap(error) });
-  lab = created.lab;
-  useInstance = created.useInstance;
-  onTrap = recoverFromTraps(useInstance);
-  Object.defineProperty(window, 'lab', { value: lab, enumerable: true });
-  // The benchmark reads this mark: navigation start to `lab` installed, every
-  // function help() lists callable (a call before the wasm is in waits for it).
-  const readyMs = Math.round(performance.mark('lab-ready').startTime);
-  root.dataset.labReady = 'true';
-  // For whoever has the console open, the lab's main interface. Also how
-  // `npm run bench` hears that the page is ready without running anything in
-  // it (scripts/bench.mjs).
-  console.info(`${READY_LINE} (${readyMs} ms): type lab.help() to see the API.`);
-  // The wasm's fetch starts now, beside the layout the browser does when
-  // the page's parsing ends (right after this script).
-  loadWasm().catch(() => {});
+  if (!boot) throw new Error('boot.js did not run');
+  lab = boot.lab;
+  boot.onTrap(recoverFromTraps(boot.useInstance));
   await parsed;
   if (root.dataset.wasmReady !== 'true') {
-    status().textContent = `Ready in ${readyMs} ms; loading the WebAssembly module. Open the devtools console and type lab.help() to see the API.`;
+    status().textContent = `Ready in ${boot.readyMs} ms; loading the WebAssembly module. Open the devtools console and type lab.help() to see the API.`;
   }
 } catch (error) {
   await parsed;
@@ -223,10 +181,9 @@ try {
 }
 
 try {
-  useInstance(await loadWasm());
-  // The wasm is instantiated: every export answers at once from here on.
-  const wasmMs = Math.round(performance.mark('wasm-ready').startTime);
-  root.dataset.wasmReady = 'true';
+  await boot.wasm;
+  // The wasm is instantiated (boot.js marked it): every export answers at once from here on.
+  const wasmMs = Math.round(performance.getEntriesByName('wasm-ready')[0].startTime);
   status().textContent = `Ready in ${wasmMs} ms. Open the devtools console and type lab.help() to see the API.`;
 } catch (error) {
   // The page still works without it: the lessons' text, the table of contents

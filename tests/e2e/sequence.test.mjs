@@ -132,7 +132,7 @@ test('lab.help() prints one line per export, with its signature and what it does
   });
   assert.ok(exports.length >= 4, `exports: ${exports}`);
   // One line per export of the module, and one for lab.parallel, which lives in
-  // the threaded module that lab.js loads on first use.
+  // the threaded module that boot.js loads on first use.
   assert.equal(lines.filter((l) => !l.startsWith('lab.parallel(')).length, exports.length);
   for (const name of exports) {
     const line = lines.find((l) => l.startsWith(`lab.${name}(`));
