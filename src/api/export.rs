@@ -57,15 +57,16 @@ pub(crate) struct Finished<T> {
 /// finishes the run whether or not it was aborted, so that `lastRun()` shows
 /// what was printed up to an abort. An abort is the `Err` (the signal's reason).
 pub(crate) async fn run_lesson<T>(
-    names: (&'static str, &'static str),
+    (lesson, mode): (&'static str, &'static str),
     args: Vec<(&'static str, f64)>,
     options: Option<&JsValue>,
     body: impl AsyncFnOnce(&Run) -> T,
 ) -> Result<Finished<T>, JsValue> {
-    run_shared_lesson(names, args, options, async move |run: Rc<Run>| {
-        body(&run).await
-    })
-    .await
+    let signal = signal_option(options, "options")?;
+    let run = start_run(lesson, mode, args);
+    let outcome = abortable(signal, run.root(body(&run))).await;
+    let report = finish_run(run);
+    outcome.map(|value| Finished { value, report })
 }
 
 /// [`run_lesson`] for a lesson whose JS callbacks print (a timer's callback
@@ -82,10 +83,21 @@ pub(crate) async fn run_shared_lesson<T>(
     let signal = signal_option(options, "options")?;
     let run = Rc::new(start_run(lesson, mode, args));
     let outcome = abortable(signal, run.root(body(run.clone()))).await;
-    let run = Rc::try_unwrap(run)
-        .map_err(|_| js_sys::Error::new(&format!("{lesson}: a callback outlived its run")))?;
-    let report = finish_run(run);
+    let report = finish_shared_run(run)?;
     outcome.map(|value| Finished { value, report })
+}
+
+/// Finishes a run shared with the lesson's callbacks, once they are gone.
+/// Not generic, so it is compiled once.
+fn finish_shared_run(run: Rc<Run>) -> Result<Rc<Report>, JsValue> {
+    match Rc::try_unwrap(run) {
+        Ok(run) => Ok(finish_run(run)),
+        Err(run) => Err(js_sys::Error::new(&format!(
+            "{}: a callback outlived its run",
+            run.info().lesson
+        ))
+        .into()),
+    }
 }
 
 /// Printed lines as a JS array of strings: what the sequence and threads

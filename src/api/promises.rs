@@ -27,7 +27,7 @@ use crate::runtime::run::Run;
 #[wasm_bindgen]
 extern "C" {
     /// The options of the lessons that run on either executor, as the caller
-    /// passed them, checked by Rust ([`executor_option`], `signal_option`).
+    /// passed them, checked by Rust when the export is called.
     #[wasm_bindgen(
         typescript_type = "{ executor?: \"stock\" | \"reaction\"; signal?: AbortSignal }"
     )]
