@@ -487,10 +487,11 @@ const AWAITS: WholeNumber = WholeNumber {
     default: 100_000,
 };
 
-#[wasm_bindgen(module = "/src/api/await_many.js")]
+#[wasm_bindgen(module = "/src/api/compose_promises.js")]
 extern "C" {
     /// JS's own baseline: an `async function` that awaits `promise` `n` times
-    /// and resolves to the ms it took.
+    /// and resolves to the ms it took. In the compose lesson's module rather
+    /// than a snippet of its own (docs/benchmarks.md says why).
     #[wasm_bindgen(js_name = jsAwaits)]
     fn js_awaits(promise: &Promise, n: u32) -> Promise;
 }
