@@ -9,7 +9,7 @@ import { createRunView } from './run-view.js';
 
 /**
  * What the promise cards call: the API's own types, from the generated .d.ts.
- * @typedef {Pick<import('./lab.js').Lab, 'cook' | 'awaitPromise' | 'channel' | 'lazy' | 'handmade' | 'handmadeSource' | 'awaitOrder' | 'panicOnPurpose'>} PromiseLab
+ * @typedef {Pick<import('./lab.js').Lab, 'cook' | 'awaitPromise' | 'channel' | 'lazy' | 'handmade' | 'handmadeSource' | 'awaitOrder' | 'awaitMany' | 'panicOnPurpose'>} PromiseLab
  */
 
 /** @param {HTMLInputElement} input empty means "use the default" */
@@ -198,13 +198,17 @@ export function mountHandmadeCard(card, lab) {
   });
 }
 
+/** The executors `lab.awaitOrder` runs on, in the order the card shows them. */
+export const EXECUTORS = /** @type {const} */ (['stock', 'reaction']);
+
 /**
- * Runs Rust's awaitOrder among JS steps of every kind and logs all of them, in
- * the order they really ran. Resolves when every step has run.
+ * Runs Rust's awaitOrder on `executor` among JS steps of every kind and logs
+ * all of them, in the order they really ran. Resolves when every step has run.
  * @param {PromiseLab} lab
  * @param {(text: string, who: 'JS' | 'Rust') => void} log
+ * @param {typeof EXECUTORS[number]} [executor]
  */
-export async function interleave(lab, log) {
+export async function interleave(lab, log, executor = 'stock') {
   /** @param {Event} event */
   const onLine = (event) => {
     const { lesson, line } = /** @type {CustomEvent} */ (event).detail;
@@ -220,8 +224,8 @@ export async function interleave(lab, log) {
       log('a JS async function: after await null', 'JS');
     }
     const twin = jsTwin();
-    const rust = lab.awaitOrder();
-    log('lab.awaitOrder() returned: Rust has not started yet', 'JS');
+    const rust = lab.awaitOrder({ executor });
+    log(`lab.awaitOrder({ executor: "${executor}" }) returned`, 'JS');
     queueMicrotask(() => {
       log('microtask 2', 'JS');
       queueMicrotask(() => log('microtask 3, queued by 2', 'JS'));
@@ -233,17 +237,61 @@ export async function interleave(lab, log) {
   }
 }
 
+/** A ratio for people: two significant digits, then "x". @param {number} ratio */
+const times = (ratio) => `${ratio < 10 ? ratio.toFixed(1) : Math.round(ratio)}x`;
+
 /**
+ * The await-order card: the same Rust code on both executors, one log each,
+ * and the measured cost of many awaits on each, beside plain JS.
  * @param {HTMLElement} card
  * @param {PromiseLab} lab
  */
 export function mountAwaitOrderCard(card, lab) {
-  const list = role(card, 'order-log');
-  const button = card.querySelector('[data-action="run-order"]');
-  button?.addEventListener('click', async () => {
+  const logs = /** @type {HTMLElement[]} */ ([...card.querySelectorAll('[data-role="order-log"]')]);
+  const logOf = (/** @type {string} */ executor) => logs.find((list) => list.dataset.executor === executor);
+  card.querySelector('[data-action="run-order"]')?.addEventListener('click', async () => {
     card.setAttribute('aria-busy', 'true');
     try {
-      await interleave(lab, timedLog(list));
+      for (const list of logs) list.replaceChildren();
+      // One after the other: each log holds only its own run's lines.
+      for (const executor of EXECUTORS) {
+        const list = logOf(executor);
+        if (list) await interleave(lab, timedLog(list), executor);
+      }
+    } finally {
+      card.removeAttribute('aria-busy');
+    }
+  });
+
+  const table = role(card, 'await-cost');
+  const rows = role(card, 'await-cost-rows');
+  const caption = role(card, 'await-cost-caption');
+  const error = role(card, 'await-cost-error');
+  card.querySelector('[data-action="await-many"]')?.addEventListener('click', async () => {
+    card.setAttribute('aria-busy', 'true');
+    error.hidden = true;
+    try {
+      const n = 100_000;
+      const { jsMs, stockMs, reactionMs } = await lab.awaitMany(n);
+      /** @type {[string, number][]} */
+      const measured = [
+        ['JavaScript: await in an async function', jsMs],
+        ['Rust, wasm-bindgen-futures\' executor (JsFuture)', stockMs],
+        ['Rust, the lab\'s reaction executor (reaction_await)', reactionMs],
+      ];
+      caption.textContent = `${n.toLocaleString('en-US')} awaits of one already-resolved Promise in a loop, each way once, `
+        + 'in this order, measured just now in this page on this machine (they vary from run to run; '
+        + 'docs/benchmarks.md has repeated runs)';
+      rows.replaceChildren(...measured.map(([who, ms]) => el('tr', {},
+        el('th', { text: who, attrs: { scope: 'row' } }),
+        el('td', { text: `${ms.toFixed(1)} ms` }),
+        el('td', { text: `${Math.round((ms * 1e6) / n)} ns` }),
+        // performance.now() is coarse where the page is not cross-origin isolated.
+        el('td', { text: jsMs > 0 ? times(ms / jsMs) : 'too fast to tell' }))));
+      table.hidden = false;
+    } catch (reason) {
+      error.textContent = show(reason);
+      error.hidden = false;
     } finally {
       card.removeAttribute('aria-busy');
     }

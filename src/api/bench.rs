@@ -14,16 +14,17 @@ use futures::stream::{FuturesUnordered, Stream, StreamExt};
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::{future_to_promise, spawn_local, JsFuture};
+use wasm_bindgen_futures::{future_to_promise, spawn_local};
 
 use super::args::rules::{OneOf, WholeNumber};
 use super::args::{arg_value, to_js_error};
 use super::export::to_promise;
+use super::promises::time_awaits;
 use crate::research::bridge::{eager_promise, lean_await};
+use crate::runtime::bridge::Executor;
 use crate::runtime::clock::{performance_clock, Clock};
 use crate::runtime::heap::live_bytes;
 use crate::runtime::js_object::object;
-use crate::runtime::reaction_executor::{reaction_await, spawn_promise};
 use crate::runtime::run::Run;
 use crate::runtime::slab_join::SlabJoin;
 use crate::runtime::time::sleep;
@@ -79,30 +80,21 @@ pub fn bench_await_promise(
         Ok(checked) => checked,
         Err(error) => return Promise::reject(&error),
     };
-    let clock = performance_clock();
-    if bridge == "executor" {
-        // On the lab's executor, which settles the returned Promise itself.
-        return spawn_promise(async move {
-            let started = clock();
-            for _ in 0..n {
-                reaction_await(&promise).await?;
-            }
-            Ok((clock() - started).into())
-        });
-    }
-    // Where every `async fn` export runs: wasm-bindgen-futures' executor.
-    let lean = bridge == "lean";
-    future_to_promise(async move {
-        let started = clock();
-        for _ in 0..n {
-            if lean {
-                lean_await(promise.clone()).await?;
-            } else {
-                JsFuture::from(promise.clone()).await?;
-            }
+    match bridge {
+        "jsfuture" => time_awaits(Executor::Stock, promise, n),
+        "executor" => time_awaits(Executor::Reaction, promise, n),
+        // "lean": the lab's leaner bridge, on wasm-bindgen-futures' executor.
+        _ => {
+            let clock = performance_clock();
+            future_to_promise(async move {
+                let started = clock();
+                for _ in 0..n {
+                    lean_await(promise.clone()).await?;
+                }
+                Ok((clock() - started).into())
+            })
         }
-        Ok((clock() - started).into())
-    })
+    }
 }
 
 /// `benchAwaitPromise`'s arguments, checked: the Promise, how many awaits, and

@@ -167,3 +167,20 @@ export function runPromises(tree, signal) {
     });
   });
 }
+
+// Also here, as the lab's one module of JS Promise code the Rust side calls:
+// the JavaScript baseline of `lab.awaitMany` (src/api/promises.rs), the loop
+// the two Rust loops are measured against. Not a snippet of its own: every JS
+// snippet is one more file each page visit and each wasm test fetches.
+
+/**
+ * Awaits `promise` `n` times in an `async function` and resolves to the
+ * milliseconds it took.
+ * @param {Promise<unknown>} promise an already-resolved Promise
+ * @param {number} n how many awaits
+ */
+export async function jsAwaits(promise, n) {
+  const started = performance.now();
+  for (let i = 0; i < n; i += 1) await promise;
+  return performance.now() - started;
+}

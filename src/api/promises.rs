@@ -1,6 +1,7 @@
 //! Exports of the Future/Promise lesson: Rust awaiting JS (`awaitPromise`,
 //! `channel`), JS awaiting Rust (`cook`), and what sets the two apart
-//! (`lazy`, `handmade`, `awaitOrder`).
+//! (`lazy`, `handmade`, `awaitOrder`); and what the executor changes
+//! (`awaitOrder` and `awaitPromise` with `{ executor }`, `awaitMany`).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -8,23 +9,55 @@ use std::rc::Rc;
 use futures::channel::oneshot;
 use js_sys::{Array, Error, Function, Promise, Reflect, TypeError};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
 
 use super::args::rules::{Flag, OneOf, WholeNumber};
 use super::args::{arg_value, option_field, signal_option, to_js_error, Millis, RunOptions};
-use super::export::{run_lesson, to_promise};
-use super::report::{finish_run, start_run};
+use super::export::{run_lesson, run_shared_lesson, to_promise, to_promise_on};
+use super::report::start_run;
 use crate::lessons::handmade::{self, ticker_source};
 use crate::lessons::promises::{self, DEFAULT_COOK_MS, DEFAULT_WAIT_MS, DISHES};
 use crate::runtime::abort::abortable;
-use crate::runtime::bridge::settle;
+use crate::runtime::bridge::{settle_on, Executor};
+use crate::runtime::clock::performance_clock;
 use crate::runtime::js_object::object;
+use crate::runtime::reaction_executor::reaction_await;
 use crate::runtime::run::Run;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The options of the lessons that run on either executor, as the caller
+    /// passed them, checked by Rust when the export is called.
+    #[wasm_bindgen(
+        typescript_type = "{ executor?: \"stock\" | \"reaction\"; signal?: AbortSignal }"
+    )]
+    pub type ExecutorOptions;
+}
+
+const EXECUTOR: OneOf = OneOf {
+    name: "options.executor",
+    choices: Executor::NAMES,
+    default: Some("stock"),
+};
+
+/// Reads `options.executor`: `"stock"` (the default) or `"reaction"`; a
+/// TypeError or RangeError naming `options.executor` and both choices
+/// otherwise.
+fn executor_option(options: &JsValue) -> Result<Executor, JsValue> {
+    let name = EXECUTOR
+        .check(option_field(options, "options", "executor")?)
+        .map_err(to_js_error)?;
+    // Every choice of the rule is a name `named` knows.
+    Executor::named(name).ok_or_else(|| TypeError::new("options.executor: unknown").into())
+}
 
 /// Awaits `value` in Rust (`JsFuture`) and settles exactly as `await value`
 /// would in JS. A Promise or any thenable is
 /// awaited; any other value is returned as is. The result is the very value
 /// (`await lab.awaitPromise(Promise.resolve(o)) === o`), and a rejection
-/// rejects with the very reason, Error or not.
+/// rejects with the very reason, Error or not. With `{ executor: "reaction" }`
+/// the same await runs on the lab's reaction executor (`reaction_await`):
+/// the same result, one microtask hop sooner.
 #[wasm_bindgen(js_name = awaitPromise, unchecked_return_type = "Promise<unknown>", skip_jsdoc)]
 pub fn await_promise_export(
     #[wasm_bindgen(
@@ -32,20 +65,42 @@ pub fn await_promise_export(
         param_description = "a Promise, a thenable, or any other value"
     )]
     value: JsValue,
-    #[wasm_bindgen(param_description = "{ signal }: an AbortSignal that stops the wait")]
-    options: Option<RunOptions>,
+    #[wasm_bindgen(
+        param_description = "{ executor, signal }: \"stock\" (default, wasm-bindgen-futures') or \"reaction\" (the lab's); an AbortSignal that stops the wait"
+    )]
+    options: Option<ExecutorOptions>,
 ) -> Promise {
-    to_promise(await_promise(value, options))
+    let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
+    match executor_option(&options) {
+        Ok(executor) => to_promise_on(executor, await_promise_on(executor, value, options)),
+        Err(error) => Promise::reject(&error),
+    }
 }
 
 /// The future behind the `awaitPromise` export ([`await_promise_export`]): what its
-/// Promise settles with. The wasm tests await it directly.
+/// Promise settles with. The wasm tests await it directly: it then runs on
+/// the test's executor, with the bridge `options.executor` names.
 pub async fn await_promise(
     value: JsValue,
-    options: Option<RunOptions>,
+    options: Option<ExecutorOptions>,
 ) -> Result<JsValue, JsValue> {
-    let signal = signal_option(options.as_ref(), "options")?;
-    abortable(signal, settle(&value)).await?
+    let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
+    let executor = executor_option(&options)?;
+    await_promise_on(executor, value, options).await
+}
+
+/// `awaitPromise` once its executor is known.
+///
+/// Not a lesson run (no trace, no `lastRun()`): the page's pass-through table
+/// calls it nine times in a row, which would push every card's run out of the
+/// few runs kept for replay.
+async fn await_promise_on(
+    executor: Executor,
+    value: JsValue,
+    options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let signal = signal_option(Some(&options), "options")?;
+    abortable(signal, settle_on(executor, &value)).await?
 }
 
 /// What `send` or `fail` asked for, carried from JS to the waiting Rust future.
@@ -366,19 +421,16 @@ pub async fn handmade(
     let every = EVERY_MS
         .check(arg_value(every_ms.as_ref()))
         .map_err(to_js_error)?;
-    let signal = signal_option(options.as_ref(), "options")?;
-    let run = Rc::new(start_run(
-        "handmade",
-        "handmade",
+    let options = options.map(JsValue::from);
+    // The ticker's timer callback prints "timer fired", so it holds the run.
+    let polls = run_shared_lesson(
+        ("handmade", "handmade"),
         vec![(TICKS.name, ticks.into()), (EVERY_MS.name, every.into())],
-    ));
-    let polls = abortable(signal, run.root(handmade::tick(run.clone(), ticks, every))).await;
-    // The ticker and its timer, which held clones of the run, are dropped by
-    // now; if one were not, the run could not end, and that must show.
-    let run =
-        Rc::try_unwrap(run).map_err(|_| Error::new("handmade: the ticker outlived its run"))?;
-    finish_run(run);
-    Ok(polls?.into())
+        options.as_ref(),
+        async move |run: Rc<Run>| handmade::tick(run, ticks, every).await,
+    )
+    .await?;
+    Ok(polls.value.into())
 }
 
 /// The Rust source of the hand-written future `handmade` polls, as the page shows it.
@@ -389,24 +441,117 @@ pub fn handmade_source() -> String {
 
 /// Awaits, in turn, a future that wakes itself, a resolved JS Promise and a
 /// `sleep(0)`, printing after each. Call it between your own
-/// `queueMicrotask` and `setTimeout(0)` steps to see where each `.await` lands.
+/// `queueMicrotask` and `setTimeout(0)` steps to see where each `.await` lands,
+/// on wasm-bindgen-futures' executor (`"stock"`, the default) or on the lab's
+/// reaction executor (`"reaction"`): the same Rust code, other places.
 #[wasm_bindgen(js_name = awaitOrder, unchecked_return_type = "Promise<undefined>", skip_jsdoc)]
 pub fn await_order_export(
-    #[wasm_bindgen(param_description = "{ signal }: an AbortSignal that stops the run")]
-    options: Option<RunOptions>,
+    #[wasm_bindgen(
+        param_description = "{ executor, signal }: \"stock\" (default, wasm-bindgen-futures') or \"reaction\" (the lab's); an AbortSignal that stops the run"
+    )]
+    options: Option<ExecutorOptions>,
 ) -> Promise {
-    to_promise(await_order(options))
+    let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
+    match executor_option(&options) {
+        Ok(executor) => to_promise_on(executor, await_order_on(executor, options)),
+        Err(error) => Promise::reject(&error),
+    }
 }
 
 /// The future behind the `awaitOrder` export ([`await_order_export`]): what its
-/// Promise settles with. The wasm tests await it directly.
-pub async fn await_order(options: Option<RunOptions>) -> Result<JsValue, JsValue> {
-    let signal = signal_option(options.as_ref(), "options")?;
-    let run = start_run("await-order", "awaitOrder", vec![]);
-    let done = abortable(signal, run.root(promises::await_order(&run))).await;
-    finish_run(run);
-    done?;
+/// Promise settles with. The wasm tests await it directly: it then runs on
+/// the test's executor, with the bridge `options.executor` names.
+pub async fn await_order(options: Option<ExecutorOptions>) -> Result<JsValue, JsValue> {
+    let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
+    let executor = executor_option(&options)?;
+    await_order_on(executor, options).await
+}
+
+/// `awaitOrder` once its executor is known.
+async fn await_order_on(executor: Executor, options: JsValue) -> Result<JsValue, JsValue> {
+    run_lesson(
+        ("await-order", "awaitOrder"),
+        vec![],
+        Some(&options),
+        async |run: &Run| promises::await_order(run, executor).await,
+    )
+    .await?;
     Ok(JsValue::UNDEFINED)
+}
+
+const AWAITS: WholeNumber = WholeNumber {
+    name: "n",
+    unit: "awaits",
+    min: 1,
+    max: 1_000_000,
+    default: 100_000,
+};
+
+#[wasm_bindgen(module = "/src/api/compose_promises.js")]
+extern "C" {
+    /// JS's own baseline: an `async function` that awaits `promise` `n` times
+    /// and resolves to the ms it took. In the compose lesson's module rather
+    /// than a snippet of its own (docs/benchmarks.md says why).
+    #[wasm_bindgen(js_name = jsAwaits)]
+    fn js_awaits(promise: &Promise, n: u32) -> Promise;
+}
+
+/// Awaits one already-resolved Promise `n` times in a loop, three ways, one
+/// after the other in this order: a JS `async function`, Rust on
+/// wasm-bindgen-futures' executor (`JsFuture`), Rust on the lab's reaction
+/// executor (`reaction_await`). Resolves to `{ n, jsMs, stockMs, reactionMs }`.
+#[wasm_bindgen(
+    js_name = awaitMany,
+    unchecked_return_type = "Promise<{ n: number; jsMs: number; stockMs: number; reactionMs: number }>",
+    skip_jsdoc
+)]
+pub fn await_many_export(
+    #[wasm_bindgen(param_description = "how many awaits each, 1 to 1000000 (default 100000)")]
+    n: Option<Count>,
+) -> Promise {
+    to_promise(await_many(n))
+}
+
+/// The future behind the `awaitMany` export ([`await_many_export`]): what its
+/// Promise settles with. The wasm tests await it directly.
+pub async fn await_many(n: Option<Count>) -> Result<JsValue, JsValue> {
+    let n = AWAITS.check(arg_value(n.as_ref())).map_err(to_js_error)?;
+    let promise = Promise::resolve(&JsValue::UNDEFINED);
+    let js_ms = JsFuture::from(js_awaits(&promise, n)).await?;
+    let stock_ms = JsFuture::from(time_awaits(Executor::Stock, promise.clone(), n)).await?;
+    let reaction_ms = JsFuture::from(time_awaits(Executor::Reaction, promise, n)).await?;
+    let fields = [
+        ("n", JsValue::from(n)),
+        ("jsMs", js_ms),
+        ("stockMs", stock_ms),
+        ("reactionMs", reaction_ms),
+    ];
+    Ok(object(fields))
+}
+
+/// A task on `executor` that awaits `promise` `n` times through that
+/// executor's bridge, and a Promise of the ms it took, timed from its first
+/// poll to its last. `awaitMany` and the bench page's `benchAwaitPromise`.
+pub(crate) fn time_awaits(executor: Executor, promise: Promise, n: u32) -> Promise {
+    let clock = performance_clock();
+    match executor {
+        // Where every `async fn` export runs: wasm-bindgen-futures' executor.
+        Executor::Stock => to_promise(async move {
+            let started = clock();
+            for _ in 0..n {
+                JsFuture::from(promise.clone()).await?;
+            }
+            Ok((clock() - started).into())
+        }),
+        // The lab's, which settles the returned Promise itself.
+        Executor::Reaction => to_promise_on(Executor::Reaction, async move {
+            let started = clock();
+            for _ in 0..n {
+                reaction_await(&promise).await?;
+            }
+            Ok((clock() - started).into())
+        }),
+    }
 }
 
 /// Experiment: panics on purpose. Prints a line, then a Rust future panics

@@ -12,7 +12,7 @@
 
 use std::fmt;
 
-use crate::runtime::bridge::resolved_promise;
+use crate::runtime::bridge::{resolved_promise, Executor};
 use crate::runtime::run::Run;
 use crate::runtime::time::sleep;
 use crate::runtime::yield_now::yield_now;
@@ -97,11 +97,13 @@ async fn say(run: &Run, line: &'static str) {
 
 /// Awaits three kinds of thing in turn and prints after each, so the page can
 /// interleave the lines with its own `queueMicrotask` and `setTimeout(0)` steps.
-pub async fn await_order(run: &Run) {
+/// The same code for both executors: `executor` only picks the bridge of the
+/// Promise await, the one that executor comes with (the export runs it there).
+pub async fn await_order(run: &Run, executor: Executor) {
     run.print("Rust: first poll, the body starts");
     yield_now().await;
     run.print("Rust: after yield_now() (it woke itself)");
-    resolved_promise().await;
+    resolved_promise(executor).await;
     run.print("Rust: after awaiting a resolved JS Promise");
     sleep(0).await;
     run.print("Rust: after sleep(0) (a setTimeout of 0)");

@@ -7,17 +7,58 @@
 //!
 //! The other way, Future -> Promise, every async export takes
 //! `wasm_bindgen_futures::future_to_promise`. Both are wasm-bindgen-futures'
-//! stock bridges, so where a continuation runs in the `awaitOrder` lesson is
-//! the stock behaviour: after awaiting an already-resolved Promise, the Rust
-//! code after the `.await` runs one microtask *after* a JS microtask queued
-//! once the await began (a JS `async function` runs it before).
+//! stock bridges, so where a continuation runs in the lessons is the stock
+//! behaviour: after awaiting an already-resolved Promise, the Rust code after
+//! the `.await` runs one microtask *after* a JS microtask queued once the
+//! await began (a JS `async function` runs it before).
+//!
+//! [`settle_on`] picks the bridge of an [`Executor`]: the `awaitOrder` and
+//! `awaitPromise` lessons run the same Rust code on either, to show that the
+//! executor decides where the code after an `.await` runs.
 
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use super::leaf::waiting_for;
+use super::reaction_executor::reaction_await;
 use super::trace::Cause;
+
+/// Which executor polls a lesson's future, and so which Promise bridge its
+/// awaits take: each executor's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Executor {
+    /// wasm-bindgen-futures' (`future_to_promise`, `spawn_local`) with its
+    /// `JsFuture`: what every user of wasm-bindgen-futures gets, and what every
+    /// other lesson runs on. A wake queues the task and a microtask polls it.
+    Stock,
+    /// The lab's [`reaction_executor`](super::reaction_executor) with its
+    /// `reaction_await`: a spawn polls at once, and an awaited Promise's
+    /// reaction job polls the task itself, as JS resumes an `async function`.
+    Reaction,
+}
+
+impl Executor {
+    /// The names JS callers use, in the order error messages list them.
+    pub const NAMES: &'static [&'static str] = &["stock", "reaction"];
+
+    /// The executor named `name` (one of [`Executor::NAMES`]).
+    pub fn named(name: &str) -> Option<Executor> {
+        match name {
+            "stock" => Some(Executor::Stock),
+            "reaction" => Some(Executor::Reaction),
+            _ => None,
+        }
+    }
+
+    /// Its name, as JS callers write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Executor::Stock => "stock",
+            Executor::Reaction => "reaction",
+        }
+    }
+}
 
 #[wasm_bindgen]
 extern "C" {
@@ -40,12 +81,34 @@ extern "C" {
 /// # }
 /// ```
 pub async fn settle(value: &JsValue) -> Result<JsValue, JsValue> {
-    waiting_for(Cause::Promise, JsFuture::from(promise_resolve(value)?)).await
+    settle_on(Executor::Stock, value).await
 }
 
-/// Awaits an already-resolved JS Promise: the smallest hop through the JS
-/// microtask queue that Rust can take, for lessons that show where it lands.
-pub async fn resolved_promise() {
+/// [`settle`] through `executor`'s own bridge: `JsFuture` for the stock
+/// executor, `reaction_await` for the reaction executor. Either one works
+/// under any executor, and resolves to the same value; only where the code
+/// after the `.await` runs differs (see [`Executor`]).
+///
+/// # Example
+/// ```no_run
+/// # async fn example() {
+/// use async_rust_lab::runtime::bridge::{settle_on, Executor};
+/// use wasm_bindgen::JsValue;
+/// let forty_two = settle_on(Executor::Reaction, &JsValue::from(42)).await;
+/// # }
+/// ```
+pub async fn settle_on(executor: Executor, value: &JsValue) -> Result<JsValue, JsValue> {
+    let promise = promise_resolve(value)?;
+    match executor {
+        Executor::Stock => waiting_for(Cause::Promise, JsFuture::from(promise)).await,
+        Executor::Reaction => waiting_for(Cause::Promise, reaction_await(&promise)).await,
+    }
+}
+
+/// Awaits an already-resolved JS Promise through `executor`'s bridge: the
+/// smallest hop through the JS microtask queue that Rust can take, for
+/// lessons that show where it lands.
+pub async fn resolved_promise(executor: Executor) {
     // Promise.resolve(undefined) is a native Promise that never rejects.
-    let _ = settle(&JsValue::UNDEFINED).await;
+    let _ = settle_on(executor, &JsValue::UNDEFINED).await;
 }

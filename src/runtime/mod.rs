@@ -1,7 +1,8 @@
 //! The small toolkit the lessons share. It knows nothing of lessons.
 //!
 //! - [`abort`]: an `AbortSignal` as a future; `abortable` cancels a future on abort.
-//! - [`bridge`]: Promise -> Future (`settle`), as JS `await` would.
+//! - [`bridge`]: Promise -> Future (`settle`), as JS `await` would; `settle_on`
+//!   through the bridge of either executor.
 //! - [`clock`]: `performance.now()`, or a manual clock in host tests.
 //! - [`recorder`]: a run's clock and trace, found by wakers and leaves.
 //! - [`leaf`]: what waits on JS (a timer, a fetch, a Promise), as a leaf of the tree.

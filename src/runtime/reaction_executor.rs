@@ -22,8 +22,9 @@
 //! it would after `await` in a JS `async function`. Under
 //! wasm-bindgen-futures it runs *after* it: the task's poll is one microtask
 //! further back. `tests/reaction_executor.rs` checks both orders. The lab's
-//! lessons keep the stock bridge ([`bridge::settle`](crate::runtime::bridge::settle)),
-//! whose timing the `awaitOrder` lesson shows.
+//! lessons keep the stock bridge ([`bridge::settle`](crate::runtime::bridge::settle));
+//! the `awaitOrder` lesson runs the same code on both executors
+//! ([`bridge::Executor`](crate::runtime::bridge::Executor)) to show the difference.
 //!
 //! ## The rules
 //!

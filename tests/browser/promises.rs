@@ -1,6 +1,7 @@
 //! The Future/Promise lesson in a real browser: values and reasons crossing
 //! both ways unchanged, the channel's settle-once rule, laziness, the
-//! hand-written future's trace, and where `.await` lands among JS tasks.
+//! hand-written future's trace, where `.await` lands among JS tasks, and
+//! where it lands on the other executor (`{ executor: "reaction" }`).
 #![cfg(target_arch = "wasm32")]
 // A panic in a test is a failing test: the crate-wide bans are for input-reachable code.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
@@ -9,7 +10,8 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use async_rust_lab::api::promises::{
-    await_order, await_promise, channel, cook, handmade, handmade_source, lazy, CookOptions, Dish,
+    await_many, await_order, await_order_export, await_promise, await_promise_export, channel,
+    cook, handmade, handmade_source, lazy, CookOptions, Dish, ExecutorOptions,
 };
 use async_rust_lab::api::report::last_run;
 use async_rust_lab::runtime::clock::performance_clock;
@@ -518,4 +520,184 @@ async fn awaits_of_a_self_wake_and_a_js_promise_resume_before_an_earlier_set_tim
             .map(|l| l.marked),
         Some(true)
     );
+}
+
+// --- swap the executor ---
+
+/// `{ executor }` as a caller would pass it.
+fn on(executor: impl Into<JsValue>) -> Option<ExecutorOptions> {
+    let options = Object::new();
+    Reflect::set(&options, &"executor".into(), &executor.into()).unwrap();
+    Some(options.unchecked_into())
+}
+
+/// Queues a JS microtask that runs `f`.
+fn queue_microtask(f: impl FnOnce() + 'static) {
+    let queue: Function = js("return queueMicrotask").dyn_into().unwrap();
+    queue
+        .call1(&JsValue::UNDEFINED, &Closure::once_into_js(f))
+        .unwrap();
+}
+
+thread_local! {
+    static RETURNED: Cell<bool> = const { Cell::new(false) };
+    static MICROTASK_RAN: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs the `awaitOrder` export on `executor` and says, for each Rust line,
+/// whether the call had returned yet and whether a JS microtask queued right
+/// after the call had run yet.
+async fn await_order_marks(executor: &str) -> Vec<(String, bool, bool)> {
+    RETURNED.with(|r| r.set(false));
+    MICROTASK_RAN.with(|m| m.set(false));
+    let returned = LineLog::new(|| RETURNED.with(Cell::get));
+    let microtask = LineLog::new(|| MICROTASK_RAN.with(Cell::get));
+    let promise = await_order_export(on(executor));
+    RETURNED.with(|r| r.set(true));
+    queue_microtask(|| MICROTASK_RAN.with(|m| m.set(true)));
+    JsFuture::from(promise).await.unwrap();
+    [
+        "Rust: first poll, the body starts",
+        "Rust: after yield_now() (it woke itself)",
+        "Rust: after awaiting a resolved JS Promise",
+        "Rust: after sleep(0) (a setTimeout of 0)",
+    ]
+    .into_iter()
+    .map(|text| {
+        let after_return = returned.find(text).expect(text).marked;
+        let after_microtask = microtask.find(text).expect(text).marked;
+        (text.to_owned(), after_return, after_microtask)
+    })
+    .collect()
+}
+
+#[wasm_bindgen_test]
+async fn await_order_on_each_executor_prints_the_same_lines_in_other_places() {
+    let line = |text: &str, returned: bool, microtask: bool| (text.to_owned(), returned, microtask);
+    // Stock: the call only queues the task; every line comes after it, and the
+    // Promise await resumes two hops later, after the microtask queued at the call.
+    assert_eq!(
+        await_order_marks("stock").await,
+        [
+            line("Rust: first poll, the body starts", true, false),
+            line("Rust: after yield_now() (it woke itself)", true, true),
+            line("Rust: after awaiting a resolved JS Promise", true, true),
+            line("Rust: after sleep(0) (a setTimeout of 0)", true, true),
+        ]
+    );
+    // Reaction: polled inside the call, up to the Promise await; resumed in
+    // the Promise's reaction job, ahead of the microtask queued after the call.
+    assert_eq!(
+        await_order_marks("reaction").await,
+        [
+            line("Rust: first poll, the body starts", false, false),
+            line("Rust: after yield_now() (it woke itself)", false, false),
+            line("Rust: after awaiting a resolved JS Promise", true, false),
+            line("Rust: after sleep(0) (a setTimeout of 0)", true, true),
+        ]
+    );
+    // Both are runs of the same lesson, with the same lines.
+    assert_eq!(last_lines().len(), 4);
+}
+
+#[wasm_bindgen_test]
+async fn await_promise_on_the_reaction_executor_gives_back_the_very_value_and_reason() {
+    for (name, value) in odd_values() {
+        let promise = Promise::resolve(&value);
+        let got = outcome(&await_promise_export(promise.into(), on("reaction")))
+            .await
+            .unwrap();
+        assert!(is(&got, &value), "{name}");
+        let rejected = Promise::reject(&value);
+        let reason = outcome(&await_promise_export(rejected.into(), on("reaction")))
+            .await
+            .unwrap_err();
+        assert!(is(&reason, &value), "{name}");
+    }
+    // A thenable and a plain value, as `await` takes them.
+    let thenable = js("return { then(r) { r(7) } }");
+    assert_eq!(
+        outcome(&await_promise_export(thenable, on("reaction")))
+            .await
+            .unwrap(),
+        7
+    );
+    assert_eq!(await_promise(5.into(), on("reaction")).await.unwrap(), 5);
+}
+
+#[wasm_bindgen_test]
+async fn a_bad_executor_rejects_naming_options_executor_and_both_choices() {
+    let cases: [(JsValue, bool, &str); 5] = [
+        ("fast".into(), true, "(got \"fast\")"),
+        ("Stock".into(), true, "(got \"Stock\")"),
+        (1.into(), false, "(got the number 1)"),
+        (JsValue::NULL, false, "(got null)"),
+        (Object::new().into(), false, "(got an object)"),
+    ];
+    for (value, range, got) in cases {
+        let promises = [
+            await_promise_export(5.into(), on(value.clone())),
+            await_order_export(on(value.clone())),
+        ];
+        for promise in promises {
+            let error = outcome(&promise).await.unwrap_err();
+            if range {
+                assert!(error.is_instance_of::<js_sys::RangeError>(), "{got}");
+            } else {
+                assert!(error.is_instance_of::<js_sys::TypeError>(), "{got}");
+            }
+            let message = String::from(error.unchecked_into::<js_sys::Error>().message());
+            assert_eq!(
+                message,
+                format!("options.executor must be one of \"stock\", \"reaction\" {got}")
+            );
+        }
+    }
+    // Options that are not an object: a TypeError naming options.
+    let error = outcome(&await_order_export(Some(JsValue::from(3).unchecked_into())))
+        .await
+        .unwrap_err();
+    assert!(error.is_instance_of::<js_sys::TypeError>());
+    // And both keep working.
+    assert_eq!(
+        outcome(&await_promise_export(5.into(), on("reaction")))
+            .await
+            .unwrap(),
+        5
+    );
+    outcome(&await_order_export(on("stock"))).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn await_many_times_all_three_loops() {
+    let timings = await_many(num(100_000.0)).await.unwrap();
+    assert_eq!(get(&timings, "n"), 100_000);
+    for key in ["jsMs", "stockMs", "reactionMs"] {
+        let ms = get(&timings, key).as_f64().unwrap();
+        assert!(ms > 0.0, "{key}: {ms}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn await_many_rejects_counts_out_of_range_or_not_numbers() {
+    for (n, range, got) in [
+        (JsValue::from(0), true, "(got 0)"),
+        (JsValue::from(1_000_001), true, "(got 1000001)"),
+        (JsValue::from(2.5), true, "(got 2.5)"),
+        (JsValue::from("100"), false, "(got the string \"100\")"),
+    ] {
+        let error = await_many(Some(n.unchecked_into())).await.unwrap_err();
+        if range {
+            assert!(error.is_instance_of::<js_sys::RangeError>(), "{got}");
+        } else {
+            assert!(error.is_instance_of::<js_sys::TypeError>(), "{got}");
+        }
+        let message = String::from(error.unchecked_into::<js_sys::Error>().message());
+        assert_eq!(
+            message,
+            format!("n must be a whole number of awaits from 1 to 1000000 {got}")
+        );
+    }
+    let timings = await_many(num(1.0)).await.unwrap();
+    assert_eq!(get(&timings, "n"), 1);
 }
