@@ -12,7 +12,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use super::args::rules::{Flag, OneOf, WholeNumber};
-use super::args::{arg_value, option_field, signal_option, to_js_error, Millis, RunOptions};
+use super::args::{signal_option, JsRule, Millis, RunOptions};
 use super::export::{run_lesson, run_shared_lesson, to_promise, to_promise_on};
 use super::report::start_run;
 use crate::lessons::handmade::{self, ticker_source};
@@ -44,9 +44,7 @@ const EXECUTOR: OneOf = OneOf {
 /// TypeError or RangeError naming `options.executor` and both choices
 /// otherwise.
 fn executor_option(options: &JsValue) -> Result<Executor, JsValue> {
-    let name = EXECUTOR
-        .check(option_field(options, "options", "executor")?)
-        .map_err(to_js_error)?;
+    let name = EXECUTOR.field(options, "options", "executor")?;
     // Every choice of the rule is a name `named` knows.
     Executor::named(name).ok_or_else(|| TypeError::new("options.executor: unknown").into())
 }
@@ -301,14 +299,10 @@ pub fn cook_export(
 /// The future behind the `cook` export ([`cook_export`]): what its
 /// Promise settles with. The wasm tests await it directly.
 pub async fn cook(dish: Option<Dish>, options: Option<CookOptions>) -> Result<JsValue, JsValue> {
-    let dish = DISH.check(arg_value(dish.as_ref())).map_err(to_js_error)?;
+    let dish = DISH.arg(dish.as_ref())?;
     let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
-    let cook_ms = COOK_MS
-        .check(option_field(&options, "options", "cookMs")?)
-        .map_err(to_js_error)?;
-    let burn = BURN
-        .check(option_field(&options, "options", "burn")?)
-        .map_err(to_js_error)?;
+    let cook_ms = COOK_MS.field(&options, "options", "cookMs")?;
+    let burn = BURN.field(&options, "options", "burn")?;
     let cooked = run_lesson(
         ("promises", "cook"),
         vec![
@@ -354,9 +348,7 @@ pub async fn lazy(
     wait_ms: Option<Millis>,
     options: Option<RunOptions>,
 ) -> Result<JsValue, JsValue> {
-    let wait = WAIT_MS
-        .check(arg_value(wait_ms.as_ref()))
-        .map_err(to_js_error)?;
+    let wait = WAIT_MS.arg(wait_ms.as_ref())?;
     let options = options.map(JsValue::from);
     let lines = run_lesson(
         ("lazy", "lazy"),
@@ -415,12 +407,8 @@ pub async fn handmade(
     every_ms: Option<Millis>,
     options: Option<RunOptions>,
 ) -> Result<JsValue, JsValue> {
-    let ticks = TICKS
-        .check(arg_value(ticks.as_ref()))
-        .map_err(to_js_error)?;
-    let every = EVERY_MS
-        .check(arg_value(every_ms.as_ref()))
-        .map_err(to_js_error)?;
+    let ticks = TICKS.arg(ticks.as_ref())?;
+    let every = EVERY_MS.arg(every_ms.as_ref())?;
     let options = options.map(JsValue::from);
     // The ticker's timer callback prints "timer fired", so it holds the run.
     let polls = run_shared_lesson(
@@ -515,7 +503,7 @@ pub fn await_many_export(
 /// The future behind the `awaitMany` export ([`await_many_export`]): what its
 /// Promise settles with. The wasm tests await it directly.
 pub async fn await_many(n: Option<Count>) -> Result<JsValue, JsValue> {
-    let n = AWAITS.check(arg_value(n.as_ref())).map_err(to_js_error)?;
+    let n = AWAITS.arg(n.as_ref())?;
     let promise = Promise::resolve(&JsValue::UNDEFINED);
     let js_ms = JsFuture::from(js_awaits(&promise, n)).await?;
     let stock_ms = JsFuture::from(time_awaits(Executor::Stock, promise.clone(), n)).await?;
