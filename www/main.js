@@ -110,7 +110,7 @@ function recoverFromTraps(useInstance) {
  * @param {import('./lab.js').Lab} lab
  */
 async function mountCards(lab) {
-  const [sequence, promises, kitchen, search, threads, blocking, parallel, compose, machine, stepper] = await Promise.all([
+  const [sequence, promises, kitchen, search, threads, blocking, parallel, compose, machine, stepper, sleepers] = await Promise.all([
     import('./sequence-card.js'),
     import('./promises-card.js'),
     import('./kitchen-card.js'),
@@ -122,6 +122,7 @@ async function mountCards(lab) {
     import('./compose-card.js'),
     import('./machine-view.js'),
     import('./stepper-card.js'),
+    import('./sleepers-card.js'),
     import('./run-view.js'),
     import('./timeline.js'),
     import('./dom.js'),
@@ -138,6 +139,7 @@ async function mountCards(lab) {
   compose.mountComposeCard(card('compose'), lab);
   machine.mountMachineViews(document, lab);
   stepper.mountStepperCard(card('stepper'), lab);
+  sleepers.mountSleepersCard(card('sleepers'), lab);
 }
 
 /**

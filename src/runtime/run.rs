@@ -147,6 +147,15 @@ impl Run {
         self.recorder.now()
     }
 
+    /// The heap bytes the run's trace holds now (see [`Trace::heap_bytes`]):
+    /// a lesson that counts the heap leaves its own record out with it.
+    pub fn trace_heap_bytes(&self) -> usize {
+        self.recorder
+            .trace
+            .try_borrow()
+            .map_or(0, |trace| trace.heap_bytes())
+    }
+
     /// Prints a line (the article's `println!`) and returns its text, so a task
     /// can print its result and return it in one step.
     pub fn print(&self, text: impl Into<String>) -> String {

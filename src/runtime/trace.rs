@@ -308,6 +308,20 @@ impl Trace {
         self.left_out
     }
 
+    /// The heap bytes its events and summaries hold (their capacity), for a
+    /// lesson that counts the heap around the trace of its own run.
+    pub fn heap_bytes(&self) -> usize {
+        let events = self
+            .events
+            .capacity()
+            .saturating_mul(std::mem::size_of::<Event>());
+        let tasks = self
+            .tasks
+            .capacity()
+            .saturating_mul(std::mem::size_of::<TaskSummary>());
+        events.saturating_add(tasks)
+    }
+
     /// The most events this trace keeps.
     pub fn cap(&self) -> usize {
         self.cap
