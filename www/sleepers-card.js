@@ -182,7 +182,7 @@ export function mountSleepersCard(card, lab) {
     workerCell.textContent = 'measuring…';
     try {
       /** @type {ThreadCost} */
-      const cost = await lab.threadCost(1, 1);
+      const cost = await lab.threadCost(1, 1, {});
       workerBytes = cost.threads.memoryBytes;
       if (workerBytes === null) workerCell.textContent = 'not reported by this browser';
       else compare();

@@ -46,6 +46,10 @@ extern "C" {
 
 #[wasm_bindgen]
 extern "C" {
+    /// How many futures, as the caller passed it: typed `number`, checked in Rust.
+    #[wasm_bindgen(typescript_type = "number")]
+    pub type FutureCount;
+
     /// `sleepers`' options object as the caller passed it, read field by field.
     #[wasm_bindgen(typescript_type = "SleepersOptions")]
     pub type SleepersOptions;
@@ -82,6 +86,10 @@ const TIMER: OneOf = OneOf {
 /// a turn: well under the 50 ms of a long task, with room for what the browser
 /// does in the same task.
 pub(crate) const SLICE_MS: f64 = 8.0;
+
+/// The most events the run's trace keeps: its task is polled at every slice
+/// and at every timer that wakes some futures (with gloo, up to `n` times).
+const TRACE_CAP: usize = 1_000;
 
 /// Futures made (and first polled) at a time between two looks at the clock.
 const BATCH: u32 = 1024;
@@ -334,11 +342,8 @@ fn tenths(x: f64) -> String {
 /// sleep) and the JS timers armed, counted at each `setTimeout` call.
 #[wasm_bindgen(js_name = sleepers, unchecked_return_type = "Promise<SleepersResult>", skip_jsdoc)]
 pub fn sleepers_export(
-    #[wasm_bindgen(
-        unchecked_param_type = "number",
-        param_description = "how many futures, 1 to 1000000 (default 100000)"
-    )]
-    n: Option<JsValue>,
+    #[wasm_bindgen(param_description = "how many futures, 1 to 1000000 (default 100000)")]
+    n: Option<FutureCount>,
     #[wasm_bindgen(
         param_description = "{ maxMs, timer, signal }: the longest sleep, whole ms from 0 to 60000 (default 1000); \"gloo\" or \"queue\" (default \"queue\")"
     )]
@@ -350,7 +355,7 @@ pub fn sleepers_export(
 /// The future behind the `sleepers` export ([`sleepers_export`]): what its
 /// Promise settles with. The wasm tests await it directly.
 pub async fn sleepers(
-    n: Option<JsValue>,
+    n: Option<FutureCount>,
     options: Option<SleepersOptions>,
 ) -> Result<JsValue, JsValue> {
     let n = N.check(arg_value(n.as_ref())).map_err(to_js_error)?;
@@ -368,6 +373,7 @@ pub async fn sleepers(
         vec![(N.name, n.into()), ("maxMs", max_ms.into())],
         Some(&options),
         async |run: &Run| {
+            run.limit_trace(TRACE_CAP);
             let (rust, timers_set, at_once) =
                 run.task("rust futures", rust_side(run, n, max_ms, timer)).await;
             let per_future = rust.heap_bytes / f64::from(rust.asleep.max(1));

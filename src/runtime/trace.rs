@@ -322,6 +322,12 @@ impl Trace {
         events.saturating_add(tasks)
     }
 
+    /// Lowers (or raises) the most events this trace keeps from now on; events
+    /// already kept stay. For a run whose polls come by the thousand.
+    pub fn set_cap(&mut self, cap: usize) {
+        self.cap = cap;
+    }
+
     /// The most events this trace keeps.
     pub fn cap(&self) -> usize {
         self.cap
