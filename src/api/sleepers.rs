@@ -113,7 +113,7 @@ pub(crate) struct Pace<'a> {
     /// The longest a slice may run, ms.
     pub(crate) slice_ms: f64,
     /// Told how many have finished and how many were made: at most every 33
-    /// ms, and at the end.
+    /// ms, once all are made and polled, and at the end.
     pub(crate) progress: &'a mut dyn FnMut(u32, u32),
 }
 
@@ -227,6 +227,8 @@ where
                     .saturating_sub(own_bytes())
                     .saturating_sub(before);
                 measured = Some((held as f64, made.saturating_sub(woken)));
+                // The moment all are made: always reported.
+                last_progress = f64::NEG_INFINITY;
             }
             let empty = matches!(state, Drained::Empty);
             if let Some(pace) = pace.as_mut() {
