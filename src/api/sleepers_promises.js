@@ -93,7 +93,12 @@ export function sleepPromises(n, maxMs, sliceMs, signal, runId) {
         resolve({ ms, timersSet: set, timersAtOnce: peak });
       });
     };
-    if (signal?.aborted) onAbort();
-    else slice();
+    if (signal?.aborted) {
+      onAbort();
+      return;
+    }
+    // Before the first Promise: the JS side has begun.
+    progress(started);
+    slice();
   });
 }

@@ -3,7 +3,11 @@ const lab = await openLab();
 const page = await lab.newPage();
 await page.evaluate(() => {
   window.longTasks = [];
-  new PerformanceObserver((l) => { for (const e of l.getEntries()) window.longTasks.push(Math.round(e.duration)); }).observe({ type: 'longtask' });
+  window.marks = {};
+  addEventListener('lab:progress', (e) => { if (e.detail.side === 'js' && !window.marks.js) window.marks.js = performance.now(); if (e.detail.side === 'rust' && e.detail.made === e.detail.n && !window.marks.made) window.marks.made = performance.now(); });
+  addEventListener('lab:run-start', () => { window.marks = { start: performance.now() }; });
+  addEventListener('lab:run-end', () => { window.marks.end = performance.now(); });
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) window.longTasks.push([Math.round(e.startTime - (window.marks.start ?? 0)), Math.round(e.duration)]); }).observe({ type: 'longtask' });
 });
 const runs = JSON.parse(process.argv[2] ?? '[[100000,"queue",1000]]');
 for (const [n, timer, maxMs] of runs) {
@@ -14,7 +18,7 @@ for (const [n, timer, maxMs] of runs) {
     const r = await window.lab.sleepers(n, { timer, maxMs });
     const wall = performance.now() - t0;
     await new Promise((r) => setTimeout(r, 200));
-    return { r, wall, long: [...window.longTasks], before, after: window.lab.memoryUsage().heapBytes };
+    const m = window.marks; return { r, wall, marks: { made: Math.round(m.made - m.start), js: Math.round(m.js - m.start), end: Math.round(m.end - m.start) }, long: [...window.longTasks], before, after: window.lab.memoryUsage().heapBytes };
   }, [n, timer, maxMs]);
   console.log(JSON.stringify(out));
 }
