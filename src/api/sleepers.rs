@@ -5,7 +5,7 @@
 //! counted at the allocator, and the JS timers armed, counted where each
 //! `setTimeout` is called ([`js_timers`](crate::runtime::js_timers)).
 //!
-//! [`join_sleepers`] is the join and its measurement, shared with the
+//! `join_sleepers` is the join and its measurement, shared with the
 //! benchmark's sleepers row (`benchSleepers` in `bench.rs`): paced for the
 //! lesson (futures made in slices with a turn of the event loop between them,
 //! so the page never holds a task of 50 ms), unpaced for the benchmark.
