@@ -465,3 +465,25 @@ export interface SleepersResult {
   };
 }
 "#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sleeps_spread_over_every_ms_from_0_to_max_and_match_the_js_side() {
+        let max = 1000;
+        let mut seen = vec![false; max as usize + 1];
+        for i in 0..=max {
+            seen[sleep_ms(i, max) as usize] = true;
+        }
+        assert!(seen.iter().all(|&s| s), "every ms from 0 to {max} comes up");
+        assert_eq!(sleep_ms(0, 0), 0);
+        assert_eq!(sleep_ms(999_999, 0), 0);
+        // (i * 7919) % (maxMs + 1), exact in a JS number: no u32 wrap-around.
+        assert_eq!(
+            sleep_ms(999_999, 60_000),
+            (999_999u64 * 7919 % 60_001) as u32
+        );
+    }
+}
