@@ -25,7 +25,7 @@ use crate::runtime::fetch::{service_worker_control, service_worker_controls_page
 use crate::runtime::js_object::set;
 use crate::runtime::time::sleep;
 
-#[wasm_bindgen(module = "/src/api/js_sides.js")]
+#[wasm_bindgen(module = "/src/api/compose_promises.js")]
 extern "C" {
     /// Runs the tree as JS Promises; resolves to its record.
     #[wasm_bindgen(js_name = runPromises)]

@@ -35,7 +35,7 @@ use crate::runtime::time::sleep;
 use crate::runtime::timer_queue::queue_sleep;
 use crate::runtime::yield_now::{next_turn, NextTurn};
 
-#[wasm_bindgen(module = "/src/api/js_sides.js")]
+#[wasm_bindgen(module = "/src/api/compose_promises.js")]
 extern "C" {
     /// The JS side: `n` Promises around `setTimeout`, made in slices;
     /// resolves to `{ ms, timersSet, timersAtOnce }`.

@@ -1,8 +1,3 @@
-// The lessons' plain-JS sides, one module (one wasm-bindgen snippet) for all:
-// the compose lesson's `runPromises` and the sleepers lesson's
-// `sleepPromises`. One file rather than one each: every snippet is one more
-// module each test page and the site load before the wasm starts.
-
 // The compose lesson's JS side: the same parsed composition, handed over by
 // Rust as a plain tree, run as JavaScript Promises the way the generated JS
 // reads (setTimeout for sleep, a busy loop for block, fetch, Promise.all,
@@ -173,7 +168,9 @@ export function runPromises(tree, signal) {
   });
 }
 
-// The sleepers lesson's JS side: `n` Promises, each around a setTimeout of
+// Also here, as the lab's one module of JS Promise code the Rust side calls
+// (not a snippet of its own: every JS snippet is one more file each page
+// visit and each wasm test fetches), the sleepers lesson's JS side: `n` Promises, each around a setTimeout of
 // the same 0 to maxMs ms as the Rust futures (i * 7919 % (maxMs + 1)), all
 // awaited with Promise.all. Made as the Rust side makes its futures: in slices
 // of sliceMs, with a setTimeout(0) between slices so the page can draw and
