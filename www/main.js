@@ -85,7 +85,7 @@ function recoverFromTraps(useInstance) {
  * @param {import('./lab.js').Lab} lab
  */
 async function mountCards(lab) {
-  const [sequence, promises, kitchen, search, threads, blocking, parallel, compose, machine, stepper] = await Promise.all([
+  const [sequence, promises, kitchen, search, threads, blocking, parallel, compose, machine, stepper, sleepers] = await Promise.all([
     import('./sequence-card.js'),
     import('./promises-card.js'),
     import('./kitchen-card.js'),
@@ -97,6 +97,7 @@ async function mountCards(lab) {
     import('./compose-card.js'),
     import('./machine-view.js'),
     import('./stepper-card.js'),
+    import('./sleepers-card.js'),
     import('./run-view.js'),
     import('./timeline.js'),
     import('./dom.js'),
@@ -113,6 +114,7 @@ async function mountCards(lab) {
   compose.mountComposeCard(card('compose'), lab);
   machine.mountMachineViews(document, lab);
   stepper.mountStepperCard(card('stepper'), lab);
+  sleepers.mountSleepersCard(card('sleepers'), lab);
 }
 
 /**

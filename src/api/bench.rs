@@ -4,26 +4,25 @@
 //! boundary costs and what a different design saves.
 
 use std::cell::Cell;
-use std::future::{poll_fn, Future};
-use std::num::NonZeroU32;
+use std::future::Future;
 use std::rc::Rc;
-use std::task::{Context, Poll, Waker};
+use std::task::{Context, Waker};
 
 use futures::channel::oneshot;
-use futures::stream::{FuturesUnordered, Stream, StreamExt};
+use futures::stream::FuturesUnordered;
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, spawn_local};
 
 use super::args::rules::{OneOf, WholeNumber};
-use super::args::{arg_value, to_js_error};
+use super::args::JsRule;
 use super::export::to_promise;
 use super::promises::time_awaits;
+use super::sleepers::{join_sleepers, sleep_ms, MAX_MS, TIMERS};
 use crate::research::bridge::{eager_promise, lean_await};
 use crate::runtime::bridge::Executor;
 use crate::runtime::clock::{performance_clock, Clock};
-use crate::runtime::heap::live_bytes;
 use crate::runtime::js_object::object;
 use crate::runtime::run::Run;
 use crate::runtime::slab_join::SlabJoin;
@@ -39,8 +38,7 @@ fn count(name: &'static str, max: u32, value: &JsValue) -> Result<u32, JsValue> 
         max,
         default: 1,
     }
-    .check(arg_value(Some(value)))
-    .map_err(to_js_error)
+    .arg(Some(value))
 }
 
 const BRIDGE: OneOf = OneOf {
@@ -108,7 +106,7 @@ fn await_promise_args(
         return Err(js_sys::TypeError::new("promise must be a Promise").into());
     };
     let n = count("n", 10_000_000, n)?;
-    let bridge = BRIDGE.check(arg_value(Some(bridge))).map_err(to_js_error)?;
+    let bridge = BRIDGE.arg(Some(bridge))?;
     Ok((promise, n, bridge))
 }
 
@@ -128,7 +126,7 @@ pub fn bench_return_eager() -> Promise {
 
 const TIMER: OneOf = OneOf {
     name: "timer",
-    choices: &["gloo", "queue"],
+    choices: &TIMERS,
     default: Some("queue"),
 };
 
@@ -138,14 +136,15 @@ const JOIN: OneOf = OneOf {
     default: Some("unordered"),
 };
 
-/// Benchmark: `n` concurrent futures, each sleeping a pseudo-random 0 to maxMs
-/// ms, all awaited; timer "gloo" (one setTimeout and closure per future) or
-/// "queue" (the lab's timer queue: one JS timer in all), joined by join
-/// "unordered" (futures-util's `FuturesUnordered`: an `Arc`'d task node per
-/// future) or "slab" (the lab's `SlabJoin`: futures inline in one `Vec`, a
-/// 16-byte waker each). Resolves to `{ ms, heapBytesPerFuture }`: the Rust heap
-/// bytes per future while all are asleep (the future, its timer and its place
-/// in the join set), counted at the allocator.
+/// Benchmark: `n` concurrent futures, each sleeping 0 to maxMs ms (the
+/// sleepers lesson's spread), all awaited; timer "gloo" (one setTimeout and
+/// closure per future) or "queue" (the lab's timer queue: one JS timer in
+/// all), joined by join "unordered" (futures-util's `FuturesUnordered`: an
+/// `Arc`'d task node per future) or "slab" (the lab's `SlabJoin`: futures
+/// inline in one `Vec`, a 16-byte waker each). All are made and polled at
+/// once, unlike the lesson's paced run. Resolves to `{ ms, heapBytesPerFuture }`:
+/// the Rust heap bytes per future while all are asleep (the future, its timer
+/// and its place in the join set), counted at the allocator.
 #[wasm_bindgen(
     js_name = benchSleepers,
     unchecked_return_type = "Promise<{ ms: number; heapBytesPerFuture: number }>",
@@ -188,72 +187,52 @@ pub async fn bench_sleepers(
     let n = count("n", 2_000_000, &n)?;
     let max_ms = WholeNumber {
         name: "maxMs",
-        unit: "milliseconds",
-        min: 0,
-        max: 60_000,
-        default: 1_000,
+        ..MAX_MS
     }
-    .check(arg_value(Some(&max_ms)))
-    .map_err(to_js_error)?;
-    let timer = TIMER.check(arg_value(Some(&timer))).map_err(to_js_error)?;
-    let slab = JOIN.check(arg_value(Some(&join))).map_err(to_js_error)? == "slab";
-
-    // xorshift32: the same sleeps for both timers, with no dependency.
-    let mut state: u32 = 0x9E37_79B9;
-    // 0 to max_ms: a NonZeroU32 divisor, so the remainder cannot divide by zero.
-    let span = NonZeroU32::MIN.saturating_add(max_ms);
-    let mut next_ms = move || {
-        state ^= state << 13;
-        state ^= state >> 17;
-        state ^= state << 5;
-        state % span
-    };
-    let clock = performance_clock();
-    let before = live_bytes();
-    let started = clock();
-    let asleep = if timer == "gloo" {
-        join_all((0..n).map(|_| sleep(next_ms())), slab, before).await
-    } else {
-        join_all((0..n).map(|_| queue_sleep(next_ms())), slab, before).await
-    };
-    let ms = clock() - started;
-    Ok(object([
-        ("ms", ms.into()),
-        ("heapBytesPerFuture", (asleep / f64::from(n)).into()),
-    ]))
-}
-
-/// Awaits every one of `futures` in a `SlabJoin` (`slab`) or a
-/// `FuturesUnordered`; returns what [`drain`] measured.
-async fn join_all<F>(futures: impl Iterator<Item = F>, slab: bool, before: usize) -> f64
-where
-    F: Future<Output = ()> + Unpin,
-{
-    if slab {
-        drain(SlabJoin::from_iter(futures), before).await
-    } else {
-        drain(FuturesUnordered::from_iter(futures), before).await
-    }
-}
-
-/// Awaits every future of `set`; returns how many bytes the Rust heap held
-/// beyond `before` once all of them had been polled and were asleep.
-async fn drain<S: Stream<Item = ()> + Unpin>(mut set: S, before: usize) -> f64 {
-    let mut asleep = None;
-    poll_fn(|cx: &mut Context<'_>| loop {
-        match set.poll_next_unpin(cx) {
-            Poll::Ready(Some(())) => {}
-            Poll::Ready(None) => return Poll::Ready(()),
-            Poll::Pending => {
-                if asleep.is_none() {
-                    asleep = Some(live_bytes().saturating_sub(before) as f64);
-                }
-                return Poll::Pending;
-            }
+    .arg(Some(&max_ms))?;
+    let timer = TIMER.arg(Some(&timer))?;
+    let slab = JOIN.arg(Some(&join))? == "slab";
+    let capacity = n as usize;
+    let nothing = || 0;
+    let joined = match (timer == "gloo", slab) {
+        (true, true) => {
+            let sleeps = (0..n).map(|i| sleep(sleep_ms(i, max_ms)));
+            join_sleepers(
+                &mut SlabJoin::with_capacity(capacity),
+                sleeps,
+                n,
+                &nothing,
+                None,
+            )
+            .await
         }
-    })
-    .await;
-    asleep.unwrap_or_default()
+        (true, false) => {
+            let sleeps = (0..n).map(|i| sleep(sleep_ms(i, max_ms)));
+            join_sleepers(&mut FuturesUnordered::new(), sleeps, n, &nothing, None).await
+        }
+        (false, true) => {
+            let sleeps = (0..n).map(|i| queue_sleep(sleep_ms(i, max_ms)));
+            join_sleepers(
+                &mut SlabJoin::with_capacity(capacity),
+                sleeps,
+                n,
+                &nothing,
+                None,
+            )
+            .await
+        }
+        (false, false) => {
+            let sleeps = (0..n).map(|i| queue_sleep(sleep_ms(i, max_ms)));
+            join_sleepers(&mut FuturesUnordered::new(), sleeps, n, &nothing, None).await
+        }
+    };
+    Ok(object([
+        ("ms", joined.ms.into()),
+        (
+            "heapBytesPerFuture",
+            (joined.heap_bytes / f64::from(n)).into(),
+        ),
+    ]))
 }
 
 /// Benchmark: spawn `n` trivial tasks with `spawn_local` and wait until all
@@ -334,13 +313,8 @@ pub fn bench_trace_event(
     shape: JsValue,
 ) -> Result<f64, JsValue> {
     let n = count("n", 10_000_000, &n)?;
-    let trace_clock = TRACE_CLOCK
-        .check(arg_value(Some(&clock)))
-        .map_err(to_js_error)?;
-    let tree = TRACE_SHAPE
-        .check(arg_value(Some(&shape)))
-        .map_err(to_js_error)?
-        == "tree";
+    let trace_clock = TRACE_CLOCK.arg(Some(&clock))?;
+    let tree = TRACE_SHAPE.arg(Some(&shape))? == "tree";
     // The stopwatch is always the real clock; only the trace's clock varies.
     let stopwatch = performance_clock();
     let clock: Clock = if trace_clock == "counter" {

@@ -43,5 +43,6 @@ pub mod promises;
 pub mod report;
 pub mod search;
 pub mod sequence;
+pub mod sleepers;
 pub mod stepper;
 pub mod threads;

@@ -5,9 +5,7 @@ use js_sys::{Object, Promise};
 use wasm_bindgen::prelude::*;
 
 use super::args::rules::{Flag, OneOf, WholeNumber};
-use super::args::{
-    option_field, to_js_error, two_sleeps, JsRule, Millis, RunOptions, ONE_MS, TWO_MS,
-};
+use super::args::{option_field, two_sleeps, JsRule, Millis, RunOptions, ONE_MS, TWO_MS};
 use super::export::{run_lesson, strings, to_promise};
 use crate::lessons::threads::{self, BlockOn, Cost};
 use crate::runtime::js_object::set;
@@ -248,7 +246,7 @@ pub fn worker_job(
 fn read_job(job: &JsValue) -> Result<Job, JsValue> {
     let kind = JOB_KIND.field(job, "job", "kind")?;
     let n = option_field(job, "job", "n")?;
-    let checked = |rule: WholeNumber| rule.check(n.clone()).map_err(to_js_error);
+    let checked = |rule: WholeNumber| rule.check_js(n.clone());
     Ok(match kind {
         "sleep" => Job::Sleep {
             ms: checked(SLEEP_MS)?,

@@ -12,7 +12,9 @@
 //! - [`task`]: the wrapper that traces a named future: polls, wakes, drops.
 //! - [`trace`]: the trace model: events and per-task summaries (pure, host-tested).
 //! - [`time`]: `sleep`, a lazy timer future that clears its JS timer on drop.
-//! - [`yield_now`]: give the executor back control for one turn.
+//! - [`yield_now`]: give the executor back control for one turn; `next_turn`,
+//!   a later task of the browser's event loop.
+//! - [`js_timers`]: the JS timers the sleeps armed, counted at each `setTimeout`.
 //! - [`heap`]: a counting global allocator: bytes live on the Rust heap.
 //! - [`fetch`]: `fetch_text`, a lazy request future that aborts its request on drop.
 //! - [`thread`]: which thread runs, cross-origin isolation, a blocking sleep.
@@ -39,6 +41,7 @@ pub mod frames;
 pub mod heap;
 pub mod js_object;
 pub mod js_text;
+pub mod js_timers;
 pub mod leaf;
 pub mod machine;
 pub mod names;

@@ -74,6 +74,19 @@ impl Drop for Recorder {
     }
 }
 
+/// No run has this id (ids count from 1): pushed by [`untraced`].
+const NO_RUN: u32 = 0;
+
+/// Calls `poll` as if no run's node were being polled, so a leaf made inside
+/// it (a [`sleep`](super::time::sleep)) joins no run's tree and records
+/// nothing. For work too big to trace future by future, a million sleeps,
+/// inside a run that still traces its own tasks.
+pub(crate) fn untraced<T>(poll: impl FnOnce() -> T) -> T {
+    POLLING.with(|stack| stack.borrow_mut().push(NO_RUN));
+    let _guard = PollingGuard;
+    poll()
+}
+
 /// The run whose node is being polled now, innermost, if any.
 pub(crate) fn polling_run() -> Option<u32> {
     POLLING.with(|stack| stack.borrow().last().copied())

@@ -147,6 +147,25 @@ impl Run {
         self.recorder.now()
     }
 
+    /// Keeps at most `cap` events in the run's trace from now on (the default
+    /// is `DEFAULT_CAP`): for a lesson polled by the thousand, whose record
+    /// would otherwise be all polls and slow to draw. Summaries still count
+    /// every poll; the report says how many events were left out.
+    pub fn limit_trace(&self, cap: usize) {
+        if let Ok(mut trace) = self.recorder.trace.try_borrow_mut() {
+            trace.set_cap(cap);
+        }
+    }
+
+    /// The heap bytes the run's trace holds now (see [`Trace::heap_bytes`]):
+    /// a lesson that counts the heap leaves its own record out with it.
+    pub fn trace_heap_bytes(&self) -> usize {
+        self.recorder
+            .trace
+            .try_borrow()
+            .map_or(0, |trace| trace.heap_bytes())
+    }
+
     /// Prints a line (the article's `println!`) and returns its text, so a task
     /// can print its result and return it in one step.
     pub fn print(&self, text: impl Into<String>) -> String {

@@ -186,6 +186,48 @@ impl<F: Future + Unpin> SlabJoin<F> {
         SlabJoin::default()
     }
 
+    /// An empty set with room for `capacity` futures, reserved exactly: the
+    /// slots and the ready bits do not grow, or keep doubling slack, as that
+    /// many are pushed in slices.
+    pub fn with_capacity(capacity: usize) -> Self {
+        let mut set = SlabJoin::new();
+        set.entries.reserve_exact(capacity);
+        set.shared
+            .lock()
+            .queued
+            .reserve_exact(capacity.div_ceil(64));
+        set
+    }
+
+    /// Drops up to `max` of the futures still running, the last slots first,
+    /// and returns how many it dropped; once none is left, the slots' memory
+    /// goes too. For taking a big set apart a slice at a time, where dropping
+    /// it whole would hold the thread: slots freed before are not reused by
+    /// later pushes.
+    pub fn drop_some(&mut self, max: usize) -> usize {
+        let mut dropped = 0;
+        while dropped < max {
+            match self.entries.pop() {
+                Some(Entry::Running(future)) => {
+                    drop(future);
+                    dropped += 1;
+                    self.running = self.running.saturating_sub(1);
+                }
+                Some(Entry::Free(_)) => {}
+                None => break,
+            }
+        }
+        if self.running == 0 {
+            // Nothing left to poll: the slots, the ready queue and its bits go.
+            self.entries = Vec::new();
+            self.free = NONE;
+            let mut ready = self.shared.lock();
+            ready.queue = VecDeque::new();
+            ready.queued = Vec::new();
+        }
+        dropped
+    }
+
     /// How many futures are still running (added and not finished).
     pub fn len(&self) -> usize {
         self.running
@@ -519,6 +561,42 @@ mod tests {
         out.sort_unstable();
         assert_eq!(out, [1, 2]);
         assert_eq!(set.poll_next_unpin(&mut cx), Poll::Ready(None));
+    }
+
+    #[test]
+    fn drop_some_takes_the_set_apart_in_slices_and_frees_it_at_the_end() {
+        let (probes, mut set) = probes(10);
+        let mut cx = Context::from_waker(Waker::noop());
+        drain(&mut set, &mut cx);
+        finish(&probes[9]);
+        assert_eq!(drain(&mut set, &mut cx), [9]);
+        assert_eq!(set.drop_some(4), 4);
+        assert_eq!(set.len(), 5);
+        let dropped: Vec<bool> = probes.iter().map(|p| p.dropped.get()).collect();
+        let expected: Vec<bool> = (0..10).map(|i| i >= 5).collect();
+        assert_eq!(dropped, expected, "the last slots first");
+        assert_eq!(set.drop_some(100), 5);
+        assert!(set.is_empty());
+        assert_eq!(set.entries.capacity(), 0, "the slots' memory went");
+        // A waker of a dropped future is harmless; the set is still usable.
+        if let Some(stale) = probes[0].waker.borrow_mut().take() {
+            stale.wake();
+        }
+        assert_eq!(set.poll_next_unpin(&mut cx), Poll::Ready(None));
+        let again = Rc::new(Probe::default());
+        set.push(Probed {
+            id: 10,
+            probe: again.clone(),
+        });
+        finish(&again);
+        assert_eq!(drain(&mut set, &mut cx), [10]);
+    }
+
+    #[test]
+    fn with_capacity_reserves_exactly() {
+        let set: SlabJoin<Probed> = SlabJoin::with_capacity(1000);
+        assert_eq!(set.entries.capacity(), 1000);
+        assert!(set.is_empty());
     }
 
     #[test]

@@ -1,29 +1,25 @@
 //! `sleep`: a lazy timer future on top of gloo-timers, and a count of the JS
 //! timers it has armed and not yet seen fire or cleared.
 
-use std::cell::Cell;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use gloo_timers::future::TimeoutFuture;
 
+use super::js_timers::{timer_counts, timer_gone, timer_set, TimerSource};
 use super::leaf::Leaf;
 use super::trace::{note_waiting, Cause, NodeKind, Site};
-
-thread_local! {
-    // wasm32 in the browser is one thread per instance, so a thread-local is the
-    // instance-wide count. Kept for tests and the page: it proves that dropping a
-    // sleep really clears its JS timer (the count drops before the deadline).
-    static ARMED: Cell<usize> = const { Cell::new(0) };
-}
 
 /// How many JS timers armed by [`sleep`] are still waiting to fire.
 ///
 /// A sleep counts from its first poll until it completes or is dropped; a dropped
-/// sleep has called `clearTimeout`, so its timer will never fire.
+/// sleep has called `clearTimeout`, so its timer will never fire. Kept for tests
+/// and the page: it proves that dropping a sleep really clears its JS timer (the
+/// count drops before the deadline). [`js_timers`](super::js_timers) has the
+/// whole count: every `setTimeout` call, and the most live at once.
 pub fn armed_timers() -> usize {
-    ARMED.with(Cell::get)
+    timer_counts(TimerSource::Sleep).live
 }
 
 /// Sleeps for `ms` milliseconds without blocking the thread.
@@ -69,8 +65,9 @@ impl Future for Sleep {
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
         let this = &mut *self;
         if this.timer.is_none() {
-            ARMED.with(|armed| armed.set(armed.get() + 1));
+            // TimeoutFuture::new calls setTimeout: counted right here.
             this.timer = Some(TimeoutFuture::new(this.ms));
+            timer_set(TimerSource::Sleep);
             this.leaf = Leaf::armed("sleep", NodeKind::Timer, this.site, Some(this.ms.into()));
         }
         // The timer's callback wakes through the leaf, so the record says when
@@ -84,7 +81,7 @@ impl Future for Sleep {
             Poll::Ready(()) => {
                 // The timer fired: drop it now so our Drop does not count it twice.
                 this.timer = None;
-                ARMED.with(|armed| armed.set(armed.get().saturating_sub(1)));
+                timer_gone(TimerSource::Sleep);
                 if let Some(leaf) = this.leaf.take() {
                     leaf.completed();
                 }
@@ -103,7 +100,7 @@ impl Drop for Sleep {
         // Still holding a timer means it never fired: dropping the TimeoutFuture
         // calls clearTimeout, so it never will.
         if self.timer.take().is_some() {
-            ARMED.with(|armed| armed.set(armed.get().saturating_sub(1)));
+            timer_gone(TimerSource::Sleep);
         }
     }
 }

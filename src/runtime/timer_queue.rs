@@ -19,6 +19,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, Waker};
 
+use super::js_timers::{timer_gone, timer_set, TimerSource};
 use super::slab::Slab;
 use crate::runtime::trace::{note_waiting, Cause};
 
@@ -221,7 +222,9 @@ fn now_ms() -> f64 {
 fn arm(queue: &mut Queue) {
     let Some(next) = queue.heap.next_deadline() else {
         // Dropping the Timeout calls clearTimeout.
-        queue.armed = None;
+        if queue.armed.take().is_some() {
+            timer_gone(TimerSource::Queue);
+        }
         return;
     };
     if matches!(queue.armed, Some((at, _)) if at <= next) {
@@ -229,7 +232,11 @@ fn arm(queue: &mut Queue) {
     }
     let delay = (next - now_ms()).max(0.0).ceil();
     // One Closure per arming, not per sleep; dropping the old Timeout clears it.
+    if queue.armed.take().is_some() {
+        timer_gone(TimerSource::Queue);
+    }
     let timeout = gloo_timers::callback::Timeout::new(delay as u32, fire);
+    timer_set(TimerSource::Queue);
     queue.armed = Some((next, timeout));
 }
 
@@ -237,7 +244,10 @@ fn arm(queue: &mut Queue) {
 fn fire() {
     let due = QUEUE.with(|q| {
         let mut queue = q.borrow_mut();
-        queue.armed = None;
+        // It fired: nothing left to clear.
+        if queue.armed.take().is_some() {
+            timer_gone(TimerSource::Queue);
+        }
         let due = queue.heap.pop_due(now_ms());
         arm(&mut queue);
         due

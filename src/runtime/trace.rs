@@ -308,6 +308,26 @@ impl Trace {
         self.left_out
     }
 
+    /// The heap bytes its events and summaries hold (their capacity), for a
+    /// lesson that counts the heap around the trace of its own run.
+    pub fn heap_bytes(&self) -> usize {
+        let events = self
+            .events
+            .capacity()
+            .saturating_mul(std::mem::size_of::<Event>());
+        let tasks = self
+            .tasks
+            .capacity()
+            .saturating_mul(std::mem::size_of::<TaskSummary>());
+        events.saturating_add(tasks)
+    }
+
+    /// Lowers (or raises) the most events this trace keeps from now on; events
+    /// already kept stay. For a run whose polls come by the thousand.
+    pub fn set_cap(&mut self, cap: usize) {
+        self.cap = cap;
+    }
+
     /// The most events this trace keeps.
     pub fn cap(&self) -> usize {
         self.cap

@@ -21,6 +21,7 @@ export const CARD_DONE = {
   compose: '[data-role="differences-box"]:not([hidden])',
   // Start makes an executor whose ready queue holds both tasks, unpolled.
   stepper: '[data-role="ready"] li',
+  sleepers: '[data-role="sleepers-table"]:not([hidden])',
 };
 
 /**

@@ -338,6 +338,8 @@ const normal = {
   compose: (r) => { assert.deepEqual(r.rust.lines, ['thread two', 'thread one']); assert.deepEqual(r.rust.value, ['thread one', 'thread two']); },
   // Not a Promise: a handle whose tasks wait for a learner's poll(). Read in the page (below).
   stepper: (r) => { assert.equal(r.mode, 'concurrent'); assert.equal(r.done, false); assert.deepEqual(r.ready, ['thread one', 'thread two']); },
+  // 100,000 sleeping futures on the timer queue: one JS timer at a time.
+  sleepers: (r) => { assert.equal(r.n, 100_000); assert.equal(r.timer, 'queue'); assert.equal(r.rust.timersAtOnce, 1); },
 };
 
 test('every export that runs a lesson has its normal result listed here', () => {

@@ -64,7 +64,7 @@ test('the cards load after the wasm is in, and then every one of them', async ()
   const wasmReady = await markAt('wasm-ready');
   const cards = all.filter((r) => /-card\.js$/.test(r.path));
   assert.deepEqual(cards.map((r) => r.path).sort(),
-    ['blocking-card.js', 'compose-card.js', 'kitchen-card.js', 'parallel-card.js', 'promises-card.js', 'search-card.js', 'sequence-card.js', 'stepper-card.js', 'threads-card.js']);
+    ['blocking-card.js', 'compose-card.js', 'kitchen-card.js', 'parallel-card.js', 'promises-card.js', 'search-card.js', 'sequence-card.js', 'sleepers-card.js', 'stepper-card.js', 'threads-card.js']);
   for (const card of cards) assert.ok(card.start >= wasmReady, `${card.path} requested at ${card.start} ms, before wasm-ready at ${wasmReady} ms`);
   // The page's own tools (its table of contents, its console) load with the cards, after `lab` too.
   const tools = all.filter((r) => /^page-(nav|console)\.js$/.test(r.path));
