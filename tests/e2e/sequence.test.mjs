@@ -9,11 +9,16 @@ const { lab, page } = await openLabPage();
 /** Clicks a Run button and waits until its run has drawn its timeline. */
 async function runFromPage(buttonName) {
   const card = page.locator('#sequence');
+  // The run this click starts, known by its id: the card is idle with the last
+  // run drawn before the click too, so idleness alone could be the old run's.
+  const before = await page.evaluate(() => window.lab.lastRun()?.id ?? 0);
   await card.getByRole('button', { name: buttonName }).click();
-  await page.waitForFunction(() => {
+  await page.waitForFunction((last) => {
     const card = document.getElementById('sequence');
-    return card && !card.hasAttribute('aria-busy') && !card.querySelector('[data-role="timeline"]').hidden;
-  }, null, { timeout: 10_000 });
+    const report = window.lab.lastRun();
+    return report && report.id > last && card && !card.hasAttribute('aria-busy')
+      && !card.querySelector('[data-role="timeline"]').hidden;
+  }, before, { timeout: 10_000 });
   const lines = await card.locator('[data-role="lines"] .text').allTextContents();
   const total = await card.locator('[data-role="total"]').textContent();
   // One lane per task, plus the lane of the thread itself.
