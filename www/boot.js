@@ -79,12 +79,17 @@
   function loadWasm() {
     loading ??= (async () => {
       const pkg = new URL('./pkg/', here);
-      const wasmResponse = fetch(new URL('async_rust_lab_bg.wasm', pkg));
+      const wasmUrl = new URL('async_rust_lab_bg.wasm', pkg);
+      // Compiled as it streams in, off the main thread, while the glue is
+      // fetched and waits for its turn on a main thread busy with the page.
+      // Should the host not serve it as application/wasm, the glue fetches it
+      // again and takes its own slower way.
+      const compiled = WebAssembly.compileStreaming(fetch(wasmUrl)).catch(() => wasmUrl);
       const [glue] = await Promise.all([
         import('./pkg/async_rust_lab.js'),
         ...manifest.snippets.map((snippet) => import(new URL(snippet, pkg).href)),
       ]);
-      await glue.default({ module_or_path: wasmResponse });
+      await glue.default({ module_or_path: await compiled });
       return glue;
     })();
     return loading;
