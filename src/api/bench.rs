@@ -19,7 +19,7 @@ use super::args::rules::{OneOf, WholeNumber};
 use super::args::JsRule;
 use super::export::to_promise;
 use super::promises::time_awaits;
-use super::sleepers::{join_sleepers, sleep_ms, MAX_MS, TIMERS};
+use super::sleepers::{join_sleepers, sleep_ms, Joined, MAX_MS, TIMERS};
 use crate::research::bridge::{eager_promise, lean_await};
 use crate::runtime::bridge::Executor;
 use crate::runtime::clock::{performance_clock, Clock};
@@ -192,39 +192,12 @@ pub async fn bench_sleepers(
     .arg(Some(&max_ms))?;
     let timer = TIMER.arg(Some(&timer))?;
     let slab = JOIN.arg(Some(&join))? == "slab";
-    let capacity = n as usize;
-    let nothing = || 0;
-    let joined = match (timer == "gloo", slab) {
-        (true, true) => {
-            let sleeps = (0..n).map(|i| sleep(sleep_ms(i, max_ms)));
-            join_sleepers(
-                &mut SlabJoin::with_capacity(capacity),
-                sleeps,
-                n,
-                &nothing,
-                None,
-            )
-            .await
-        }
-        (true, false) => {
-            let sleeps = (0..n).map(|i| sleep(sleep_ms(i, max_ms)));
-            join_sleepers(&mut FuturesUnordered::new(), sleeps, n, &nothing, None).await
-        }
-        (false, true) => {
-            let sleeps = (0..n).map(|i| queue_sleep(sleep_ms(i, max_ms)));
-            join_sleepers(
-                &mut SlabJoin::with_capacity(capacity),
-                sleeps,
-                n,
-                &nothing,
-                None,
-            )
-            .await
-        }
-        (false, false) => {
-            let sleeps = (0..n).map(|i| queue_sleep(sleep_ms(i, max_ms)));
-            join_sleepers(&mut FuturesUnordered::new(), sleeps, n, &nothing, None).await
-        }
+    let joined = if timer == "gloo" {
+        let sleeps = (0..n).map(|i| sleep(sleep_ms(i, max_ms)));
+        join_unpaced(sleeps, n, slab).await
+    } else {
+        let sleeps = (0..n).map(|i| queue_sleep(sleep_ms(i, max_ms)));
+        join_unpaced(sleeps, n, slab).await
     };
     Ok(object([
         ("ms", joined.ms.into()),
@@ -233,6 +206,22 @@ pub async fn bench_sleepers(
             (joined.heap_bytes / f64::from(n)).into(),
         ),
     ]))
+}
+
+/// `n` sleeps joined at once, unpaced (the bench measures the join alone), in
+/// `SlabJoin` or in futures' own `FuturesUnordered`.
+async fn join_unpaced<F: Future<Output = ()> + Unpin>(
+    sleeps: impl Iterator<Item = F>,
+    n: u32,
+    slab: bool,
+) -> Joined {
+    let nothing = || 0;
+    if slab {
+        let mut set = SlabJoin::with_capacity(n as usize);
+        join_sleepers(&mut set, sleeps, n, &nothing, None).await
+    } else {
+        join_sleepers(&mut FuturesUnordered::new(), sleeps, n, &nothing, None).await
+    }
 }
 
 /// Benchmark: spawn `n` trivial tasks with `spawn_local` and wait until all
