@@ -23,7 +23,7 @@ use crate::runtime::clock::performance_clock;
 use crate::runtime::js_object::object;
 use crate::runtime::reaction_executor::reaction_await;
 use crate::runtime::run::Run;
-use crate::runtime::time::sleep;
+use crate::runtime::yield_now::next_turn;
 
 #[wasm_bindgen]
 extern "C" {
@@ -50,6 +50,22 @@ fn executor_option(options: &JsValue) -> Result<Executor, JsValue> {
     Executor::named(name).ok_or_else(|| TypeError::new("options.executor: unknown").into())
 }
 
+/// Runs an export's body on the executor `options.executor` names, as a
+/// Promise; a bad `executor` rejects it before any body starts.
+fn on_executor<F>(
+    options: Option<ExecutorOptions>,
+    body: impl FnOnce(Executor, JsValue) -> F,
+) -> Promise
+where
+    F: std::future::Future<Output = Result<JsValue, JsValue>> + 'static,
+{
+    let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
+    match executor_option(&options) {
+        Ok(executor) => to_promise_on(executor, body(executor, options)),
+        Err(error) => Promise::reject(&error),
+    }
+}
+
 /// Awaits `value` in Rust (`JsFuture`) and settles exactly as `await value`
 /// would in JS. A Promise or any thenable is
 /// awaited; any other value is returned as is. The result is the very value
@@ -69,11 +85,9 @@ pub fn await_promise_export(
     )]
     options: Option<ExecutorOptions>,
 ) -> Promise {
-    let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
-    match executor_option(&options) {
-        Ok(executor) => to_promise_on(executor, await_promise_on(executor, value, options)),
-        Err(error) => Promise::reject(&error),
-    }
+    on_executor(options, |executor, options| {
+        await_promise_on(executor, value, options)
+    })
 }
 
 /// The future behind the `awaitPromise` export ([`await_promise_export`]): what its
@@ -440,11 +454,7 @@ pub fn await_order_export(
     )]
     options: Option<ExecutorOptions>,
 ) -> Promise {
-    let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
-    match executor_option(&options) {
-        Ok(executor) => to_promise_on(executor, await_order_on(executor, options)),
-        Err(error) => Promise::reject(&error),
-    }
+    on_executor(options, await_order_on)
 }
 
 /// The future behind the `awaitOrder` export ([`await_order_export`]): what its
@@ -522,7 +532,7 @@ pub async fn await_many(n: Option<Count>) -> Result<JsValue, JsValue> {
         reaction_ms += ms(time_awaits(Executor::Reaction, promise.clone(), batch)).await?;
         left = left.saturating_sub(batch);
         if left > 0 {
-            sleep(0).await;
+            next_turn().await;
         }
     }
     let fields = [

@@ -26,7 +26,7 @@ use super::report::dispatch;
 use crate::runtime::clock::performance_clock;
 use crate::runtime::heap::live_bytes;
 use crate::runtime::js_object::object;
-use crate::runtime::js_text::js_number;
+use crate::runtime::js_text::{js_number, tenths};
 use crate::runtime::js_timers::{reset_peak, timer_counts, TimerSource};
 use crate::runtime::recorder::untraced;
 use crate::runtime::run::Run;
@@ -283,6 +283,18 @@ impl<F: Future<Output = ()> + Unpin + 'static> Drop for Releasing<F> {
     }
 }
 
+/// [`join_sleepers`] in a [`SlabJoin`] that, should the run stop, is taken
+/// apart a slice at a time ([`Releasing`]).
+async fn join_releasing<F: Future<Output = ()> + Unpin + 'static>(
+    sleeps: impl Iterator<Item = F>,
+    n: u32,
+    own_bytes: &dyn Fn() -> usize,
+    pace: Option<Pace<'_>>,
+) -> Joined {
+    let mut set = Releasing(SlabJoin::with_capacity(n as usize));
+    join_sleepers(&mut set.0, sleeps, n, own_bytes, pace).await
+}
+
 /// Runs `n` sleepers on `timer`, paced, reporting progress as `lab:progress`
 /// events of `run` (side "rust"); returns what was measured and the JS timers
 /// the sleeps armed: `setTimeout` calls and the most live at once.
@@ -313,26 +325,15 @@ async fn rust_side(run: &Run, n: u32, max_ms: u32, timer: &str) -> (Joined, u64,
         slice_ms: SLICE_MS,
         progress: &mut progress,
     });
-    let capacity = n as usize;
     let joined = if timer == "gloo" {
-        let mut set = Releasing(SlabJoin::with_capacity(capacity));
         let sleeps = (0..n).map(|i| sleep(sleep_ms(i, max_ms)));
-        join_sleepers(&mut set.0, sleeps, n, &own_bytes, pace).await
+        join_releasing(sleeps, n, &own_bytes, pace).await
     } else {
-        let mut set = Releasing(SlabJoin::with_capacity(capacity));
         let sleeps = (0..n).map(|i| queue_sleep(sleep_ms(i, max_ms)));
-        join_sleepers(&mut set.0, sleeps, n, &own_bytes, pace).await
+        join_releasing(sleeps, n, &own_bytes, pace).await
     };
     let counts = timer_counts(source);
     (joined, counts.set.saturating_sub(set_before), counts.peak)
-}
-
-fn whole(x: f64) -> String {
-    js_number(x.round())
-}
-
-fn tenths(x: f64) -> String {
-    js_number((x * 10.0).round() / 10.0)
 }
 
 /// What a sleeping future costs: makes `n` futures (default 100000, up to
@@ -382,7 +383,7 @@ pub async fn sleepers(
             ));
             run.print(format!(
                 "all {n} woke after {} ms; JS timers: {timers_set} setTimeout calls, at most {at_once} at once",
-                whole(rust.ms)
+                js_number(rust.ms.round())
             ));
             let promises = sleep_promises(n, max_ms, SLICE_MS, &signal, run.info().id);
             let js = run
@@ -394,7 +395,7 @@ pub async fn sleepers(
                 .unwrap_or(f64::NAN);
             run.print(format!(
                 "{n} JS Promises around setTimeout all resolved after {} ms",
-                whole(js_ms)
+                js_number(js_ms.round())
             ));
             let rust = object([
                 ("ms", rust.ms.into()),

@@ -18,7 +18,7 @@ use futures::stream::{FuturesUnordered, StreamExt};
 
 use super::blocking::count_primes;
 use crate::runtime::heap::live_bytes;
-use crate::runtime::js_text::js_number;
+use crate::runtime::js_text::{js_number, tenths};
 use crate::runtime::run::Run;
 use crate::runtime::thread::{block_for, current_thread, workers_memory_bytes};
 use crate::runtime::time::sleep;
@@ -359,10 +359,4 @@ pub async fn block_on_worker(run: &Run, case: BlockOn) -> Result<BlockedOn, Work
         }
         Err(error) => Err(error),
     }
-}
-
-/// `ms` to one decimal, formatted without Rust's float formatting (see
-/// [`js_number`]).
-fn tenths(ms: f64) -> String {
-    js_number((ms * 10.0).round() / 10.0)
 }

@@ -92,3 +92,16 @@ pub fn js_number(n: f64) -> String {
         exponent.unsigned_abs()
     )
 }
+
+/// `x` to one decimal, as JS would print it (`12.3`, `4`): [`js_number`] of
+/// `x` rounded to tenths, for the lessons' printed times and sizes.
+///
+/// # Example
+/// ```
+/// use async_rust_lab::runtime::js_text::tenths;
+/// assert_eq!(tenths(12.34), "12.3");
+/// assert_eq!(tenths(4.0), "4");
+/// ```
+pub fn tenths(x: f64) -> String {
+    js_number((x * 10.0).round() / 10.0)
+}
