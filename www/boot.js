@@ -185,6 +185,20 @@
   // main.js reports a failure; until it runs, nothing is unhandled here.
   wasm.catch(() => {});
 
+  // The lessons' forms are in the HTML before their cards are mounted, and
+  // `lab` is ready (the page says so) before the body is even parsed. A Run
+  // clicked before the cards answer would submit its form natively: a page
+  // reload. From here on, each submission is held (the last one per form)
+  // until main.js has mounted the cards and replays it.
+  /** @type {Map<HTMLFormElement, HTMLElement | null>} */
+  const heldSubmits = new Map();
+  /** @param {SubmitEvent} event */
+  const holdSubmit = (event) => {
+    event.preventDefault();
+    heldSubmits.set(/** @type {HTMLFormElement} */ (event.target), event.submitter);
+  };
+  document.addEventListener('submit', holdSubmit, { capture: true });
+
   /** @type {import('./lab.js').Boot} */
   const boot = {
     lab,
@@ -198,6 +212,11 @@
     },
     setSourceLines: (lookup) => {
       sourceLine = lookup;
+    },
+    replaySubmits: () => {
+      document.removeEventListener('submit', holdSubmit, { capture: true });
+      for (const [form, submitter] of heldSubmits) form.requestSubmit(submitter);
+      heldSubmits.clear();
     },
   };
   Object.defineProperty(window, 'labBoot', { value: Object.freeze(boot) });

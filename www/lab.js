@@ -22,6 +22,8 @@
  *   sets who hears of a wasm trap thrown straight out of a call
  * @property {(lookup: (file: string, line: number) => string | undefined) => void} setSourceLines
  *   lets `lab.tree()` give each site's source text
+ * @property {() => void} replaySubmits once the cards answer their forms: stops
+ *   holding the forms' submissions and replays those held (a Run clicked early)
  */
 
 /** What boot.js set up; undefined if it did not run (main.js then says the lab failed to start). */

@@ -136,22 +136,6 @@ async function mountPageTools(lab) {
 }
 
 /**
- * The lessons' forms are in the HTML before their cards are mounted. A Run
- * clicked in that gap would submit its form natively: a page reload. Until the
- * cards answer, each submission is held (the last one per form) and replayed
- * once they do, so an eager first click runs its lesson instead of losing it.
- * @type {Map<HTMLFormElement, HTMLElement | null>}
- */
-const heldSubmits = new Map();
-/** @param {SubmitEvent} event */
-const holdSubmit = (event) => {
-  event.preventDefault();
-  const form = /** @type {HTMLFormElement} */ (event.target);
-  heldSubmits.set(form, event.submitter);
-};
-document.addEventListener('submit', holdSubmit, { capture: true });
-
-/**
  * Says on the page what failed to start, marks the given ready flags failed
  * (the tests wait on them), and rethrows so the console shows the error too.
  * @param {string} what
@@ -213,11 +197,11 @@ try {
 try {
   await mountCards(lab);
   await mountPageTools(lab);
-  // Every card answers its buttons from here on (the e2e tests wait for this).
-  document.removeEventListener('submit', holdSubmit, { capture: true });
+  // Every card answers its buttons from here on (the e2e tests wait for this),
+  // so the submissions boot.js held since before the body was parsed (a Run
+  // clicked early) are let through, and replayed.
   root.dataset.cardsReady = 'true';
-  for (const [form, submitter] of heldSubmits) form.requestSubmit(submitter);
-  heldSubmits.clear();
+  boot.replaySubmits();
 } catch (error) {
   failed('The lab is ready in the console, but the lessons\' cards failed to load', error, ['cardsReady']);
 }
