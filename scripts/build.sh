@@ -9,21 +9,45 @@ cd "$(dirname "$0")/.."
 # npm's binaryen first on PATH, ahead of any other wasm-opt (see scripts/setup.sh).
 export PATH="$PWD/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
+# wasm-opt's flags are the crate's (Cargo.toml, package.metadata.wasm-pack),
+# so that a bare `wasm-pack build` gives the same module. Here wasm-pack runs
+# with --no-opt and opt_cached below applies them: wasm-opt takes 12 s a module
+# on this machine, and most builds (npm test's among them) change no Rust.
+read -r -a wasm_opt_flags <<< "$(sed -n 's/^wasm-opt = \[\(.*\)\]$/\1/p' Cargo.toml | tr -d '",')"
+[[ ${#wasm_opt_flags[@]} -gt 0 ]] || { echo "build: no wasm-opt flags found in Cargo.toml" >&2; exit 1; }
+target_dir=${CARGO_TARGET_DIR:-$PWD/target}
+opt_cache=$target_dir/wasm-opt-cache
+# Optimizes $1 in place with wasm-opt "${@:2}". The result is kept under the
+# hash of its input, the flags and wasm-opt's version, and reused when all
+# three are the same: wasm-opt's output is a function of them.
+opt_cached() {
+  local wasm=$1; shift
+  local key
+  key=$({ sha256sum < "$wasm"; printf '%s\n' "$@"; wasm-opt --version; } | sha256sum | cut -c1-32)
+  mkdir -p "$opt_cache"
+  if [[ -f $opt_cache/$key.wasm ]]; then
+    cp "$opt_cache/$key.wasm" "$wasm"
+    echo "build: wasm-opt: $wasm as last optimized (same input, flags and wasm-opt)"
+    return
+  fi
+  wasm-opt "$@" "$wasm" -o "$wasm"
+  cp "$wasm" "$opt_cache/$key.wasm"
+  # Only the newest few are worth keeping.
+  ls -t "$opt_cache"/*.wasm | tail -n +13 | xargs -r rm -f
+}
+
 # The lab page's module leaves out what only bench.html runs (the "bench"
 # feature: its exports and the research they measure, issue 18): bench.html
-# loads a build of its own, www/pkg-bench, with the feature on. Both share the
-# target dir, so the dependencies compile once; the crate compiles twice. The
-# lab's last, so that cargo's own .wasm (target/…/release/async_rust_lab.wasm,
-# which scripts/test.sh inspects) is the one the page ships.
+# loads a build of its own, www/pkg-bench, with the feature on. The two builds
+# have target dirs of their own: in one, cargo's fingerprint of the cdylib
+# holds one feature set, so each build would recompile the crate for the
+# other. npm run build:node (the bench feature too) shares the bench one.
 echo "build: wasm-pack build --release --target web (bench.html: the bench feature)"
-bench_start=$SECONDS
-wasm-pack build --release --target web --out-dir www/pkg-bench --no-pack
-echo "build: bench.html's build took $((SECONDS - bench_start)) s"
+CARGO_TARGET_DIR=$target_dir/bench wasm-pack build --release --no-opt --target web --out-dir www/pkg-bench --no-pack
+opt_cached www/pkg-bench/async_rust_lab_bg.wasm "${wasm_opt_flags[@]}"
 echo "build: wasm-pack build --release --target web (the lab: --no-default-features)"
-wasm-pack build --release --target web --out-dir www/pkg --no-pack -- --no-default-features
-# The console API's table (names, signatures, one-line docs) from the lab's
-# .d.ts: lab.js installs `lab` from it before the wasm is fetched, and the
-# tests read it rather than parse the .d.ts again (scripts/lab-manifest.mjs).
+wasm-pack build --release --no-opt --target web --out-dir www/pkg --no-pack -- --no-default-features
+opt_cached www/pkg/async_rust_lab_bg.wasm "${wasm_opt_flags[@]}"
 node scripts/lab-manifest.mjs www/pkg
 
 # The threaded module (parallel/, issue 17): a crate of its own, built from its
@@ -39,8 +63,7 @@ wasm-bindgen --target web --out-dir www/pkg-parallel "$parallel_wasm"
 # npm's wasm-opt with the main module's flags (Cargo.toml): it keeps the shared
 # memory, the atomics and wasm-bindgen's thread start-up intact (the e2e tests
 # run this build), and drops the name section wasm-bindgen leaves in.
-wasm-opt -Os --converge --strip-producers --strip-target-features \
-  www/pkg-parallel/async_rust_lab_parallel_bg.wasm -o www/pkg-parallel/async_rust_lab_parallel_bg.wasm
+opt_cached www/pkg-parallel/async_rust_lab_parallel_bg.wasm "${wasm_opt_flags[@]}"
 # "What Send buys": a future holding an Rc across an .await, spawned on the
 # threaded executor, must not compile. Its error is rustc's own, kept for the card.
 send_error=www/pkg-parallel/send-error.txt

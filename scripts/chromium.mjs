@@ -15,7 +15,10 @@ const FLAGS = [
   '--disable-sync',
 ];
 
-/** A headless Chromium with a fresh profile. */
-export function launchChromium() {
-  return chromium.launch({ executablePath: CHROMIUM, args: FLAGS, chromiumSandbox: false });
+/**
+ * A headless Chromium with a fresh profile; `args`, flags beyond the lab's own.
+ * @param {{ args?: string[] }} [options]
+ */
+export function launchChromium({ args = [] } = {}) {
+  return chromium.launch({ executablePath: CHROMIUM, args: [...FLAGS, ...args], chromiumSandbox: false });
 }

@@ -23,7 +23,7 @@ use crate::runtime::run::Run;
 use crate::runtime::thread::{block_for, current_thread, workers_memory_bytes};
 use crate::runtime::time::sleep;
 use crate::runtime::trace::NodeKind;
-use crate::runtime::worker::{Job, WorkerError, WorkerThread};
+use crate::runtime::worker::{terminated_while_blocked, Job, WorkerError, WorkerThread};
 use crate::runtime::yield_now::yield_now;
 
 /// What a worker may take to load its script and wasm before it answers.
@@ -124,19 +124,32 @@ pub async fn cost_of_threads(
         tenths(start_ms),
         all_back_ms.round() as i64
     ));
-    let browser_bytes = if ask_browser {
-        run.print("asking the browser for the workers' memory: it answers after its next garbage collection");
-        let bytes = workers_memory_bytes().await;
-        run.print(match bytes {
-            Some(bytes) => format!(
-                "the browser says the {workers} workers use {} bytes",
-                bytes.round() as u64
-            ),
-            None => "the browser did not say (it needs a cross-origin isolated page)".to_owned(),
-        });
-        bytes
-    } else {
+    let browser_bytes = if !ask_browser {
         None
+    } else if terminated_while_blocked() > 0 {
+        // Measured, not assumed: see workers_memory_bytes. Asking would only
+        // wait out MEMORY_ANSWER_MS for nothing.
+        run.print(
+            "not asking the browser: this tab has terminated a worker in the middle of a job \
+             (the block_on deadlock does), and Chromium then answers no memory measurement in \
+             it, reloaded or not; open the lab in a new tab to ask",
+        );
+        None
+    } else {
+        run.print("asking the browser for the workers' memory: it answers after its next garbage collection");
+        match workers_memory_bytes().await {
+            Ok(bytes) => {
+                run.print(format!(
+                    "the browser says the {workers} workers use {} bytes",
+                    bytes.round() as u64
+                ));
+                Some(bytes)
+            }
+            Err(why) => {
+                run.print(format!("the browser did not say: {why}"));
+                None
+            }
+        }
     };
     // Only now may the workers go: the browser measured them alive.
     drop(threads);

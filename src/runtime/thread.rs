@@ -7,6 +7,8 @@
 //! `SharedArrayBuffer`, and only a worker may block in `Atomics.wait`: the main
 //! thread must never block, so the browser throws there.
 
+use std::fmt;
+
 use futures::future::{self, Either};
 use js_sys::{Array, Atomics, Function, Int32Array, Promise, Reflect, SharedArrayBuffer};
 use wasm_bindgen::{JsCast, JsValue};
@@ -14,6 +16,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::DedicatedWorkerGlobalScope;
 
 use super::clock::performance_clock;
+use super::js_text::describe;
 use super::time::sleep;
 
 /// What the name of the page's own thread reads as in lines and reports.
@@ -109,37 +112,69 @@ pub fn wasm_memory_bytes() -> f64 {
 /// How long [`workers_memory_bytes`] waits for the browser's answer.
 pub const MEMORY_ANSWER_MS: u32 = 40_000;
 
+/// Why the browser gave no memory figure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoMemoryAnswer {
+    /// The page is not cross-origin isolated: the API exists only on such pages.
+    NotIsolated,
+    /// This browser has no `performance.measureUserAgentSpecificMemory`.
+    Missing,
+    /// The call threw or its Promise rejected; the browser's message.
+    Failed(String),
+    /// No answer within [`MEMORY_ANSWER_MS`].
+    TimedOut,
+}
+
+impl fmt::Display for NoMemoryAnswer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NoMemoryAnswer::NotIsolated => write!(f, "it needs a cross-origin isolated page"),
+            NoMemoryAnswer::Missing => write!(
+                f,
+                "this browser has no performance.measureUserAgentSpecificMemory"
+            ),
+            NoMemoryAnswer::Failed(message) => write!(f, "it failed: {message}"),
+            NoMemoryAnswer::TimedOut => write!(f, "no answer within {} s", MEMORY_ANSWER_MS / 1000),
+        }
+    }
+}
+
 /// What the browser itself attributes to the page's Web Workers, in bytes, from
 /// `performance.measureUserAgentSpecificMemory()`. In Chromium that is mostly
 /// their JS heaps: 4 workers measured about 1.9 MB while their wasm memories
 /// came to 4.5 MiB, so it does not replace [`wasm_memory_bytes`].
 ///
-/// `None` where the browser will not say: the page is not cross-origin
-/// isolated, the API is missing, it failed, or it did not answer within
-/// [`MEMORY_ANSWER_MS`]. Slow on purpose: Chromium answers after its next
-/// garbage collection, often 10 to 20 seconds later.
-pub async fn workers_memory_bytes() -> Option<f64> {
+/// Slow on purpose: Chromium answers after its next garbage collection, often
+/// 10 to 20 seconds later. And once a tab has terminated a worker blocked in
+/// `Atomics.wait` or a loop, Chromium 156 answered no measurement in that tab
+/// again, reloaded or not, in runs on the lab's machine; a new tab answered.
+pub async fn workers_memory_bytes() -> Result<f64, NoMemoryAnswer> {
     if !cross_origin_isolated() {
-        return None;
+        return Err(NoMemoryAnswer::NotIsolated);
     }
-    let performance = Reflect::get(&js_sys::global(), &"performance".into()).ok()?;
+    let performance = Reflect::get(&js_sys::global(), &"performance".into())
+        .map_err(|_| NoMemoryAnswer::Missing)?;
     let measure: Function = Reflect::get(&performance, &"measureUserAgentSpecificMemory".into())
-        .ok()?
+        .ok()
+        .and_then(|f| f.dyn_into().ok())
+        .ok_or(NoMemoryAnswer::Missing)?;
+    let failed = |e: JsValue| NoMemoryAnswer::Failed(describe(&e, false));
+    let promise: Promise = measure
+        .call0(&performance)
+        .map_err(failed)?
         .dyn_into()
-        .ok()?;
-    let promise: Promise = measure.call0(&performance).ok()?.dyn_into().ok()?;
+        .map_err(|_| NoMemoryAnswer::Failed("it returned no Promise".to_owned()))?;
     let result = match future::select(JsFuture::from(promise), sleep(MEMORY_ANSWER_MS)).await {
         Either::Left((Ok(result), _)) => result,
-        _ => return None,
+        Either::Left((Err(e), _)) => return Err(failed(e)),
+        Either::Right(_) => return Err(NoMemoryAnswer::TimedOut),
     };
-    let breakdown = Array::from(&Reflect::get(&result, &"breakdown".into()).ok()?);
-    Some(
-        breakdown
-            .iter()
-            .filter(is_a_workers)
-            .filter_map(|entry| Reflect::get(&entry, &"bytes".into()).ok()?.as_f64())
-            .sum(),
-    )
+    let breakdown = Array::from(&Reflect::get(&result, &"breakdown".into()).map_err(failed)?);
+    Ok(breakdown
+        .iter()
+        .filter(is_a_workers)
+        .filter_map(|entry| Reflect::get(&entry, &"bytes".into()).ok()?.as_f64())
+        .sum())
 }
 
 /// Whether a `breakdown` entry is attributed to a dedicated worker.

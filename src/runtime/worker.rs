@@ -30,6 +30,7 @@ pub const WORKER_SCRIPT: &str = "./worker.js";
 
 thread_local! {
     static NEXT_WORKER: Cell<u32> = const { Cell::new(1) };
+    static TERMINATED_BLOCKED: Cell<u32> = const { Cell::new(0) };
 }
 
 // The site requires Trusted Types for scripts (its Content-Security-Policy), so
@@ -188,6 +189,9 @@ pub struct WorkerThread {
     name: String,
     worker: Worker,
     inbox: UnboundedReceiver<Message>,
+    // Whether a job that blocks the worker's thread (every job but a ping)
+    // is in flight: set when it is posted, cleared when the worker answers.
+    blocked: bool,
     // Owned so they live exactly as long as the worker can call them.
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(Event)>,
@@ -236,6 +240,7 @@ impl WorkerThread {
             name,
             worker,
             inbox,
+            blocked: false,
             _on_message: on_message,
             _on_error: on_error,
         })
@@ -256,12 +261,17 @@ impl WorkerThread {
                 name: self.name.clone(),
                 message: describe(&e, false),
             })?;
-        let reply = match future::select(
+        self.blocked = job != Job::Ping;
+        let answer = future::select(
             waiting_for(Cause::Worker, self.inbox.next()),
             sleep(within_ms),
         )
-        .await
-        {
+        .await;
+        if let Either::Left(_) = answer {
+            // Any word from the worker ends its job: an answer or an error.
+            self.blocked = false;
+        }
+        let reply = match answer {
             Either::Left((Some(Ok(data)), _)) => data,
             Either::Left((Some(Err(message)), _)) => {
                 return Err(WorkerError::Failed {
@@ -313,7 +323,19 @@ impl Drop for WorkerThread {
         self.worker.set_onerror(None);
         self.worker.set_onmessageerror(None);
         self.worker.terminate();
+        if self.blocked {
+            TERMINATED_BLOCKED.with(|count| count.set(count.get().saturating_add(1)));
+        }
     }
+}
+
+/// How many of this thread's workers were terminated while a job blocked them
+/// (a sleep, a count, a `block_on`): stopped mid-run, or given up on, as the
+/// `block_on` deadlock is. It matters to the browser's memory measurement:
+/// Chromium answers none in a tab after that (see
+/// [`crate::runtime::thread::workers_memory_bytes`]).
+pub fn terminated_while_blocked() -> u32 {
+    TERMINATED_BLOCKED.with(Cell::get)
 }
 
 /// The handler for `error` and `messageerror`. A script that fails to load gives
