@@ -142,28 +142,47 @@ impl<T: Choice> OneOf<T> {
     /// assert_eq!(mode.check(ArgValue::Number(1.0)).unwrap_err().kind, ArgErrorKind::Type);
     /// ```
     pub fn check(&self, value: ArgValue) -> Result<T, ArgError> {
-        match (value, self.default) {
-            (ArgValue::Undefined, Some(default)) => Ok(default),
-            (ArgValue::Text(text), _) => T::named(&text).ok_or_else(|| ArgError {
-                kind: ArgErrorKind::Range,
-                message: format!("{} (got {})", self.expectation(), js_string(&text)),
-            }),
-            (other, _) => Err(type_error(&self.expectation(), &other)),
+        match (&value, self.default) {
+            (ArgValue::Undefined, Some(default)) => return Ok(default),
+            (ArgValue::Text(text), _) => {
+                if let Some(choice) = T::named(text) {
+                    return Ok(choice);
+                }
+            }
+            _ => {}
         }
-    }
-
-    fn expectation(&self) -> String {
-        // Only the list of names depends on `T`: the message is built by one
-        // function for every choice, so each enum adds little to the wasm.
-        let names: Vec<&'static str> = T::ALL.iter().map(|choice| choice.name()).collect();
-        one_of_expectation(self.name, &names)
+        // Out of line and not generic: the message is built by one function
+        // for every choice, so each enum adds only its lookup to the wasm.
+        Err(one_of_refusal(self.name, name_at::<T>, value))
     }
 }
 
-/// `name must be one of "a", "b"`: what a [`OneOf`] rule expects.
-fn one_of_expectation(name: &str, names: &[&str]) -> String {
-    let quoted: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
-    format!("{name} must be one of {}", quoted.join(", "))
+/// The name of `T`'s `index`th choice, if it has that many: how the one
+/// [`one_of_refusal`] lists any enum's names.
+fn name_at<T: Choice>(index: usize) -> Option<&'static str> {
+    T::ALL.get(index).map(|choice| choice.name())
+}
+
+/// Why a [`OneOf`] rule refused `value`: a `RangeError` for a string that
+/// names no choice, a `TypeError` for anything else; either lists the
+/// choices, `name must be one of "a", "b"`.
+fn one_of_refusal(
+    name: &str,
+    name_at: fn(usize) -> Option<&'static str>,
+    value: ArgValue,
+) -> ArgError {
+    let quoted: Vec<String> = (0..)
+        .map_while(name_at)
+        .map(|choice| format!("\"{choice}\""))
+        .collect();
+    let expectation = format!("{name} must be one of {}", quoted.join(", "));
+    match value {
+        ArgValue::Text(text) => ArgError {
+            kind: ArgErrorKind::Range,
+            message: format!("{expectation} (got {})", js_string(&text)),
+        },
+        other => type_error(&expectation, &other),
+    }
 }
 
 /// A rule for a yes/no parameter, such as an option `{ burn: true }`.
