@@ -37,10 +37,11 @@
 //!
 //! 1. `src/lessons/<name>.rs`: async Rust with plain types. Take a
 //!    `&Run`, wrap each task in `run.task("name", future)` (it is traced for
-//!    free) and print with `run.print(..)`.
+//!    free) and print with `run.print(..)`. A mode the caller picks by name is
+//!    an enum here that implements [`runtime::choice::Choice`].
 //! 2. `src/api/<name>.rs`: the exports. Check each argument with a rule from
 //!    [`api::args::rules`] (a bad one rejects with a `TypeError` or `RangeError`
-//!    naming it), then hand the lesson to `run_lesson` (in `api/export.rs`: it
+//!    naming it; `OneOf` gives back the mode's enum, never its string), then hand the lesson to `run_lesson` (in `api/export.rs`: it
 //!    checks `{ signal }`, starts the run, makes it abortable and finishes it),
 //!    and convert the result. An async export is two functions: the `async fn` that does this,
 //!    and the `#[wasm_bindgen]` one that hands it to

@@ -10,6 +10,7 @@ use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
 
 use crate::lessons::sequence::{DEFAULT_ONE_MS, DEFAULT_TWO_MS};
+use crate::runtime::choice::Choice;
 use rules::{ArgError, ArgErrorKind, ArgValue, Flag, OneOf, WholeNumber};
 
 #[wasm_bindgen]
@@ -138,9 +139,9 @@ impl JsRule for WholeNumber {
     }
 }
 
-impl JsRule for OneOf {
-    type Output = &'static str;
-    fn check_js(&self, value: ArgValue) -> Result<&'static str, JsValue> {
+impl<T: Choice> JsRule for OneOf<T> {
+    type Output = T;
+    fn check_js(&self, value: ArgValue) -> Result<T, JsValue> {
         self.check(value).map_err(to_js_error)
     }
 }

@@ -19,11 +19,13 @@ use super::args::rules::{OneOf, WholeNumber};
 use super::args::JsRule;
 use super::export::to_promise;
 use super::promises::time_awaits;
-use super::sleepers::{join_sleepers, sleep_ms, Joined, MAX_MS, TIMERS};
+use super::sleepers::{join_sleepers, sleep_ms, Joined, MAX_MS};
 use crate::research::bridge::{eager_promise, lean_await};
 use crate::runtime::bridge::Executor;
+use crate::runtime::choice::Choice;
 use crate::runtime::clock::{performance_clock, Clock};
 use crate::runtime::js_object::object;
+use crate::runtime::js_timers::TimerSource;
 use crate::runtime::run::Run;
 use crate::runtime::slab_join::SlabJoin;
 use crate::runtime::time::sleep;
@@ -41,10 +43,33 @@ fn count(name: &'static str, max: u32, value: &JsValue) -> Result<u32, JsValue> 
     .arg(Some(value))
 }
 
-const BRIDGE: OneOf = OneOf {
+/// How `benchAwaitPromise` awaits: which Promise -> Future bridge, on which
+/// executor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Bridge {
+    /// `"jsfuture"`: wasm-bindgen-futures' `JsFuture`, on its executor.
+    JsFuture,
+    /// `"lean"`: the lab's `lean_await`, on wasm-bindgen-futures' executor.
+    Lean,
+    /// `"executor"`: the lab's reaction executor with `reaction_await`.
+    Reaction,
+}
+
+impl Choice for Bridge {
+    const ALL: &'static [Bridge] = &[Bridge::JsFuture, Bridge::Lean, Bridge::Reaction];
+
+    fn name(self) -> &'static str {
+        match self {
+            Bridge::JsFuture => "jsfuture",
+            Bridge::Lean => "lean",
+            Bridge::Reaction => "executor",
+        }
+    }
+}
+
+const BRIDGE: OneOf<Bridge> = OneOf {
     name: "bridge",
-    choices: &["jsfuture", "lean", "executor"],
-    default: Some("jsfuture"),
+    default: Some(Bridge::JsFuture),
 };
 
 /// Benchmark: Rust awaits the same already-resolved JS Promise `n` times in a
@@ -79,10 +104,9 @@ pub fn bench_await_promise(
         Err(error) => return Promise::reject(&error),
     };
     match bridge {
-        "jsfuture" => time_awaits(Executor::Stock, promise, n),
-        "executor" => time_awaits(Executor::Reaction, promise, n),
-        // "lean": the lab's leaner bridge, on wasm-bindgen-futures' executor.
-        _ => {
+        Bridge::JsFuture => time_awaits(Executor::Stock, promise, n),
+        Bridge::Reaction => time_awaits(Executor::Reaction, promise, n),
+        Bridge::Lean => {
             let clock = performance_clock();
             future_to_promise(async move {
                 let started = clock();
@@ -101,7 +125,7 @@ fn await_promise_args(
     promise: JsValue,
     n: &JsValue,
     bridge: &JsValue,
-) -> Result<(Promise, u32, &'static str), JsValue> {
+) -> Result<(Promise, u32, Bridge), JsValue> {
     let Ok(promise) = promise.dyn_into::<Promise>() else {
         return Err(js_sys::TypeError::new("promise must be a Promise").into());
     };
@@ -124,16 +148,34 @@ pub fn bench_return_eager() -> Promise {
     eager_promise(async { Ok(JsValue::from(1)) })
 }
 
-const TIMER: OneOf = OneOf {
+const TIMER: OneOf<TimerSource> = OneOf {
     name: "timer",
-    choices: &TIMERS,
-    default: Some("queue"),
+    default: Some(TimerSource::Queue),
 };
 
-const JOIN: OneOf = OneOf {
+/// The set `benchSleepers` joins its futures in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum JoinSet {
+    /// `"unordered"`: futures-util's `FuturesUnordered`.
+    Unordered,
+    /// `"slab"`: the lab's `SlabJoin`.
+    Slab,
+}
+
+impl Choice for JoinSet {
+    const ALL: &'static [JoinSet] = &[JoinSet::Unordered, JoinSet::Slab];
+
+    fn name(self) -> &'static str {
+        match self {
+            JoinSet::Unordered => "unordered",
+            JoinSet::Slab => "slab",
+        }
+    }
+}
+
+const JOIN: OneOf<JoinSet> = OneOf {
     name: "join",
-    choices: &["unordered", "slab"],
-    default: Some("unordered"),
+    default: Some(JoinSet::Unordered),
 };
 
 /// Benchmark: `n` concurrent futures, each sleeping 0 to maxMs ms (the
@@ -191,13 +233,16 @@ pub async fn bench_sleepers(
     }
     .arg(Some(&max_ms))?;
     let timer = TIMER.arg(Some(&timer))?;
-    let slab = JOIN.arg(Some(&join))? == "slab";
-    let joined = if timer == "gloo" {
-        let sleeps = (0..n).map(|i| sleep(sleep_ms(i, max_ms)));
-        join_unpaced(sleeps, n, slab).await
-    } else {
-        let sleeps = (0..n).map(|i| queue_sleep(sleep_ms(i, max_ms)));
-        join_unpaced(sleeps, n, slab).await
+    let join = JOIN.arg(Some(&join))?;
+    let joined = match timer {
+        TimerSource::Sleep => {
+            let sleeps = (0..n).map(|i| sleep(sleep_ms(i, max_ms)));
+            join_unpaced(sleeps, n, join).await
+        }
+        TimerSource::Queue => {
+            let sleeps = (0..n).map(|i| queue_sleep(sleep_ms(i, max_ms)));
+            join_unpaced(sleeps, n, join).await
+        }
     };
     Ok(object([
         ("ms", joined.ms.into()),
@@ -213,14 +258,17 @@ pub async fn bench_sleepers(
 async fn join_unpaced<F: Future<Output = ()> + Unpin>(
     sleeps: impl Iterator<Item = F>,
     n: u32,
-    slab: bool,
+    join: JoinSet,
 ) -> Joined {
     let nothing = || 0;
-    if slab {
-        let mut set = SlabJoin::with_capacity(n as usize);
-        join_sleepers(&mut set, sleeps, n, &nothing, None).await
-    } else {
-        join_sleepers(&mut FuturesUnordered::new(), sleeps, n, &nothing, None).await
+    match join {
+        JoinSet::Slab => {
+            let mut set = SlabJoin::with_capacity(n as usize);
+            join_sleepers(&mut set, sleeps, n, &nothing, None).await
+        }
+        JoinSet::Unordered => {
+            join_sleepers(&mut FuturesUnordered::new(), sleeps, n, &nothing, None).await
+        }
     }
 }
 
@@ -262,16 +310,54 @@ pub async fn bench_spawn(n: JsValue) -> Result<JsValue, JsValue> {
     Ok((clock() - started).into())
 }
 
-const TRACE_CLOCK: OneOf = OneOf {
+/// The clock `benchTraceEvent`'s trace reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TraceClock {
+    /// `"performance"`: `performance.now()` for each event, as every lesson.
+    Performance,
+    /// `"counter"`: a count, which asks the browser nothing.
+    Counter,
+}
+
+impl Choice for TraceClock {
+    const ALL: &'static [TraceClock] = &[TraceClock::Performance, TraceClock::Counter];
+
+    fn name(self) -> &'static str {
+        match self {
+            TraceClock::Performance => "performance",
+            TraceClock::Counter => "counter",
+        }
+    }
+}
+
+const TRACE_CLOCK: OneOf<TraceClock> = OneOf {
     name: "clock",
-    choices: &["performance", "counter"],
-    default: Some("performance"),
+    default: Some(TraceClock::Performance),
 };
 
-const TRACE_SHAPE: OneOf = OneOf {
+/// What `benchTraceEvent` polls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TraceShape {
+    /// `"task"`: one traced task.
+    Task,
+    /// `"tree"`: that task in a `join` node in the run's root.
+    Tree,
+}
+
+impl Choice for TraceShape {
+    const ALL: &'static [TraceShape] = &[TraceShape::Task, TraceShape::Tree];
+
+    fn name(self) -> &'static str {
+        match self {
+            TraceShape::Task => "task",
+            TraceShape::Tree => "tree",
+        }
+    }
+}
+
+const TRACE_SHAPE: OneOf<TraceShape> = OneOf {
     name: "shape",
-    choices: &["task", "tree"],
-    default: Some("task"),
+    default: Some(TraceShape::Task),
 };
 
 /// Benchmark: what recording one trace event costs: a traced task polled `n`
@@ -303,40 +389,44 @@ pub fn bench_trace_event(
 ) -> Result<f64, JsValue> {
     let n = count("n", 10_000_000, &n)?;
     let trace_clock = TRACE_CLOCK.arg(Some(&clock))?;
-    let tree = TRACE_SHAPE.arg(Some(&shape))? == "tree";
+    let shape = TRACE_SHAPE.arg(Some(&shape))?;
     // The stopwatch is always the real clock; only the trace's clock varies.
     let stopwatch = performance_clock();
-    let clock: Clock = if trace_clock == "counter" {
-        let ticks = Rc::new(Cell::new(0.0));
-        Rc::new(move || {
-            ticks.set(ticks.get() + 1.0);
-            ticks.get()
-        })
-    } else {
-        stopwatch.clone()
+    let clock: Clock = match trace_clock {
+        TraceClock::Counter => {
+            let ticks = Rc::new(Cell::new(0.0));
+            Rc::new(move || {
+                ticks.set(ticks.get() + 1.0);
+                ticks.get()
+            })
+        }
+        TraceClock::Performance => stopwatch.clone(),
     };
     let run = Run::start("bench", "trace", vec![], clock, None);
     let task = run.task("busy", std::future::pending::<()>());
     let started;
-    let events_per_poll = if tree {
-        let join = run.node(
-            "join",
-            NodeKind::Join,
-            futures::future::join(task, std::future::pending::<()>()),
-        );
-        let mut root = Box::pin(run.root(join));
-        started = stopwatch();
-        for _ in 0..n {
-            let _ = root.as_mut().poll(&mut Context::from_waker(Waker::noop()));
+    let events_per_poll = match shape {
+        TraceShape::Tree => {
+            let join = run.node(
+                "join",
+                NodeKind::Join,
+                futures::future::join(task, std::future::pending::<()>()),
+            );
+            let mut root = Box::pin(run.root(join));
+            started = stopwatch();
+            for _ in 0..n {
+                let _ = root.as_mut().poll(&mut Context::from_waker(Waker::noop()));
+            }
+            6.0
         }
-        6.0
-    } else {
-        let mut task = Box::pin(task);
-        started = stopwatch();
-        for _ in 0..n {
-            let _ = task.as_mut().poll(&mut Context::from_waker(Waker::noop()));
+        TraceShape::Task => {
+            let mut task = Box::pin(task);
+            started = stopwatch();
+            for _ in 0..n {
+                let _ = task.as_mut().poll(&mut Context::from_waker(Waker::noop()));
+            }
+            2.0
         }
-        2.0
     };
     let ns = (stopwatch() - started) * 1e6 / (events_per_poll * f64::from(n));
     Ok(ns)

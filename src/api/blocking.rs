@@ -8,6 +8,7 @@ use super::args::{JsRule, Millis, RunOptions};
 use super::export::{run_lesson, to_promise};
 use super::threads::worker_error;
 use crate::lessons::blocking::{self, Way, DEFAULT_BELOW};
+use crate::runtime::choice::Choice;
 use crate::runtime::js_object::set;
 use crate::runtime::run::Run;
 
@@ -20,10 +21,9 @@ extern "C" {
     pub type BlockingMode;
 }
 
-const MODE: OneOf = OneOf {
+const MODE: OneOf<Way> = OneOf {
     name: "mode",
-    choices: &["async", "chunked", "worker"],
-    default: Some("async"),
+    default: Some(Way::InAsyncFn),
 };
 
 const BELOW: WholeNumber = WholeNumber {
@@ -62,16 +62,11 @@ pub async fn blocking(
     below: Option<Millis>,
     options: Option<RunOptions>,
 ) -> Result<JsValue, JsValue> {
-    let mode = MODE.arg(mode.as_ref())?;
+    let way = MODE.arg(mode.as_ref())?;
     let below = BELOW.arg(below.as_ref())?;
-    let way = match mode {
-        "chunked" => Way::InChunks,
-        "worker" => Way::OnWorker,
-        _ => Way::InAsyncFn,
-    };
     let options = options.map(JsValue::from);
     let ran = run_lesson(
-        ("blocking", mode),
+        ("blocking", way.name()),
         vec![(BELOW.name, below.into())],
         options.as_ref(),
         async |run: &Run| blocking::count(run, way, below).await,
@@ -79,7 +74,7 @@ pub async fn blocking(
     .await?;
     let outcome = ran.value.map_err(|e| worker_error(&e))?;
     let object = Object::new();
-    set(&object, "mode", &mode.into());
+    set(&object, "mode", &way.name().into());
     set(&object, "below", &below.into());
     set(&object, "primes", &outcome.primes.into());
     set(&object, "jobMs", &outcome.job_ms.into());

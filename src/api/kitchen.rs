@@ -6,7 +6,8 @@ use wasm_bindgen::prelude::*;
 use super::args::rules::{OneOf, WholeNumber};
 use super::args::JsRule;
 use super::export::{run_lesson, to_promise};
-use crate::lessons::kitchen::{self, DEFAULT_CALL_MS, DEFAULT_COOK_MS};
+use crate::lessons::kitchen::{self, Mode, DEFAULT_CALL_MS, DEFAULT_COOK_MS};
+use crate::runtime::choice::Choice;
 use crate::runtime::js_object::object;
 use crate::runtime::run::Run;
 
@@ -22,10 +23,9 @@ extern "C" {
     pub type KitchenOptions;
 }
 
-const MODE: OneOf = OneOf {
+const MODE: OneOf<Mode> = OneOf {
     name: "mode",
-    choices: &["sync", "async"],
-    default: Some("async"),
+    default: Some(Mode::Async),
 };
 
 const COOK_MS: WholeNumber = WholeNumber {
@@ -70,23 +70,17 @@ pub async fn kitchen(
     let cook_ms = COOK_MS.field(&options, "options", "cookMs")?;
     let call_ms = CALL_MS.field(&options, "options", "callMs")?;
     let ran = run_lesson(
-        ("kitchen", mode),
+        ("kitchen", mode.name()),
         vec![("cookMs", cook_ms.into()), ("callMs", call_ms.into())],
         Some(&options),
-        async |run: &Run| {
-            if mode == "sync" {
-                kitchen::sync(run, cook_ms, call_ms).await
-            } else {
-                kitchen::asynchronous(run, cook_ms, call_ms).await
-            }
-        },
+        async |run: &Run| kitchen::evening(run, mode, cook_ms, call_ms).await,
     )
     .await?;
     let (outcome, total_ms) = (ran.value, ran.report.total_ms);
 
     let lines: Array = outcome.lines.iter().map(|l| JsValue::from_str(l)).collect();
     Ok(object([
-        ("mode", JsValue::from_str(mode)),
+        ("mode", JsValue::from_str(mode.name())),
         ("lines", lines.into()),
         ("totalMs", total_ms.into()),
         ("callerWaitedMs", outcome.caller_waited_ms.into()),

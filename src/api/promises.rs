@@ -16,7 +16,7 @@ use super::args::{signal_option, JsRule, Millis, RunOptions};
 use super::export::{run_lesson, run_shared_lesson, to_promise, to_promise_on};
 use super::report::start_run;
 use crate::lessons::handmade::{self, ticker_source};
-use crate::lessons::promises::{self, DEFAULT_COOK_MS, DEFAULT_WAIT_MS, DISHES};
+use crate::lessons::promises::{self, DEFAULT_COOK_MS, DEFAULT_WAIT_MS};
 use crate::runtime::abort::abortable;
 use crate::runtime::bridge::{settle_on, Executor};
 use crate::runtime::clock::performance_clock;
@@ -35,19 +35,16 @@ extern "C" {
     pub type ExecutorOptions;
 }
 
-const EXECUTOR: OneOf = OneOf {
+const EXECUTOR: OneOf<Executor> = OneOf {
     name: "options.executor",
-    choices: Executor::NAMES,
-    default: Some("stock"),
+    default: Some(Executor::Stock),
 };
 
 /// Reads `options.executor`: `"stock"` (the default) or `"reaction"`; a
 /// TypeError or RangeError naming `options.executor` and both choices
 /// otherwise.
 fn executor_option(options: &JsValue) -> Result<Executor, JsValue> {
-    let name = EXECUTOR.field(options, "options", "executor")?;
-    // Every choice of the rule is a name `named` knows.
-    Executor::named(name).ok_or_else(|| TypeError::new("options.executor: unknown").into())
+    EXECUTOR.field(options, "options", "executor")
 }
 
 /// Runs an export's body on the executor `options.executor` names, as a
@@ -276,10 +273,9 @@ extern "C" {
     pub type Count;
 }
 
-const DISH: OneOf = OneOf {
+const DISH: OneOf<promises::Dish> = OneOf {
     name: "dish",
-    choices: DISHES,
-    default: Some("toast"),
+    default: Some(promises::Dish::Toast),
 };
 
 const COOK_MS: WholeNumber = WholeNumber {

@@ -11,6 +11,7 @@ use super::export::{run_lesson, to_promise};
 use crate::lessons::search::{
     self, Asked, Found, Mode, SearchError, DEFAULT_HEDGE_MS, DEFAULT_SLOW_MS, DEFAULT_TIMEOUT_MS,
 };
+use crate::runtime::choice::Choice;
 use crate::runtime::fetch::{service_worker_control, service_worker_controls_page};
 use crate::runtime::js_object::set;
 use crate::runtime::run::Run;
@@ -27,10 +28,9 @@ extern "C" {
     pub type SearchOptions;
 }
 
-const MODE: OneOf = OneOf {
+const MODE: OneOf<Mode> = OneOf {
     name: "mode",
-    choices: &["sequential", "fallback", "race", "all", "hedged"],
-    default: Some("race"),
+    default: Some(Mode::Race),
 };
 
 const TIMEOUT_MS: WholeNumber = WholeNumber {
@@ -52,16 +52,6 @@ const HEDGE_MS: WholeNumber = WholeNumber {
     default: DEFAULT_HEDGE_MS,
     ..TIMEOUT_MS
 };
-
-fn mode_of(name: &str, hedge_ms: u32) -> Mode {
-    match name {
-        "sequential" => Mode::Sequential,
-        "fallback" => Mode::Fallback,
-        "all" => Mode::All,
-        "hedged" => Mode::Hedged { hedge_ms },
-        _ => Mode::Race,
-    }
-}
 
 /// Asks three sources for COVID-19 figures (one answers 404, one is slow, one
 /// is quick) with real `fetch`: `"sequential"`, `"fallback"`, `"race"` (the
@@ -95,28 +85,35 @@ pub async fn search_stats(
     let slow_ms = SLOW_MS.field(&options, "options", "slowMs")?;
     let hedge_ms = HEDGE_MS.field(&options, "options", "hedgeMs")?;
     let mut args = vec![("timeoutMs", timeout_ms.into()), ("slowMs", slow_ms.into())];
-    if mode == "hedged" {
+    if mode == Mode::Hedged {
         args.push(("hedgeMs", hedge_ms.into()));
     }
-    let ran = run_lesson(("search", mode), args, Some(&options), async |run: &Run| {
-        // A fetch sent before the sources' service worker controls the page would
-        // miss it and reach the real server, which has no /sources/. The wait
-        // counts against the global timeout.
-        if !service_worker_controls_page() {
-            run.print("wait until the sources' service worker controls this page");
-            let waited = future::select(service_worker_control().boxed_local(), sleep(timeout_ms));
-            match waited.await {
-                Either::Left((Ok(()), _)) => {}
-                Either::Left((Err(reason), _)) => return Err(NoSources::Failed(reason)),
-                Either::Right(_) => return Err(NoSources::TimedOut),
+    let ran = run_lesson(
+        ("search", mode.name()),
+        args,
+        Some(&options),
+        async |run: &Run| {
+            // A fetch sent before the sources' service worker controls the page would
+            // miss it and reach the real server, which has no /sources/. The wait
+            // counts against the global timeout.
+            if !service_worker_controls_page() {
+                run.print("wait until the sources' service worker controls this page");
+                let waited =
+                    future::select(service_worker_control().boxed_local(), sleep(timeout_ms));
+                match waited.await {
+                    Either::Left((Ok(()), _)) => {}
+                    Either::Left((Err(reason), _)) => return Err(NoSources::Failed(reason)),
+                    Either::Right(_) => return Err(NoSources::TimedOut),
+                }
             }
-        }
-        let left_ms = timeout_ms.saturating_sub(run.elapsed_ms().ceil() as u32);
-        let sources = search::sources(slow_ms);
-        Ok(search::search(run, mode_of(mode, hedge_ms), &sources, left_ms).await)
-    })
+            let left_ms = timeout_ms.saturating_sub(run.elapsed_ms().ceil() as u32);
+            let sources = search::sources(slow_ms);
+            Ok(search::search(run, mode.strategy(hedge_ms), &sources, left_ms).await)
+        },
+    )
     .await?;
     let took_ms = ran.report.total_ms;
+    let mode_name = mode.name();
     let outcome = match ran.value {
         Ok(outcome) => outcome,
         Err(NoSources::Failed(reason)) => {
@@ -128,18 +125,19 @@ pub async fn search_stats(
         Err(NoSources::TimedOut) => {
             return Err(timeout_error(
                 &format!(
-                    "searchStats(\"{mode}\") timed out after {timeout_ms} ms: no service worker \
-                 took control of this page to serve the sources (the page registers sources-sw.js)"
+                    "searchStats(\"{mode_name}\") timed out after {timeout_ms} ms: no service \
+                     worker took control of this page to serve the sources (the page registers \
+                     sources-sw.js)"
                 ),
                 &[],
             ))
         }
     };
     match outcome {
-        Ok(found) => Ok(found_to_js(mode, took_ms, &found)),
+        Ok(found) => Ok(found_to_js(mode_name, took_ms, &found)),
         Err(SearchError::TimedOut { asked, .. }) => Err(timeout_error(
             &format!(
-                "searchStats(\"{mode}\") timed out after {timeout_ms} ms; the requests still out were aborted"
+                "searchStats(\"{mode_name}\") timed out after {timeout_ms} ms; the requests still out were aborted"
             ),
             &asked,
         )),

@@ -8,7 +8,8 @@ use wasm_bindgen::prelude::*;
 use super::args::rules::Flag;
 use super::args::{two_sleeps, JsRule, Millis, ONE_MS, TWO_MS};
 use super::export::{run_lesson, strings, to_promise};
-use crate::lessons::sequence::{self, Sleep};
+use crate::lessons::sequence::{self, Mode, Sleep};
+use crate::runtime::choice::Choice;
 use crate::runtime::run::Run;
 
 #[wasm_bindgen]
@@ -83,14 +84,14 @@ fn args(one: u32, two: u32, extra: &[&'static str]) -> Vec<(&'static str, f64)> 
 /// ([`run_lesson`]). `extra` names the run's switched-on options, recorded in
 /// its arguments.
 async fn run_with_sleeps<T>(
-    mode: &'static str,
+    mode: Mode,
     (one_ms, two_ms): (Option<Millis>, Option<Millis>),
     (options, extra): (&JsValue, &[&'static str]),
     lesson: impl AsyncFnOnce(&Run, u32, u32) -> T,
 ) -> Result<T, JsValue> {
     let (one, two) = two_sleeps(one_ms, two_ms)?;
     let ran = run_lesson(
-        ("sequence", mode),
+        ("sequence", mode.name()),
         args(one, two, extra),
         Some(options),
         async |run: &Run| lesson(run, one, two).await,
@@ -134,7 +135,7 @@ pub async fn sequential(
     let options = options_value(options);
     let how = how_they_sleep(&options)?;
     let lines = run_with_sleeps(
-        "sequential",
+        Mode::Sequential,
         (one_ms, two_ms),
         (&options, blocking_arg(how)),
         async |run: &Run, one, two| sequence::sequential_sleeping(run, one, two, how).await,
@@ -178,7 +179,7 @@ pub async fn concurrent(
     let options = options_value(options);
     let how = how_they_sleep(&options)?;
     let lines = run_with_sleeps(
-        "concurrent",
+        Mode::Concurrent,
         (one_ms, two_ms),
         (&options, blocking_arg(how)),
         async |run: &Run, one, two| sequence::concurrent_sleeping(run, one, two, how).await,
@@ -230,7 +231,7 @@ pub async fn race(
         (Sleep::Awaiting, false) => &[],
     };
     let line = run_with_sleeps(
-        "race",
+        Mode::Race,
         (one_ms, two_ms),
         (&options, extra),
         async |run: &Run, one, two| sequence::race_sleeping(run, one, two, how, finish).await,

@@ -23,6 +23,7 @@ use super::args::rules::{OneOf, WholeNumber};
 use super::args::{signal_option, JsRule};
 use super::export::{run_lesson, to_promise};
 use super::report::dispatch;
+use crate::runtime::choice::Choice;
 use crate::runtime::clock::performance_clock;
 use crate::runtime::heap::live_bytes;
 use crate::runtime::js_object::object;
@@ -55,10 +56,6 @@ extern "C" {
     pub type SleepersOptions;
 }
 
-/// The two timers a sleeper can use: gloo's `TimeoutFuture` (one JS timer per
-/// future) or the lab's timer queue (one JS timer for all).
-pub(crate) const TIMERS: [&str; 2] = ["gloo", "queue"];
-
 /// The longest sleep, in ms: the lesson's `options.maxMs` and the benchmark's `maxMs`.
 pub(crate) const MAX_MS: WholeNumber = WholeNumber {
     name: "options.maxMs",
@@ -76,10 +73,11 @@ const N: WholeNumber = WholeNumber {
     default: 100_000,
 };
 
-const TIMER: OneOf = OneOf {
+/// The two timers a sleeper can use: gloo's `TimeoutFuture` (one JS timer per
+/// future) or the lab's timer queue (one JS timer for all).
+const TIMER: OneOf<TimerSource> = OneOf {
     name: "options.timer",
-    choices: &TIMERS,
-    default: Some("queue"),
+    default: Some(TimerSource::Queue),
 };
 
 /// The longest a slice of the paced join runs before it gives the event loop
@@ -298,14 +296,9 @@ async fn join_releasing<F: Future<Output = ()> + Unpin + 'static>(
 /// Runs `n` sleepers on `timer`, paced, reporting progress as `lab:progress`
 /// events of `run` (side "rust"); returns what was measured and the JS timers
 /// the sleeps armed: `setTimeout` calls and the most live at once.
-async fn rust_side(run: &Run, n: u32, max_ms: u32, timer: &str) -> (Joined, u64, usize) {
-    let source = if timer == "gloo" {
-        TimerSource::Sleep
-    } else {
-        TimerSource::Queue
-    };
-    reset_peak(source);
-    let set_before = timer_counts(source).set;
+async fn rust_side(run: &Run, n: u32, max_ms: u32, timer: TimerSource) -> (Joined, u64, usize) {
+    reset_peak(timer);
+    let set_before = timer_counts(timer).set;
     let id = run.info().id;
     let mut progress = |woken: u32, made: u32| {
         dispatch(
@@ -325,14 +318,17 @@ async fn rust_side(run: &Run, n: u32, max_ms: u32, timer: &str) -> (Joined, u64,
         slice_ms: SLICE_MS,
         progress: &mut progress,
     });
-    let joined = if timer == "gloo" {
-        let sleeps = (0..n).map(|i| sleep(sleep_ms(i, max_ms)));
-        join_releasing(sleeps, n, &own_bytes, pace).await
-    } else {
-        let sleeps = (0..n).map(|i| queue_sleep(sleep_ms(i, max_ms)));
-        join_releasing(sleeps, n, &own_bytes, pace).await
+    let joined = match timer {
+        TimerSource::Sleep => {
+            let sleeps = (0..n).map(|i| sleep(sleep_ms(i, max_ms)));
+            join_releasing(sleeps, n, &own_bytes, pace).await
+        }
+        TimerSource::Queue => {
+            let sleeps = (0..n).map(|i| queue_sleep(sleep_ms(i, max_ms)));
+            join_releasing(sleeps, n, &own_bytes, pace).await
+        }
     };
-    let counts = timer_counts(source);
+    let counts = timer_counts(timer);
     (joined, counts.set.saturating_sub(set_before), counts.peak)
 }
 
@@ -368,7 +364,7 @@ pub async fn sleepers(
     let signal: JsValue =
         signal_option(Some(&options), "options")?.map_or(JsValue::UNDEFINED, Into::into);
     let ran = run_lesson(
-        ("sleepers", timer),
+        ("sleepers", timer.name()),
         vec![(N.name, n.into()), ("maxMs", max_ms.into())],
         Some(&options),
         async |run: &Run| {
@@ -377,7 +373,8 @@ pub async fn sleepers(
                 run.task("rust futures", rust_side(run, n, max_ms, timer)).await;
             let per_future = rust.heap_bytes / f64::from(rust.asleep.max(1));
             run.print(format!(
-                "{n} Rust futures ({timer}) made and polled: {} asleep, {} heap bytes each",
+                "{n} Rust futures ({}) made and polled: {} asleep, {} heap bytes each",
+                timer.name(),
                 rust.asleep,
                 tenths(per_future)
             ));
@@ -413,7 +410,7 @@ pub async fn sleepers(
     Ok(object([
         ("n", n.into()),
         ("maxMs", max_ms.into()),
-        ("timer", timer.into()),
+        ("timer", timer.name().into()),
         ("rust", rust),
         ("js", js),
     ]))

@@ -21,7 +21,10 @@ use super::args::rules::{OneOf, WholeNumber};
 use super::args::JsRule;
 use super::export::strings;
 use super::report::{finish_run, start_run};
-use crate::lessons::sequence::{self, thread_one, thread_two, DEFAULT_ONE_MS, DEFAULT_TWO_MS};
+use crate::lessons::sequence::{
+    self, thread_one, thread_two, Mode, DEFAULT_ONE_MS, DEFAULT_TWO_MS,
+};
+use crate::runtime::choice::Choice;
 use crate::runtime::js_object::object;
 use crate::runtime::machine::{machine_at, NodeState};
 use crate::runtime::recorder;
@@ -56,10 +59,9 @@ export interface StepperOptions {
 }
 "#;
 
-const MODE: OneOf = OneOf {
+const MODE: OneOf<Mode> = OneOf {
     name: "mode",
-    choices: &["sequential", "concurrent", "race"],
-    default: Some("concurrent"),
+    default: Some(Mode::Concurrent),
 };
 
 const ONE_MS: WholeNumber = WholeNumber {
@@ -84,7 +86,7 @@ pub struct Stepper {
     /// The run, until every task is done and it is finished.
     run: Option<Rc<Run>>,
     run_id: u32,
-    mode: &'static str,
+    mode: Mode,
     /// What was printed, kept once the run is finished.
     printed: Vec<String>,
     on_wake: JsValue,
@@ -110,7 +112,7 @@ pub fn stepper(
     let two = TWO_MS.field(&options, "options", "twoMs")?;
     let run = Rc::new(start_run(
         "stepper",
-        mode,
+        mode.name(),
         vec![("oneMs", one.into()), ("twoMs", two.into())],
     ));
     let executor = Executor::new(tasks(&run, mode, one, two));
@@ -126,18 +128,18 @@ pub fn stepper(
 
 /// The executor's top-level tasks for `mode`. Each owns a handle on the run,
 /// so it can live in the executor as long as it needs.
-fn tasks(run: &Rc<Run>, mode: &str, one: u32, two: u32) -> Vec<(&'static str, BoxedTask<JsValue>)> {
+fn tasks(run: &Rc<Run>, mode: Mode, one: u32, two: u32) -> Vec<(&'static str, BoxedTask<JsValue>)> {
     let run = run.clone();
     match mode {
-        "sequential" => vec![(
+        Mode::Sequential => vec![(
             "sequential",
             Box::pin(async move { strings(&sequence::sequential(&run, one, two).await) }),
         )],
-        "race" => vec![(
+        Mode::Race => vec![(
             "race",
             Box::pin(async move { JsValue::from(sequence::race(&run, one, two).await) }),
         )],
-        _ => {
+        Mode::Concurrent => {
             let run_two = run.clone();
             vec![
                 (
@@ -266,7 +268,7 @@ impl Stepper {
     /// The mode it was made with.
     #[wasm_bindgen(getter)]
     pub fn mode(&self) -> String {
-        self.mode.to_owned()
+        self.mode.name().to_owned()
     }
 
     /// Its run's id: `lab.lastRun()` is this run once the stepper is done.

@@ -8,10 +8,11 @@ use super::args::rules::{Flag, OneOf, WholeNumber};
 use super::args::{option_field, two_sleeps, JsRule, Millis, RunOptions, ONE_MS, TWO_MS};
 use super::export::{run_lesson, strings, to_promise};
 use crate::lessons::threads::{self, BlockOn, Cost};
+use crate::runtime::choice::Choice;
 use crate::runtime::js_object::set;
 use crate::runtime::run::Run;
 use crate::runtime::thread::{current_thread, wasm_memory_bytes, MAIN_THREAD};
-use crate::runtime::worker::{Job, WorkerError};
+use crate::runtime::worker::{Job, JobKind, WorkerError};
 
 const WORKERS: WholeNumber = WholeNumber {
     name: "workers",
@@ -29,9 +30,8 @@ const TASKS: WholeNumber = WholeNumber {
     default: 10_000,
 };
 
-const JOB_KIND: OneOf = OneOf {
+const JOB_KIND: OneOf<JobKind> = OneOf {
     name: "job.kind",
-    choices: &Job::KINDS,
     default: None,
 };
 
@@ -43,10 +43,9 @@ const BLOCK_ON_VALUE: WholeNumber = WholeNumber {
     default: 0,
 };
 
-const BLOCK_ON_MODE: OneOf = OneOf {
+const BLOCK_ON_MODE: OneOf<BlockOn> = OneOf {
     name: "mode",
-    choices: &["channel", "timer"],
-    default: Some("channel"),
+    default: Some(BlockOn::Channel),
 };
 
 const SLEEP_MS: WholeNumber = WholeNumber {
@@ -242,25 +241,25 @@ pub fn worker_job(
 }
 
 /// Reads a job's message, `{ kind, n }`, into a [`Job`], checking `n` by the
-/// rule of its kind: the one place the kind's name is matched.
+/// rule of its kind (a ping ignores it).
 fn read_job(job: &JsValue) -> Result<Job, JsValue> {
     let kind = JOB_KIND.field(job, "job", "kind")?;
     let n = option_field(job, "job", "n")?;
     let checked = |rule: WholeNumber| rule.check_js(n.clone());
     Ok(match kind {
-        "sleep" => Job::Sleep {
+        JobKind::Ping => Job::Ping,
+        JobKind::Sleep => Job::Sleep {
             ms: checked(SLEEP_MS)?,
         },
-        "primes" => Job::Primes {
+        JobKind::Primes => Job::Primes {
             below: checked(BELOW)?,
         },
-        "block_on" => Job::BlockOn {
+        JobKind::BlockOn => Job::BlockOn {
             value: checked(BLOCK_ON_VALUE)?,
         },
-        "block_on_timer" => Job::BlockOnTimer {
+        JobKind::BlockOnTimer => Job::BlockOnTimer {
             ms: checked(SLEEP_MS)?,
         },
-        _ => Job::Ping,
     })
 }
 
@@ -341,12 +340,7 @@ pub async fn block_on(
     mode: Option<JsValue>,
     options: Option<RunOptions>,
 ) -> Result<JsValue, JsValue> {
-    let mode = BLOCK_ON_MODE.arg(mode.as_ref())?;
-    let case = if mode == "timer" {
-        BlockOn::Timer
-    } else {
-        BlockOn::Channel
-    };
+    let case = BLOCK_ON_MODE.arg(mode.as_ref())?;
     let options = options.map(JsValue::from);
     // Aborting drops the worker handle, which terminates the worker.
     let ran = run_lesson(
@@ -361,7 +355,7 @@ pub async fn block_on(
     .await?;
     let seen = ran.value.map_err(|e| worker_error(&e))?;
     let object = Object::new();
-    set(&object, "mode", &mode.into());
+    set(&object, "mode", &case.name().into());
     set(&object, "thread", &seen.thread.as_str().into());
     set(
         &object,

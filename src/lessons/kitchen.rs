@@ -13,11 +13,32 @@
 use futures::channel::oneshot;
 use futures::future;
 
+use crate::runtime::choice::Choice;
 use crate::runtime::leaf::waiting_for;
 use crate::runtime::run::Run;
 use crate::runtime::thread::block_for;
 use crate::runtime::time::sleep;
 use crate::runtime::trace::{Cause, NodeKind};
+
+/// When you pick up the phone: the lesson's two modes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// `"sync"`: finish cooking, then pick up ([`sync`]).
+    Sync,
+    /// `"async"`: pick up once the pot is on, talk while it boils ([`asynchronous`]).
+    Async,
+}
+
+impl Choice for Mode {
+    const ALL: &'static [Mode] = &[Mode::Sync, Mode::Async];
+
+    fn name(self) -> &'static str {
+        match self {
+            Mode::Sync => "sync",
+            Mode::Async => "async",
+        }
+    }
+}
 
 /// How long cooking takes in all, in ms, by default.
 pub const DEFAULT_COOK_MS: u32 = 1_200;
@@ -106,6 +127,14 @@ pub async fn answer(
     sleep(call_ms).await;
     run.print("hang up");
     waited
+}
+
+/// The evening in `mode`: [`sync`] or [`asynchronous`].
+pub async fn evening(run: &Run, mode: Mode, cook_ms: u32, call_ms: u32) -> Kitchen {
+    match mode {
+        Mode::Sync => sync(run, cook_ms, call_ms).await,
+        Mode::Async => asynchronous(run, cook_ms, call_ms).await,
+    }
 }
 
 /// The article's synchronization: finish cooking, then pick up. The caller

@@ -13,12 +13,34 @@
 use std::fmt;
 
 use crate::runtime::bridge::{resolved_promise, Executor};
+use crate::runtime::choice::Choice;
 use crate::runtime::run::Run;
 use crate::runtime::time::sleep;
 use crate::runtime::yield_now::yield_now;
 
 /// The dishes [`cook`] knows.
-pub const DISHES: &[&str] = &["toast", "rice", "soup"];
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dish {
+    /// `"toast"`.
+    Toast,
+    /// `"rice"`.
+    Rice,
+    /// `"soup"`.
+    Soup,
+}
+
+impl Choice for Dish {
+    const ALL: &'static [Dish] = &[Dish::Toast, Dish::Rice, Dish::Soup];
+
+    fn name(self) -> &'static str {
+        match self {
+            Dish::Toast => "toast",
+            Dish::Rice => "rice",
+            Dish::Soup => "soup",
+        }
+    }
+}
+
 /// How long a dish cooks by default (ms).
 pub const DEFAULT_COOK_MS: u32 = 400;
 /// How long [`lazy`] waits before it awaits its second future (ms).
@@ -28,8 +50,8 @@ pub const DEFAULT_WAIT_MS: u32 = 300;
 /// the Promise rejects with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Burned {
-    /// Which dish burned, e.g. `"toast"`.
-    pub dish: &'static str,
+    /// Which dish burned.
+    pub dish: Dish,
     /// How long it was left on the stove (ms).
     pub after_ms: u32,
 }
@@ -39,7 +61,8 @@ impl fmt::Display for Burned {
         write!(
             f,
             "the {} burned after {} ms on the stove",
-            self.dish, self.after_ms
+            self.dish.name(),
+            self.after_ms
         )
     }
 }
@@ -49,23 +72,19 @@ impl std::error::Error for Burned {}
 /// Cooks `dish` for `cook_ms`: `Ok` with the line "toast is ready" (or rice, soup), or, if
 /// `burn`, `Err(Burned)`. An `async fn` returning `Result` is what JS sees as a
 /// Promise that resolves or rejects.
-pub async fn cook(
-    run: &Run,
-    dish: &'static str,
-    cook_ms: u32,
-    burn: bool,
-) -> Result<String, Burned> {
-    run.task(dish, async {
-        run.print(format!("{dish} goes on the stove"));
+pub async fn cook(run: &Run, dish: Dish, cook_ms: u32, burn: bool) -> Result<String, Burned> {
+    let name = dish.name();
+    run.task(name, async {
+        run.print(format!("{name} goes on the stove"));
         sleep(cook_ms).await;
         if burn {
-            run.print(format!("{dish} burned!"));
+            run.print(format!("{name} burned!"));
             Err(Burned {
                 dish,
                 after_ms: cook_ms,
             })
         } else {
-            Ok(run.print(format!("{dish} is ready")))
+            Ok(run.print(format!("{name} is ready")))
         }
     })
     .await

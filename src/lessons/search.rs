@@ -17,6 +17,7 @@ use futures::future::{self, Either, LocalBoxFuture};
 use futures::stream::{FuturesUnordered, StreamExt};
 use futures::FutureExt;
 
+use crate::runtime::choice::Choice;
 use crate::runtime::fetch::fetch_text;
 use crate::runtime::run::Run;
 use crate::runtime::time::sleep;
@@ -31,9 +32,66 @@ pub struct Source {
     pub url: String,
 }
 
-/// How to ask the sources.
+/// How to ask the sources, as `searchStats` names it: the lesson's modes.
+/// [`Mode::strategy`] adds what the hedged one needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
+    /// `"sequential"`: [`Strategy::Sequential`].
+    Sequential,
+    /// `"fallback"`: [`Strategy::Fallback`].
+    Fallback,
+    /// `"race"`: [`Strategy::Race`].
+    Race,
+    /// `"all"`: [`Strategy::All`].
+    All,
+    /// `"hedged"`: [`Strategy::Hedged`].
+    Hedged,
+}
+
+impl Choice for Mode {
+    const ALL: &'static [Mode] = &[
+        Mode::Sequential,
+        Mode::Fallback,
+        Mode::Race,
+        Mode::All,
+        Mode::Hedged,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Mode::Sequential => "sequential",
+            Mode::Fallback => "fallback",
+            Mode::Race => "race",
+            Mode::All => "all",
+            Mode::Hedged => "hedged",
+        }
+    }
+}
+
+impl Mode {
+    /// The strategy this mode names; `hedge_ms` counts only for
+    /// [`Mode::Hedged`], the one mode that waits a while before asking again.
+    ///
+    /// # Example
+    /// ```
+    /// use async_rust_lab::lessons::search::{Mode, Strategy};
+    /// assert_eq!(Mode::Race.strategy(200), Strategy::Race);
+    /// assert_eq!(Mode::Hedged.strategy(200), Strategy::Hedged { hedge_ms: 200 });
+    /// ```
+    pub fn strategy(self, hedge_ms: u32) -> Strategy {
+        match self {
+            Mode::Sequential => Strategy::Sequential,
+            Mode::Fallback => Strategy::Fallback,
+            Mode::Race => Strategy::Race,
+            Mode::All => Strategy::All,
+            Mode::Hedged => Strategy::Hedged { hedge_ms },
+        }
+    }
+}
+
+/// How to ask the sources, with what the strategy needs to know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strategy {
     /// Ask one, wait for its answer, then the next, until all have answered.
     Sequential,
     /// Ask one; ask the next only if it failed.
@@ -70,7 +128,7 @@ pub struct Found {
     pub body: String,
     /// Every source that finished, answered or failed, in the order they did.
     pub asked: Vec<Asked>,
-    /// In [`Mode::All`], whether every answer was the same; `None` otherwise.
+    /// In [`Strategy::All`], whether every answer was the same; `None` otherwise.
     pub agree: Option<bool>,
 }
 
@@ -91,18 +149,18 @@ pub enum SearchError {
     },
 }
 
-/// Searches `sources` in `mode`, giving up after `timeout_ms` in all. Dropping
-/// the search on timeout drops every request still out, which aborts it.
+/// Searches `sources` by `strategy`, giving up after `timeout_ms` in all.
+/// Dropping the search on timeout drops every request still out, which aborts it.
 pub async fn search(
     run: &Run,
-    mode: Mode,
+    strategy: Strategy,
     sources: &[Source],
     timeout_ms: u32,
 ) -> Result<Found, SearchError> {
     let log = RefCell::new(Vec::new());
     // Boxed, not pinned on the stack, so it can be dropped the moment the
     // timeout strikes rather than when this function returns.
-    let searching = in_mode(run, &log, mode, sources).boxed_local();
+    let searching = in_mode(run, &log, strategy, sources).boxed_local();
     let first = run
         .node(
             "select",
@@ -132,7 +190,7 @@ pub async fn search(
 async fn in_mode(
     run: &Run,
     log: &RefCell<Vec<Asked>>,
-    mode: Mode,
+    strategy: Strategy,
     sources: &[Source],
 ) -> Option<Found> {
     let found = |source, body, agree| Found {
@@ -141,8 +199,8 @@ async fn in_mode(
         asked: log.borrow().clone(),
         agree,
     };
-    match mode {
-        Mode::Sequential => {
+    match strategy {
+        Strategy::Sequential => {
             let mut first = None;
             for source in sources {
                 if let Ok(body) = ask(run, log, source).await {
@@ -151,7 +209,7 @@ async fn in_mode(
             }
             first.map(|(name, body)| found(name, body, None))
         }
-        Mode::Fallback => {
+        Strategy::Fallback => {
             for source in sources {
                 match ask(run, log, source).await {
                     Ok(body) => return Some(found(source.name, body, None)),
@@ -160,7 +218,7 @@ async fn in_mode(
             }
             None
         }
-        Mode::Race => {
+        Strategy::Race => {
             let asks: Vec<LocalBoxFuture<'_, Result<(&'static str, String), String>>> = sources
                 .iter()
                 .map(|source| {
@@ -186,7 +244,7 @@ async fn in_mode(
             ));
             Some(found(name, body, None))
         }
-        Mode::All => {
+        Strategy::All => {
             let answers = run
                 .node(
                     "join_all",
@@ -209,7 +267,7 @@ async fn in_mode(
                 .map(|asked| asked.source)?;
             Some(found(source, first, Some(agree)))
         }
-        Mode::Hedged { hedge_ms } => {
+        Strategy::Hedged { hedge_ms } => {
             let (name, body) = hedged(run, log, sources, hedge_ms).await?;
             Some(found(name, body, None))
         }
@@ -245,7 +303,7 @@ fn ask_next<'a>(
     true
 }
 
-/// The hedged request (see [`Mode::Hedged`]): the requests out are a
+/// The hedged request (see [`Strategy::Hedged`]): the requests out are a
 /// `FuturesUnordered`, and the hedge timer starts again at every new request,
 /// so each source gets `hedge_ms` alone before the next one joins it. Dropping
 /// the set when one answers drops every request still out, which aborts it.

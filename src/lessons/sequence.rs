@@ -16,6 +16,7 @@ use std::pin::{pin, Pin};
 
 use futures::future::{self, Either};
 
+use crate::runtime::choice::Choice;
 use crate::runtime::run::Run;
 use crate::runtime::thread::block_for;
 use crate::runtime::time::sleep;
@@ -37,6 +38,30 @@ pub async fn thread_one(run: &Run, sleep_ms: u32) -> String {
 pub async fn thread_two(run: &Run, sleep_ms: u32) -> String {
     sleep(sleep_ms).await;
     run.print("thread two")
+}
+
+/// How `thread_one` and `thread_two` are awaited: the lesson's three modes,
+/// one export each (`sequential`, `concurrent`, `race`), and the stepper's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// `"sequential"`: one after the other ([`sequential`]).
+    Sequential,
+    /// `"concurrent"`: joined ([`concurrent`]).
+    Concurrent,
+    /// `"race"`: raced, the loser dropped ([`race`]).
+    Race,
+}
+
+impl Choice for Mode {
+    const ALL: &'static [Mode] = &[Mode::Sequential, Mode::Concurrent, Mode::Race];
+
+    fn name(self) -> &'static str {
+        match self {
+            Mode::Sequential => "sequential",
+            Mode::Concurrent => "concurrent",
+            Mode::Race => "race",
+        }
+    }
 }
 
 /// How `thread_one` and `thread_two` sleep.

@@ -20,6 +20,7 @@ use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
+use super::choice::Choice;
 use super::leaf::waiting_for;
 use super::reaction_executor::reaction_await;
 use super::trace::Cause;
@@ -38,21 +39,11 @@ pub enum Executor {
     Reaction,
 }
 
-impl Executor {
-    /// The names JS callers use, in the order error messages list them.
-    pub const NAMES: &'static [&'static str] = &["stock", "reaction"];
+/// `{ executor: "stock" | "reaction" }`, as the lessons on executors take it.
+impl Choice for Executor {
+    const ALL: &'static [Executor] = &[Executor::Stock, Executor::Reaction];
 
-    /// The executor named `name` (one of [`Executor::NAMES`]).
-    pub fn named(name: &str) -> Option<Executor> {
-        match name {
-            "stock" => Some(Executor::Stock),
-            "reaction" => Some(Executor::Reaction),
-            _ => None,
-        }
-    }
-
-    /// Its name, as JS callers write it.
-    pub fn name(self) -> &'static str {
+    fn name(self) -> &'static str {
         match self {
             Executor::Stock => "stock",
             Executor::Reaction => "reaction",

@@ -14,13 +14,28 @@
 use std::cell::Cell;
 use std::thread::LocalKey;
 
-/// Who armed a JS timer.
+use super::choice::Choice;
+
+/// Who armed a JS timer: the two timers a sleeping future can use, which the
+/// sleepers lesson and its benchmark pick by name (`timer: "gloo" | "queue"`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TimerSource {
-    /// [`sleep`](super::time::sleep): one timer per sleeping future.
+    /// `"gloo"`: [`sleep`](super::time::sleep), gloo's `TimeoutFuture`: one
+    /// timer per sleeping future.
     Sleep,
-    /// The [timer queue](super::timer_queue): one timer for all its sleeps.
+    /// `"queue"`: the [timer queue](super::timer_queue): one timer for all its sleeps.
     Queue,
+}
+
+impl Choice for TimerSource {
+    const ALL: &'static [TimerSource] = &[TimerSource::Sleep, TimerSource::Queue];
+
+    fn name(self) -> &'static str {
+        match self {
+            TimerSource::Sleep => "gloo",
+            TimerSource::Queue => "queue",
+        }
+    }
 }
 
 /// What one [`TimerSource`] has armed.

@@ -18,6 +18,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{ErrorEvent, Event, MessageEvent, Worker, WorkerOptions, WorkerType};
 
+use super::choice::Choice;
 use super::js_object::object;
 use super::js_text::describe;
 use super::leaf::waiting_for;
@@ -142,18 +143,50 @@ pub enum Job {
     },
 }
 
-impl Job {
-    /// Every kind, as a job's message names it (`{ kind, n }`).
-    pub const KINDS: [&'static str; 5] = ["ping", "sleep", "primes", "block_on", "block_on_timer"];
+/// A [`Job`]'s kind, without its argument: what its message's `kind` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobKind {
+    /// `"ping"`: [`Job::Ping`].
+    Ping,
+    /// `"sleep"`: [`Job::Sleep`].
+    Sleep,
+    /// `"primes"`: [`Job::Primes`].
+    Primes,
+    /// `"block_on"`: [`Job::BlockOn`].
+    BlockOn,
+    /// `"block_on_timer"`: [`Job::BlockOnTimer`].
+    BlockOnTimer,
+}
 
-    /// This job's kind, one of [`Job::KINDS`].
-    pub fn kind(self) -> &'static str {
+impl Choice for JobKind {
+    const ALL: &'static [JobKind] = &[
+        JobKind::Ping,
+        JobKind::Sleep,
+        JobKind::Primes,
+        JobKind::BlockOn,
+        JobKind::BlockOnTimer,
+    ];
+
+    fn name(self) -> &'static str {
         match self {
-            Job::Ping => "ping",
-            Job::Sleep { .. } => "sleep",
-            Job::Primes { .. } => "primes",
-            Job::BlockOn { .. } => "block_on",
-            Job::BlockOnTimer { .. } => "block_on_timer",
+            JobKind::Ping => "ping",
+            JobKind::Sleep => "sleep",
+            JobKind::Primes => "primes",
+            JobKind::BlockOn => "block_on",
+            JobKind::BlockOnTimer => "block_on_timer",
+        }
+    }
+}
+
+impl Job {
+    /// This job's kind.
+    pub fn kind(self) -> JobKind {
+        match self {
+            Job::Ping => JobKind::Ping,
+            Job::Sleep { .. } => JobKind::Sleep,
+            Job::Primes { .. } => JobKind::Primes,
+            Job::BlockOn { .. } => JobKind::BlockOn,
+            Job::BlockOnTimer { .. } => JobKind::BlockOnTimer,
         }
     }
 
@@ -254,7 +287,7 @@ impl WorkerThread {
     /// Sends `job` and waits for its reply, at most `within_ms` (which must
     /// cover loading the worker's script and wasm the first time).
     pub async fn run(&mut self, job: Job, within_ms: u32) -> Result<Reply, WorkerError> {
-        let message = object([("kind", job.kind().into()), ("n", job.n().into())]);
+        let message = object([("kind", job.kind().name().into()), ("n", job.n().into())]);
         self.worker
             .post_message(&message)
             .map_err(|e| WorkerError::Start {

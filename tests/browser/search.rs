@@ -15,7 +15,8 @@ use std::pin::pin;
 use std::task::{Context, Waker};
 
 use async_rust_lab::api::search::{search_stats, SearchModeArg, SearchOptions};
-use async_rust_lab::lessons::search::{search, Mode, SearchError, Source};
+use async_rust_lab::lessons::search::{search, Mode, SearchError, Source, Strategy};
+use async_rust_lab::runtime::choice::Choice;
 use async_rust_lab::runtime::clock::performance_clock;
 use async_rust_lab::runtime::fetch::{
     fetch_text, requests_aborted, requests_in_flight, FetchError,
@@ -103,7 +104,9 @@ async fn fallback_moves_on_only_after_a_failure() {
         answering("first", FIGURES),
         answering("never", "{}"),
     ];
-    let found = search(&run, Mode::Fallback, &sources, 5_000).await.unwrap();
+    let found = search(&run, Strategy::Fallback, &sources, 5_000)
+        .await
+        .unwrap();
     assert_eq!(found.source, "first");
     assert_eq!(found.body, FIGURES);
     // The third source is never asked at all.
@@ -116,7 +119,7 @@ async fn fallback_moves_on_only_after_a_failure() {
 async fn sequential_asks_every_source_one_after_the_other() {
     let run = run("sequential");
     let sources = [answering("a", FIGURES), gone("b"), answering("c", FIGURES)];
-    let found = search(&run, Mode::Sequential, &sources, 5_000)
+    let found = search(&run, Strategy::Sequential, &sources, 5_000)
         .await
         .unwrap();
     assert_eq!(found.source, "a");
@@ -137,7 +140,7 @@ async fn sequential_asks_every_source_one_after_the_other() {
 async fn race_takes_the_first_answer_not_the_first_failure() {
     let run = run("race");
     let sources = [gone("gone"), answering("ok", FIGURES)];
-    let found = search(&run, Mode::Race, &sources, 5_000).await.unwrap();
+    let found = search(&run, Strategy::Race, &sources, 5_000).await.unwrap();
     assert_eq!(found.source, "ok");
     // The data: URL usually answers before the server's 404, and then the 404
     // request is the loser, dropped; either way nothing is left running.
@@ -154,7 +157,7 @@ async fn hedged_moves_on_at_once_after_a_failure_and_stops_at_the_first_success(
     // A failure, then an answer, then a source never asked: with a hedge of a
     // minute, only a failure can have moved the search on to the second.
     let sources = [gone("gone"), answering("ok", FIGURES), gone("unasked")];
-    let found = search(&run, Mode::Hedged { hedge_ms: 60_000 }, &sources, 5_000)
+    let found = search(&run, Strategy::Hedged { hedge_ms: 60_000 }, &sources, 5_000)
         .await
         .unwrap();
     assert_eq!(found.source, "ok");
@@ -170,7 +173,7 @@ async fn hedged_moves_on_at_once_after_a_failure_and_stops_at_the_first_success(
 async fn all_compares_every_answer() {
     let same = search(
         &run("all"),
-        Mode::All,
+        Strategy::All,
         &[answering("a", FIGURES), gone("b"), answering("c", FIGURES)],
         5_000,
     )
@@ -180,7 +183,7 @@ async fn all_compares_every_answer() {
     assert_eq!(same.asked.len(), 3);
     let differ = search(
         &run("all"),
-        Mode::All,
+        Strategy::All,
         &[answering("a", FIGURES), answering("c", "{}")],
         5_000,
     )
@@ -191,14 +194,9 @@ async fn all_compares_every_answer() {
 
 #[wasm_bindgen_test]
 async fn when_every_source_fails_each_mode_says_why() {
-    for mode in [
-        Mode::Sequential,
-        Mode::Fallback,
-        Mode::Race,
-        Mode::All,
-        Mode::Hedged { hedge_ms: 50 },
-    ] {
-        let error = search(&run("fail"), mode, &[gone("x"), gone("y")], 5_000)
+    for &mode in Mode::ALL {
+        let strategy = mode.strategy(50);
+        let error = search(&run("fail"), strategy, &[gone("x"), gone("y")], 5_000)
             .await
             .unwrap_err();
         let SearchError::NoAnswer { asked } = error else {

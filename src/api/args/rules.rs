@@ -7,6 +7,7 @@
 
 use std::fmt;
 
+use crate::runtime::choice::Choice;
 use crate::runtime::js_text::js_number;
 
 /// What the JS edge saw in one argument position, reduced to what the rules need.
@@ -112,48 +113,75 @@ impl WholeNumber {
     }
 }
 
-/// A rule for a parameter that takes one of a few strings, such as a mode.
+/// A rule for a parameter that takes one of a few strings, such as a mode:
+/// it gives back the enum value the string names ([`Choice::named`]), so the
+/// code after the check matches on the enum, never on the string.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct OneOf {
+pub struct OneOf<T> {
     /// The parameter's name as JS callers see it, e.g. `"mode"`.
     pub name: &'static str,
-    /// The allowed strings, in the order the message lists them.
-    pub choices: &'static [&'static str],
     /// Used when the argument is `undefined`; `None` makes the parameter required.
-    pub default: Option<&'static str>,
+    pub default: Option<T>,
 }
 
-impl OneOf {
-    /// Checks `value` against the rule and returns the matching choice.
+impl<T: Choice> OneOf<T> {
+    /// Checks `value` against the rule and returns the choice it names. The
+    /// allowed strings, in the order a refusal lists them, are `T`'s
+    /// [`Choice::ALL`].
     ///
     /// # Example
     /// ```
     /// use async_rust_lab::api::args::rules::{ArgValue, ArgErrorKind, OneOf};
-    /// let mode = OneOf { name: "mode", choices: &["sync", "async"], default: Some("async") };
-    /// assert_eq!(mode.check(ArgValue::Undefined), Ok("async"));
-    /// assert_eq!(mode.check(ArgValue::Text("sync".into())), Ok("sync"));
-    /// assert_eq!(mode.check(ArgValue::Text("fast".into())).unwrap_err().kind, ArgErrorKind::Range);
+    /// use async_rust_lab::lessons::kitchen::Mode;
+    /// let mode = OneOf { name: "mode", default: Some(Mode::Async) };
+    /// assert_eq!(mode.check(ArgValue::Undefined), Ok(Mode::Async));
+    /// assert_eq!(mode.check(ArgValue::Text("sync".into())), Ok(Mode::Sync));
+    /// let refused = mode.check(ArgValue::Text("fast".into())).unwrap_err();
+    /// assert_eq!(refused.kind, ArgErrorKind::Range);
+    /// assert_eq!(refused.message, r#"mode must be one of "sync", "async" (got "fast")"#);
     /// assert_eq!(mode.check(ArgValue::Number(1.0)).unwrap_err().kind, ArgErrorKind::Type);
     /// ```
-    pub fn check(&self, value: ArgValue) -> Result<&'static str, ArgError> {
-        match (value, self.default) {
-            (ArgValue::Undefined, Some(default)) => Ok(default),
+    pub fn check(&self, value: ArgValue) -> Result<T, ArgError> {
+        match (&value, self.default) {
+            (ArgValue::Undefined, Some(default)) => return Ok(default),
             (ArgValue::Text(text), _) => {
-                match self.choices.iter().find(|choice| **choice == text) {
-                    Some(choice) => Ok(choice),
-                    None => Err(ArgError {
-                        kind: ArgErrorKind::Range,
-                        message: format!("{} (got {})", self.expectation(), js_string(&text)),
-                    }),
+                if let Some(choice) = T::named(text) {
+                    return Ok(choice);
                 }
             }
-            (other, _) => Err(type_error(&self.expectation(), &other)),
+            _ => {}
         }
+        // Out of line and not generic: the message is built by one function
+        // for every choice, so each enum adds only its lookup to the wasm.
+        Err(one_of_refusal(self.name, name_at::<T>, value))
     }
+}
 
-    fn expectation(&self) -> String {
-        let quoted: Vec<String> = self.choices.iter().map(|c| format!("\"{c}\"")).collect();
-        format!("{} must be one of {}", self.name, quoted.join(", "))
+/// The name of `T`'s `index`th choice, if it has that many: how the one
+/// [`one_of_refusal`] lists any enum's names.
+fn name_at<T: Choice>(index: usize) -> Option<&'static str> {
+    T::ALL.get(index).map(|choice| choice.name())
+}
+
+/// Why a [`OneOf`] rule refused `value`: a `RangeError` for a string that
+/// names no choice, a `TypeError` for anything else; either lists the
+/// choices, `name must be one of "a", "b"`.
+fn one_of_refusal(
+    name: &str,
+    name_at: fn(usize) -> Option<&'static str>,
+    value: ArgValue,
+) -> ArgError {
+    let quoted: Vec<String> = (0..)
+        .map_while(name_at)
+        .map(|choice| format!("\"{choice}\""))
+        .collect();
+    let expectation = format!("{name} must be one of {}", quoted.join(", "));
+    match value {
+        ArgValue::Text(text) => ArgError {
+            kind: ArgErrorKind::Range,
+            message: format!("{expectation} (got {})", js_string(&text)),
+        },
+        other => type_error(&expectation, &other),
     }
 }
 
@@ -328,15 +356,32 @@ mod tests {
         assert!(got(1e14 + 0.5).contains("(got 1.0000000000000"));
     }
 
-    const MODE: OneOf = OneOf {
+    /// A choice of the tests' own, so they do not depend on a lesson's.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    enum Mode {
+        Sync,
+        Async,
+    }
+
+    impl Choice for Mode {
+        const ALL: &'static [Mode] = &[Mode::Sync, Mode::Async];
+        fn name(self) -> &'static str {
+            match self {
+                Mode::Sync => "sync",
+                Mode::Async => "async",
+            }
+        }
+    }
+
+    const MODE: OneOf<Mode> = OneOf {
         name: "mode",
-        choices: &["sync", "async"],
         default: None,
     };
 
     #[test]
     fn one_of_accepts_exactly_its_choices_and_lists_them_when_it_refuses() {
-        assert_eq!(MODE.check(ArgValue::Text("async".into())), Ok("async"));
+        assert_eq!(MODE.check(ArgValue::Text("async".into())), Ok(Mode::Async));
+        assert_eq!(MODE.check(ArgValue::Text("sync".into())), Ok(Mode::Sync));
         let err = MODE.check(ArgValue::Text("ASYNC".into())).unwrap_err();
         assert_eq!(err.kind, ArgErrorKind::Range);
         assert_eq!(
@@ -352,6 +397,21 @@ mod tests {
         assert_eq!(
             err.message,
             "mode must be one of \"sync\", \"async\" (got undefined)"
+        );
+    }
+
+    #[test]
+    fn one_of_with_a_default_uses_it_for_undefined_but_not_for_null() {
+        let with_default = OneOf {
+            default: Some(Mode::Async),
+            ..MODE
+        };
+        assert_eq!(with_default.check(ArgValue::Undefined), Ok(Mode::Async));
+        let err = with_default.check(ArgValue::Null).unwrap_err();
+        assert_eq!(err.kind, ArgErrorKind::Type);
+        assert_eq!(
+            err.message,
+            "mode must be one of \"sync\", \"async\" (got null)"
         );
     }
 
