@@ -81,10 +81,12 @@ step "lessons in Node (node --test)"    npm run --silent test:node
 # Two e2e files at a time where that is safe (the machine has two cores), one
 # at a time for the rest. Each file has its own server and browser, so two
 # share only the CPU. Listed here: the files whose checks do not depend on how
-# busy the CPU is (no frame counts, long tasks, freeze ratios or memory
-# figures). Any file not listed, a new one included, runs alone: the safe default.
-E2E_SHARED=(a11y cancel compose hostile machine not-isolated page panic promises
-  search security startup stepper subpath timeline-readable trace)
+# busy the CPU is (no frame counts, long tasks, freeze ratios or start-up
+# races; order, overlap and bytes are judged from the trace and the allocator,
+# which load does not move). Any file not listed, a new one included, runs
+# alone: the safe default.
+E2E_SHARED=(a11y cancel claims compose hostile leaks machine not-isolated page
+  panic promises search security startup stepper subpath timeline-readable trace)
 e2e_shared() {
   local files=() name
   for name in "${E2E_SHARED[@]}"; do files+=("tests/e2e/$name.test.mjs"); done
