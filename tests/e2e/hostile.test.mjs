@@ -266,23 +266,26 @@ async function fuzzInPage(specs) {
     }
   }
 
-  // Calls left running (their run started, or still pending at 200 ms: a
-  // lesson at its defaults, a benchmark's sleepers) must end well within 15 s.
-  // Still running then is fine only for a call whose arguments were accepted
-  // (its run started: threadCost with { askBrowser: true } waits 10 to 40 s
-  // for the browser's memory answer) or that awaits the never-settling Promise.
-  // A call still pending without either is a hang on its input.
+  // Calls left running: their run started, or they were still pending at
+  // 200 ms (a lesson at its defaults, lab.parallel loading its module,
+  // awaitMany's batches). A started run accepted its arguments; awaiting the
+  // never-settling Promise is what awaitPromise must do. Every other call has
+  // nothing to wait for but its own work, and is waited for: the fuzz goes on
+  // the moment the last of them settles. Only a hang meets the 15 s limit.
   const awaitsNever = (entry) => entry.args.some((a, i) => a === never && (entry.spec.params[i]?.promise || entry.spec.params[i]?.unknown));
-  const deadline = delay(15_000).then(() => ({ how: 'pending' }));
+  for (const entry of later) entry.outcome.settled.then((final) => { entry.final = final; });
+  const owed = later.filter((entry) => !entry.outcome.started && !awaitsNever(entry));
+  await Promise.race([Promise.all(owed.map((entry) => entry.outcome.settled)), delay(15_000)]);
+  // The settled Promises' reactions have all run by the next task.
+  await delay(0);
   let stillRunning = 0;
   for (const entry of later) {
-    const outcome = { ...(await Promise.race([entry.outcome.settled, deadline])), started: entry.outcome.started };
-    if (outcome.how === 'pending') {
-      if (!awaitsNever(entry) && !outcome.started) failures.push(`lab.${entry.spec.name} ${entry.label}: still pending after 15 s, and no run started`);
+    if (!entry.final) {
+      if (owed.includes(entry)) failures.push(`lab.${entry.spec.name} ${entry.label}: still pending after 15 s, and no run started`);
       stillRunning += 1;
       continue;
     }
-    await judge(entry.spec, entry.label, outcome, entry.names, entry.args, entry.unknownParam);
+    await judge(entry.spec, entry.label, { ...entry.final, started: entry.outcome.started }, entry.names, entry.args, entry.unknownParam);
   }
   // An unhandled rejection is reported in a task queued after the microtasks
   // that left it unhandled: the next task sees every one.

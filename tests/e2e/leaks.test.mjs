@@ -1,4 +1,4 @@
-// Leaks: each lesson run 100 times in a row (25 if it starts Web Workers), in the release build in Chromium,
+// Leaks: each lesson run 50 times in a row (25 if it starts Web Workers), in the release build in Chromium,
 // keeps the wasm memory (`lab.memoryUsage().wasmBytes`) and the page's JS heap
 // (Chrome DevTools Protocol, after a forced garbage collection) bounded: after
 // a warm-up, growth under 5 KiB a run (1 MB per 200 runs). Short arguments keep the runs quick.
@@ -30,11 +30,12 @@ const cdp = await page.context().newCDPSession(page);
 // The bound is per run: 5 KiB of growth a run (1 MB per 200 runs), whatever
 // the count. The count only has to lift that bound well above the noise of one
 // measurement (JS heap after two forced collections: up to ~45 KB seen; wasm
-// memory: a 64 KiB page now and then): 100 runs give a 500 KiB bound.
+// memory: a 64 KiB page now and then): 50 runs give a 250 KiB bound, over
+// five times the heap's noise and room for three stray wasm pages.
 const MB = 1024 * 1024;
 const PER_RUN = MB / 200;
-const RUNS = 100;
-const WARM_UP = 20;
+const RUNS = 50;
+const WARM_UP = 10;
 // A lesson that starts Web Workers spends most of each run starting them (each
 // loads its own copy of the wasm: the slowest runs here): 25 runs,
 // a 125 KiB bound, still above two stray wasm pages' worth of noise... and a
@@ -42,9 +43,9 @@ const WARM_UP = 20;
 const WORKER_LESSONS = new Set(['threads', 'threadCost', 'blocking']);
 const WORKER_RUNS = 25;
 const WORKER_WARM_UP = 10;
-// The runs with the cards drawing each one (the costly ones): a 300 KiB bound,
-// twice the most the old file saw a drawn lesson grow in 200 runs (148 KB).
-const DRAWN_RUNS = 60;
+// The runs with the cards drawing each one (the costly ones): a 200 KiB bound,
+// over twice the most a drawn lesson grew in 60 runs here (88 KB).
+const DRAWN_RUNS = 40;
 const DRAWN_WARM_UP = 5;
 /** @param {string} name */
 const runsOf = (name) => (WORKER_LESSONS.has(name) ? { runs: WORKER_RUNS, warmUp: WORKER_WARM_UP } : { runs: RUNS, warmUp: WARM_UP });
