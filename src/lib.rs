@@ -38,7 +38,8 @@
 //! 1. `src/lessons/<name>.rs`: async Rust with plain types. Take a
 //!    `&Run`, wrap each task in `run.task("name", future)` (it is traced for
 //!    free) and print with `run.print(..)`. A mode the caller picks by name is
-//!    an enum here that implements [`runtime::choice::Choice`].
+//!    an enum here, declared with `choice!` ([`runtime::choice::choice`]),
+//!    which implements [`runtime::choice::Choice`] from one list of names.
 //! 2. `src/api/<name>.rs`: the exports. Check each argument with a rule from
 //!    [`api::args::rules`] (a bad one rejects with a `TypeError` or `RangeError`
 //!    naming it; `OneOf` gives back the mode's enum, never its string), then hand the lesson to `run_lesson` (in `api/export.rs`: it

@@ -22,7 +22,7 @@ use super::promises::time_awaits;
 use super::sleepers::{join_sleepers, sleep_ms, Joined, MAX_MS};
 use crate::research::bridge::{eager_promise, lean_await};
 use crate::runtime::bridge::Executor;
-use crate::runtime::choice::Choice;
+use crate::runtime::choice::choice;
 use crate::runtime::clock::{performance_clock, Clock};
 use crate::runtime::js_object::object;
 use crate::runtime::js_timers::TimerSource;
@@ -43,27 +43,16 @@ fn count(name: &'static str, max: u32, value: &JsValue) -> Result<u32, JsValue> 
     .arg(Some(value))
 }
 
-/// How `benchAwaitPromise` awaits: which Promise -> Future bridge, on which
-/// executor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Bridge {
-    /// `"jsfuture"`: wasm-bindgen-futures' `JsFuture`, on its executor.
-    JsFuture,
-    /// `"lean"`: the lab's `lean_await`, on wasm-bindgen-futures' executor.
-    Lean,
-    /// `"executor"`: the lab's reaction executor with `reaction_await`.
-    Reaction,
-}
-
-impl Choice for Bridge {
-    const ALL: &'static [Bridge] = &[Bridge::JsFuture, Bridge::Lean, Bridge::Reaction];
-
-    fn name(self) -> &'static str {
-        match self {
-            Bridge::JsFuture => "jsfuture",
-            Bridge::Lean => "lean",
-            Bridge::Reaction => "executor",
-        }
+choice! {
+    /// How `benchAwaitPromise` awaits: which Promise -> Future bridge, on which
+    /// executor.
+    enum Bridge {
+        /// `"jsfuture"`: wasm-bindgen-futures' `JsFuture`, on its executor.
+        JsFuture = "jsfuture",
+        /// `"lean"`: the lab's `lean_await`, on wasm-bindgen-futures' executor.
+        Lean = "lean",
+        /// `"executor"`: the lab's reaction executor with `reaction_await`.
+        Reaction = "executor",
     }
 }
 
@@ -153,23 +142,13 @@ const TIMER: OneOf<TimerSource> = OneOf {
     default: Some(TimerSource::Queue),
 };
 
-/// The set `benchSleepers` joins its futures in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum JoinSet {
-    /// `"unordered"`: futures-util's `FuturesUnordered`.
-    Unordered,
-    /// `"slab"`: the lab's `SlabJoin`.
-    Slab,
-}
-
-impl Choice for JoinSet {
-    const ALL: &'static [JoinSet] = &[JoinSet::Unordered, JoinSet::Slab];
-
-    fn name(self) -> &'static str {
-        match self {
-            JoinSet::Unordered => "unordered",
-            JoinSet::Slab => "slab",
-        }
+choice! {
+    /// The set `benchSleepers` joins its futures in.
+    enum JoinSet {
+        /// `"unordered"`: futures-util's `FuturesUnordered`.
+        Unordered = "unordered",
+        /// `"slab"`: the lab's `SlabJoin`.
+        Slab = "slab",
     }
 }
 
@@ -310,23 +289,13 @@ pub async fn bench_spawn(n: JsValue) -> Result<JsValue, JsValue> {
     Ok((clock() - started).into())
 }
 
-/// The clock `benchTraceEvent`'s trace reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum TraceClock {
-    /// `"performance"`: `performance.now()` for each event, as every lesson.
-    Performance,
-    /// `"counter"`: a count, which asks the browser nothing.
-    Counter,
-}
-
-impl Choice for TraceClock {
-    const ALL: &'static [TraceClock] = &[TraceClock::Performance, TraceClock::Counter];
-
-    fn name(self) -> &'static str {
-        match self {
-            TraceClock::Performance => "performance",
-            TraceClock::Counter => "counter",
-        }
+choice! {
+    /// The clock `benchTraceEvent`'s trace reads.
+    enum TraceClock {
+        /// `"performance"`: `performance.now()` for each event, as every lesson.
+        Performance = "performance",
+        /// `"counter"`: a count, which asks the browser nothing.
+        Counter = "counter",
     }
 }
 
@@ -335,23 +304,13 @@ const TRACE_CLOCK: OneOf<TraceClock> = OneOf {
     default: Some(TraceClock::Performance),
 };
 
-/// What `benchTraceEvent` polls.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum TraceShape {
-    /// `"task"`: one traced task.
-    Task,
-    /// `"tree"`: that task in a `join` node in the run's root.
-    Tree,
-}
-
-impl Choice for TraceShape {
-    const ALL: &'static [TraceShape] = &[TraceShape::Task, TraceShape::Tree];
-
-    fn name(self) -> &'static str {
-        match self {
-            TraceShape::Task => "task",
-            TraceShape::Tree => "tree",
-        }
+choice! {
+    /// What `benchTraceEvent` polls.
+    enum TraceShape {
+        /// `"task"`: one traced task.
+        Task = "task",
+        /// `"tree"`: that task in a `join` node in the run's root.
+        Tree = "tree",
     }
 }
 

@@ -8,7 +8,7 @@
 //!    multitasking, so the page draws between chunks, a little slower overall;
 //! 3. on a Web Worker: another thread, so the main thread stays free.
 
-use crate::runtime::choice::Choice;
+use crate::runtime::choice::choice;
 use crate::runtime::frames::{FrameMeter, Frames};
 use crate::runtime::run::Run;
 use crate::runtime::thread::current_thread;
@@ -91,26 +91,15 @@ async fn count_in_chunks(run: &Run, below: u32) -> (u32, u32) {
     (primes, chunks)
 }
 
-/// Where the job runs: the lesson's three ways, its modes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Way {
-    /// `"async"`: inside an `async fn` on the main thread: one poll, the page frozen.
-    InAsyncFn,
-    /// `"chunked"`: in chunks that yield to the event loop between them.
-    InChunks,
-    /// `"worker"`: on a Web Worker.
-    OnWorker,
-}
-
-impl Choice for Way {
-    const ALL: &'static [Way] = &[Way::InAsyncFn, Way::InChunks, Way::OnWorker];
-
-    fn name(self) -> &'static str {
-        match self {
-            Way::InAsyncFn => "async",
-            Way::InChunks => "chunked",
-            Way::OnWorker => "worker",
-        }
+choice! {
+    /// Where the job runs: the lesson's three ways, its modes.
+    pub enum Way {
+        /// `"async"`: inside an `async fn` on the main thread: one poll, the page frozen.
+        InAsyncFn = "async",
+        /// `"chunked"`: in chunks that yield to the event loop between them.
+        InChunks = "chunked",
+        /// `"worker"`: on a Web Worker.
+        OnWorker = "worker",
     }
 }
 

@@ -13,30 +13,20 @@
 use futures::channel::oneshot;
 use futures::future;
 
-use crate::runtime::choice::Choice;
+use crate::runtime::choice::choice;
 use crate::runtime::leaf::waiting_for;
 use crate::runtime::run::Run;
 use crate::runtime::thread::block_for;
 use crate::runtime::time::sleep;
 use crate::runtime::trace::{Cause, NodeKind};
 
-/// When you pick up the phone: the lesson's two modes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// `"sync"`: finish cooking, then pick up ([`sync`]).
-    Sync,
-    /// `"async"`: pick up once the pot is on, talk while it boils ([`asynchronous`]).
-    Async,
-}
-
-impl Choice for Mode {
-    const ALL: &'static [Mode] = &[Mode::Sync, Mode::Async];
-
-    fn name(self) -> &'static str {
-        match self {
-            Mode::Sync => "sync",
-            Mode::Async => "async",
-        }
+choice! {
+    /// When you pick up the phone: the lesson's two modes.
+    pub enum Mode {
+        /// `"sync"`: finish cooking, then pick up ([`sync`]).
+        Sync = "sync",
+        /// `"async"`: pick up once the pot is on, talk while it boils ([`asynchronous`]).
+        Async = "async",
     }
 }
 

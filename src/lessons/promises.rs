@@ -13,31 +13,20 @@
 use std::fmt;
 
 use crate::runtime::bridge::{resolved_promise, Executor};
-use crate::runtime::choice::Choice;
+use crate::runtime::choice::{choice, Choice};
 use crate::runtime::run::Run;
 use crate::runtime::time::sleep;
 use crate::runtime::yield_now::yield_now;
 
-/// The dishes [`cook`] knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Dish {
-    /// `"toast"`.
-    Toast,
-    /// `"rice"`.
-    Rice,
-    /// `"soup"`.
-    Soup,
-}
-
-impl Choice for Dish {
-    const ALL: &'static [Dish] = &[Dish::Toast, Dish::Rice, Dish::Soup];
-
-    fn name(self) -> &'static str {
-        match self {
-            Dish::Toast => "toast",
-            Dish::Rice => "rice",
-            Dish::Soup => "soup",
-        }
+choice! {
+    /// The dishes [`cook`] knows.
+    pub enum Dish {
+        /// `"toast"`.
+        Toast = "toast",
+        /// `"rice"`.
+        Rice = "rice",
+        /// `"soup"`.
+        Soup = "soup",
     }
 }
 

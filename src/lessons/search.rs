@@ -17,7 +17,7 @@ use futures::future::{self, Either, LocalBoxFuture};
 use futures::stream::{FuturesUnordered, StreamExt};
 use futures::FutureExt;
 
-use crate::runtime::choice::Choice;
+use crate::runtime::choice::choice;
 use crate::runtime::fetch::fetch_text;
 use crate::runtime::run::Run;
 use crate::runtime::time::sleep;
@@ -32,39 +32,20 @@ pub struct Source {
     pub url: String,
 }
 
-/// How to ask the sources, as `searchStats` names it: the lesson's modes.
-/// [`Mode::strategy`] adds what the hedged one needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// `"sequential"`: [`Strategy::Sequential`].
-    Sequential,
-    /// `"fallback"`: [`Strategy::Fallback`].
-    Fallback,
-    /// `"race"`: [`Strategy::Race`].
-    Race,
-    /// `"all"`: [`Strategy::All`].
-    All,
-    /// `"hedged"`: [`Strategy::Hedged`].
-    Hedged,
-}
-
-impl Choice for Mode {
-    const ALL: &'static [Mode] = &[
-        Mode::Sequential,
-        Mode::Fallback,
-        Mode::Race,
-        Mode::All,
-        Mode::Hedged,
-    ];
-
-    fn name(self) -> &'static str {
-        match self {
-            Mode::Sequential => "sequential",
-            Mode::Fallback => "fallback",
-            Mode::Race => "race",
-            Mode::All => "all",
-            Mode::Hedged => "hedged",
-        }
+choice! {
+    /// How to ask the sources, as `searchStats` names it: the lesson's modes.
+    /// [`Mode::strategy`] adds what the hedged one needs.
+    pub enum Mode {
+        /// `"sequential"`: [`Strategy::Sequential`].
+        Sequential = "sequential",
+        /// `"fallback"`: [`Strategy::Fallback`].
+        Fallback = "fallback",
+        /// `"race"`: [`Strategy::Race`].
+        Race = "race",
+        /// `"all"`: [`Strategy::All`].
+        All = "all",
+        /// `"hedged"`: [`Strategy::Hedged`].
+        Hedged = "hedged",
     }
 }
 

@@ -16,7 +16,7 @@ use std::pin::{pin, Pin};
 
 use futures::future::{self, Either};
 
-use crate::runtime::choice::Choice;
+use crate::runtime::choice::choice;
 use crate::runtime::run::Run;
 use crate::runtime::thread::block_for;
 use crate::runtime::time::sleep;
@@ -40,27 +40,16 @@ pub async fn thread_two(run: &Run, sleep_ms: u32) -> String {
     run.print("thread two")
 }
 
-/// How `thread_one` and `thread_two` are awaited: the lesson's three modes,
-/// one export each (`sequential`, `concurrent`, `race`), and the stepper's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// `"sequential"`: one after the other ([`sequential`]).
-    Sequential,
-    /// `"concurrent"`: joined ([`concurrent`]).
-    Concurrent,
-    /// `"race"`: raced, the loser dropped ([`race`]).
-    Race,
-}
-
-impl Choice for Mode {
-    const ALL: &'static [Mode] = &[Mode::Sequential, Mode::Concurrent, Mode::Race];
-
-    fn name(self) -> &'static str {
-        match self {
-            Mode::Sequential => "sequential",
-            Mode::Concurrent => "concurrent",
-            Mode::Race => "race",
-        }
+choice! {
+    /// How `thread_one` and `thread_two` are awaited: the lesson's three modes,
+    /// one export each (`sequential`, `concurrent`, `race`), and the stepper's.
+    pub enum Mode {
+        /// `"sequential"`: one after the other ([`sequential`]).
+        Sequential = "sequential",
+        /// `"concurrent"`: joined ([`concurrent`]).
+        Concurrent = "concurrent",
+        /// `"race"`: raced, the loser dropped ([`race`]).
+        Race = "race",
     }
 }
 

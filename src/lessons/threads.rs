@@ -17,7 +17,7 @@ use futures::future;
 use futures::stream::{FuturesUnordered, StreamExt};
 
 use super::blocking::count_primes;
-use crate::runtime::choice::Choice;
+use crate::runtime::choice::choice;
 use crate::runtime::heap::live_bytes;
 use crate::runtime::js_text::{js_number, tenths};
 use crate::runtime::run::Run;
@@ -291,24 +291,14 @@ pub fn block_on_timer(ms: u32) {
     futures::executor::block_on(sleep(ms));
 }
 
-/// Which future [`block_on_worker`] hands to `block_on` on the worker: the
-/// `blockOn` export's modes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BlockOn {
-    /// `"channel"`: [`block_on_channel`]: everything it waits for happens inside it.
-    Channel,
-    /// `"timer"`: [`block_on_timer`]: it waits for the worker's own event loop. Deadlock.
-    Timer,
-}
-
-impl Choice for BlockOn {
-    const ALL: &'static [BlockOn] = &[BlockOn::Channel, BlockOn::Timer];
-
-    fn name(self) -> &'static str {
-        match self {
-            BlockOn::Channel => "channel",
-            BlockOn::Timer => "timer",
-        }
+choice! {
+    /// Which future [`block_on_worker`] hands to `block_on` on the worker: the
+    /// `blockOn` export's modes.
+    pub enum BlockOn {
+        /// `"channel"`: [`block_on_channel`]: everything it waits for happens inside it.
+        Channel = "channel",
+        /// `"timer"`: [`block_on_timer`]: it waits for the worker's own event loop. Deadlock.
+        Timer = "timer",
     }
 }
 

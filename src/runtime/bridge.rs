@@ -20,34 +20,24 @@ use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use super::choice::Choice;
+use super::choice::choice;
 use super::leaf::waiting_for;
 use super::reaction_executor::reaction_await;
 use super::trace::Cause;
 
-/// Which executor polls a lesson's future, and so which Promise bridge its
-/// awaits take: each executor's own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Executor {
-    /// wasm-bindgen-futures' (`future_to_promise`, `spawn_local`) with its
-    /// `JsFuture`: what every user of wasm-bindgen-futures gets, and what every
-    /// other lesson runs on. A wake queues the task and a microtask polls it.
-    Stock,
-    /// The lab's [`reaction_executor`](super::reaction_executor) with its
-    /// `reaction_await`: a spawn polls at once, and an awaited Promise's
-    /// reaction job polls the task itself, as JS resumes an `async function`.
-    Reaction,
-}
-
-/// `{ executor: "stock" | "reaction" }`, as the lessons on executors take it.
-impl Choice for Executor {
-    const ALL: &'static [Executor] = &[Executor::Stock, Executor::Reaction];
-
-    fn name(self) -> &'static str {
-        match self {
-            Executor::Stock => "stock",
-            Executor::Reaction => "reaction",
-        }
+choice! {
+    /// Which executor polls a lesson's future, and so which Promise bridge its
+    /// awaits take: each executor's own. The lessons on executors take it as
+    /// `{ executor: "stock" | "reaction" }`.
+    pub enum Executor {
+        /// wasm-bindgen-futures' (`future_to_promise`, `spawn_local`) with its
+        /// `JsFuture`: what every user of wasm-bindgen-futures gets, and what every
+        /// other lesson runs on. A wake queues the task and a microtask polls it.
+        Stock = "stock",
+        /// The lab's [`reaction_executor`](super::reaction_executor) with its
+        /// `reaction_await`: a spawn polls at once, and an awaited Promise's
+        /// reaction job polls the task itself, as JS resumes an `async function`.
+        Reaction = "reaction",
     }
 }
 

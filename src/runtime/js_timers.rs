@@ -14,27 +14,17 @@
 use std::cell::Cell;
 use std::thread::LocalKey;
 
-use super::choice::Choice;
+use super::choice::choice;
 
-/// Who armed a JS timer: the two timers a sleeping future can use, which the
-/// sleepers lesson and its benchmark pick by name (`timer: "gloo" | "queue"`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TimerSource {
-    /// `"gloo"`: [`sleep`](super::time::sleep), gloo's `TimeoutFuture`: one
-    /// timer per sleeping future.
-    Sleep,
-    /// `"queue"`: the [timer queue](super::timer_queue): one timer for all its sleeps.
-    Queue,
-}
-
-impl Choice for TimerSource {
-    const ALL: &'static [TimerSource] = &[TimerSource::Sleep, TimerSource::Queue];
-
-    fn name(self) -> &'static str {
-        match self {
-            TimerSource::Sleep => "gloo",
-            TimerSource::Queue => "queue",
-        }
+choice! {
+    /// Who armed a JS timer: the two timers a sleeping future can use, which the
+    /// sleepers lesson and its benchmark pick by name (`timer: "gloo" | "queue"`).
+    pub enum TimerSource {
+        /// `"gloo"`: [`sleep`](super::time::sleep), gloo's `TimeoutFuture`: one
+        /// timer per sleeping future.
+        Sleep = "gloo",
+        /// `"queue"`: the [timer queue](super::timer_queue): one timer for all its sleeps.
+        Queue = "queue",
     }
 }
 

@@ -3,7 +3,8 @@
 //! - [`abort`]: an `AbortSignal` as a future; `abortable` cancels a future on abort.
 //! - [`bridge`]: Promise -> Future (`settle`), as JS `await` would; `settle_on`
 //!   through the bridge of either executor.
-//! - [`choice`]: `Choice`, a closed set of values JS picks by name (a mode, an executor).
+//! - [`choice`]: `Choice`, a closed set of values JS picks by name (a mode, an
+//!   executor), and `choice!`, which declares one from a list of names.
 //! - [`clock`]: `performance.now()`, or a manual clock in host tests.
 //! - [`recorder`]: a run's clock and trace, found by wakers and leaves.
 //! - [`leaf`]: what waits on JS (a timer, a fetch, a Promise), as a leaf of the tree.

@@ -18,7 +18,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{ErrorEvent, Event, MessageEvent, Worker, WorkerOptions, WorkerType};
 
-use super::choice::Choice;
+use super::choice::{choice, Choice};
 use super::js_object::object;
 use super::js_text::describe;
 use super::leaf::waiting_for;
@@ -143,38 +143,19 @@ pub enum Job {
     },
 }
 
-/// A [`Job`]'s kind, without its argument: what its message's `kind` names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum JobKind {
-    /// `"ping"`: [`Job::Ping`].
-    Ping,
-    /// `"sleep"`: [`Job::Sleep`].
-    Sleep,
-    /// `"primes"`: [`Job::Primes`].
-    Primes,
-    /// `"block_on"`: [`Job::BlockOn`].
-    BlockOn,
-    /// `"block_on_timer"`: [`Job::BlockOnTimer`].
-    BlockOnTimer,
-}
-
-impl Choice for JobKind {
-    const ALL: &'static [JobKind] = &[
-        JobKind::Ping,
-        JobKind::Sleep,
-        JobKind::Primes,
-        JobKind::BlockOn,
-        JobKind::BlockOnTimer,
-    ];
-
-    fn name(self) -> &'static str {
-        match self {
-            JobKind::Ping => "ping",
-            JobKind::Sleep => "sleep",
-            JobKind::Primes => "primes",
-            JobKind::BlockOn => "block_on",
-            JobKind::BlockOnTimer => "block_on_timer",
-        }
+choice! {
+    /// A [`Job`]'s kind, without its argument: what its message's `kind` names.
+    pub enum JobKind {
+        /// `"ping"`: [`Job::Ping`].
+        Ping = "ping",
+        /// `"sleep"`: [`Job::Sleep`].
+        Sleep = "sleep",
+        /// `"primes"`: [`Job::Primes`].
+        Primes = "primes",
+        /// `"block_on"`: [`Job::BlockOn`].
+        BlockOn = "block_on",
+        /// `"block_on_timer"`: [`Job::BlockOnTimer`].
+        BlockOnTimer = "block_on_timer",
     }
 }
 

@@ -298,6 +298,7 @@ fn hidden(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::runtime::choice::choice;
 
     const ONE_MS: WholeNumber = WholeNumber {
         name: "oneMs",
@@ -356,20 +357,11 @@ mod tests {
         assert!(got(1e14 + 0.5).contains("(got 1.0000000000000"));
     }
 
-    /// A choice of the tests' own, so they do not depend on a lesson's.
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    enum Mode {
-        Sync,
-        Async,
-    }
-
-    impl Choice for Mode {
-        const ALL: &'static [Mode] = &[Mode::Sync, Mode::Async];
-        fn name(self) -> &'static str {
-            match self {
-                Mode::Sync => "sync",
-                Mode::Async => "async",
-            }
+    choice! {
+        /// A choice of the tests' own, so they do not depend on a lesson's.
+        enum Mode {
+            Sync = "sync",
+            Async = "async",
         }
     }
 
