@@ -87,6 +87,9 @@ mkdir -p dist
 # glue, the .d.ts and the manifest lab.help() reads; pkg-bench/ is bench.html's.
 cp -R www/. dist/
 rm -f dist/pkg/.gitignore dist/pkg-bench/.gitignore
+# The lab page's two classic <head> scripts, inline and allowed by hash
+# (scripts/inline-boot.mjs says why).
+node scripts/inline-boot.mjs dist
 # The Rust the page shows is the Rust that compiled: the machine views fetch
 # these copies to point at the line where each task is suspended (its site,
 # which the wasm knows from #[track_caller]).

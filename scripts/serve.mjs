@@ -4,7 +4,7 @@
 // it from e.g. https://example.org/async-rust-lab/ would: anything outside it is a 404.
 // Also imported by the e2e tests, which serve the release build the same way.
 import http from 'node:http';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import handler from 'serve-handler';
@@ -13,8 +13,8 @@ import { parseFlags, wholeNumberFlag } from './flags.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
- * The headers of www/_headers (the file static hosts read), so the local server
- * and a deployed site send the same policy: the `/*` block's `Key: Value` lines.
+ * The headers of a _headers file (the file static hosts read), so the local
+ * server and a deployed site send the same policy: the `/*` block's `Key: Value` lines.
  * @param {string} file
  */
 function readHeaders(file) {
@@ -40,10 +40,15 @@ const ISOLATION = ['Cross-Origin-Opener-Policy', 'Cross-Origin-Embedder-Policy']
  * start-up that no static host, which sends cacheable responses, causes.
  * Not `isolated`: without COOP and COEP, as a host that ignores _headers would
  * serve it (the threads lesson's fallback).
+ * @param {string} publicDir the folder served
  * @param {boolean} isolated
  */
-function headersFor(isolated) {
-  const site = readHeaders(path.join(root, 'www', '_headers')).filter(({ key }) => isolated || !ISOLATION.includes(key));
+function headersFor(publicDir, isolated) {
+  // The served folder's own _headers: the build adds the hashes of the lab
+  // page's inline scripts to dist/_headers' policy (scripts/inline-boot.mjs).
+  // A folder without one (the bench's floor page) gets www/_headers'.
+  const file = [path.join(publicDir, '_headers'), path.join(root, 'www', '_headers')].find((f) => existsSync(f));
+  const site = readHeaders(/** @type {string} */ (file)).filter(({ key }) => isolated || !ISOLATION.includes(key));
   return [{ source: '**/*', headers: [{ key: 'Cache-Control', value: 'no-cache' }, ...site] }];
 }
 
@@ -66,7 +71,7 @@ export function normalizeBase(base) {
  */
 export async function serve({ dir = 'dist', port = 0, host = '127.0.0.1', base = '/', isolated = true } = {}) {
   const publicDir = path.resolve(root, dir);
-  const headers = headersFor(isolated);
+  const headers = headersFor(publicDir, isolated);
   const prefix = normalizeBase(base);
   const server = http.createServer((request, response) => {
     const target = request.url ?? '/';

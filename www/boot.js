@@ -21,8 +21,13 @@
   /** How the console line that says `lab` is ready begins (scripts/bench.mjs waits for it). */
   const READY_LINE = 'Async Rust Lab is ready';
   const root = document.documentElement;
-  /** This script's own URL: the wasm and the glue's snippets are found beside it, wherever the site is served (import() resolves from it too). */
-  const here = /** @type {HTMLScriptElement} */ (document.currentScript).src;
+  /**
+   * The folder of the page, whose pkg/ holds the wasm and the glue's snippets,
+   * wherever the site is served. The built page carries this script inline
+   * (scripts/inline-boot.mjs), where it has no src of its own: then the
+   * page's URL, the folder index.html and boot.js share.
+   */
+  const here = /** @type {HTMLScriptElement | null} */ (document.currentScript)?.src || document.baseURI;
   /** @type {import('./api-docs.js').Manifest} the exports' table, which pkg/lab-manifest.js sets just before */
   const manifest = Reflect.get(self, 'labManifest');
   if (!manifest) throw new Error('pkg/lab-manifest.js did not run before boot.js');
