@@ -132,13 +132,30 @@ pub async fn sequential(
     two_ms: Option<Millis>,
     options: Option<SleepOptions>,
 ) -> Result<JsValue, JsValue> {
+    both_lines(
+        Mode::Sequential,
+        (one_ms, two_ms),
+        options,
+        sequence::sequential_sleeping,
+    )
+    .await
+}
+
+/// `sequential` and `concurrent`: the same arguments, checks and run, but for
+/// the lesson function, which gets the two sleeps and how to sleep them.
+async fn both_lines(
+    mode: Mode,
+    sleeps: (Option<Millis>, Option<Millis>),
+    options: Option<SleepOptions>,
+    lesson: impl AsyncFnOnce(&Run, u32, u32, Sleep) -> Vec<String>,
+) -> Result<JsValue, JsValue> {
     let options = options_value(options);
     let how = how_they_sleep(&options)?;
     let lines = run_with_sleeps(
-        Mode::Sequential,
-        (one_ms, two_ms),
+        mode,
+        sleeps,
         (&options, blocking_arg(how)),
-        async |run: &Run, one, two| sequence::sequential_sleeping(run, one, two, how).await,
+        async |run: &Run, one, two| lesson(run, one, two, how).await,
     )
     .await?;
     Ok(strings(&lines))
@@ -176,16 +193,13 @@ pub async fn concurrent(
     two_ms: Option<Millis>,
     options: Option<SleepOptions>,
 ) -> Result<JsValue, JsValue> {
-    let options = options_value(options);
-    let how = how_they_sleep(&options)?;
-    let lines = run_with_sleeps(
+    both_lines(
         Mode::Concurrent,
         (one_ms, two_ms),
-        (&options, blocking_arg(how)),
-        async |run: &Run, one, two| sequence::concurrent_sleeping(run, one, two, how).await,
+        options,
+        sequence::concurrent_sleeping,
     )
-    .await?;
-    Ok(strings(&lines))
+    .await
 }
 
 /// Races `thread_one()` against `thread_two()` (`select`): resolves to the first
