@@ -176,6 +176,8 @@ test('the search race\'s losing fetches end dropped, their requests aborted', as
 });
 
 test('tree and queues reject a step or run that does not exist, naming it, and keep working', async () => {
+  // A finished run of its own, so that the error has kept runs to list.
+  await page.evaluate(() => window.lab.concurrent(0, 0));
   const errors = await page.evaluate(() => {
     const tryIt = (f) => { try { f(); return 'no error'; } catch (e) { return `${e.name}: ${e.message}`; } };
     return [
