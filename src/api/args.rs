@@ -49,6 +49,12 @@ pub fn arg_value(value: Option<&impl AsRef<JsValue>>) -> ArgValue {
     ArgValue::Other(type_name(value))
 }
 
+/// An optional typed argument (an options object, a signal) as the plain
+/// `JsValue` the rules read: `undefined` when the caller left it out.
+pub(crate) fn js_or_undefined(value: Option<impl Into<JsValue>>) -> JsValue {
+    value.map_or(JsValue::UNDEFINED, Into::into)
+}
+
 /// Reads `options[field]` for a lesson that takes an options object, as an
 /// [`ArgValue`]. `undefined` or `null` options mean "all defaults". Anything else
 /// that is not an object is a `TypeError`, and so is a getter or Proxy trap that

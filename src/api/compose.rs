@@ -12,7 +12,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use super::args::rules::{ArgValue, Flag};
-use super::args::{arg_value, signal_option, JsRule};
+use super::args::{arg_value, js_or_undefined, signal_option, JsRule};
 use super::export::to_promise;
 use super::report::{dispatch, finish_run, report_to_js, start_run};
 use crate::lessons::compose::code;
@@ -144,7 +144,7 @@ pub async fn compose(
     options: Option<ComposeOptions>,
 ) -> Result<JsValue, JsValue> {
     let tree = parsed(text.as_ref())?;
-    let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
+    let options = js_or_undefined(options);
     let js = JS.field(&options, "options", "js")?;
     let signal = signal_option(Some(&options), "options")?;
     if has_fetch(&tree) && !service_worker_controls_page() {
@@ -209,7 +209,7 @@ pub async fn compose(
 
     let differences = Array::new();
     if js {
-        let signal_js: JsValue = signal.map_or(JsValue::UNDEFINED, Into::into);
+        let signal_js = js_or_undefined(signal);
         let record = JsFuture::from(run_promises(&tree_to_js(&tree, &names), &signal_js)).await?;
         let js_record = record_from_js(&record);
         let js_error = Reflect::get(&record, &"error".into())

@@ -4,7 +4,7 @@ use js_sys::{Array, Promise};
 use wasm_bindgen::prelude::*;
 
 use super::args::rules::{OneOf, WholeNumber};
-use super::args::JsRule;
+use super::args::{js_or_undefined, JsRule};
 use super::export::{run_lesson, to_promise};
 use crate::lessons::kitchen::{self, Mode, DEFAULT_CALL_MS, DEFAULT_COOK_MS};
 use crate::runtime::choice::Choice;
@@ -66,7 +66,7 @@ pub async fn kitchen(
     options: Option<KitchenOptions>,
 ) -> Result<JsValue, JsValue> {
     let mode = MODE.arg(mode.as_ref())?;
-    let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
+    let options = js_or_undefined(options);
     let cook_ms = COOK_MS.field(&options, "options", "cookMs")?;
     let call_ms = CALL_MS.field(&options, "options", "callMs")?;
     let ran = run_lesson(

@@ -12,7 +12,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use super::args::rules::{Flag, OneOf, WholeNumber};
-use super::args::{signal_option, JsRule, Millis, RunOptions};
+use super::args::{js_or_undefined, signal_option, JsRule, Millis, RunOptions};
 use super::export::{run_lesson, run_shared_lesson, to_promise, to_promise_on};
 use super::report::start_run;
 use crate::lessons::handmade::{self, ticker_source};
@@ -56,7 +56,7 @@ fn on_executor<F>(
 where
     F: std::future::Future<Output = Result<JsValue, JsValue>> + 'static,
 {
-    let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
+    let options = js_or_undefined(options);
     match executor_option(&options) {
         Ok(executor) => to_promise_on(executor, body(executor, options)),
         Err(error) => Promise::reject(&error),
@@ -94,7 +94,7 @@ pub async fn await_promise(
     value: JsValue,
     options: Option<ExecutorOptions>,
 ) -> Result<JsValue, JsValue> {
-    let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
+    let options = js_or_undefined(options);
     let executor = executor_option(&options)?;
     await_promise_on(executor, value, options).await
 }
@@ -311,7 +311,7 @@ pub fn cook_export(
 /// Promise settles with. The wasm tests await it directly.
 pub async fn cook(dish: Option<Dish>, options: Option<CookOptions>) -> Result<JsValue, JsValue> {
     let dish = DISH.arg(dish.as_ref())?;
-    let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
+    let options = js_or_undefined(options);
     let cook_ms = COOK_MS.field(&options, "options", "cookMs")?;
     let burn = BURN.field(&options, "options", "burn")?;
     let cooked = run_lesson(
@@ -457,7 +457,7 @@ pub fn await_order_export(
 /// Promise settles with. The wasm tests await it directly: it then runs on
 /// the test's executor, with the bridge `options.executor` names.
 pub async fn await_order(options: Option<ExecutorOptions>) -> Result<JsValue, JsValue> {
-    let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
+    let options = js_or_undefined(options);
     let executor = executor_option(&options)?;
     await_order_on(executor, options).await
 }

@@ -6,7 +6,7 @@ use js_sys::{Array, Object, Promise, JSON};
 use wasm_bindgen::prelude::*;
 
 use super::args::rules::{OneOf, WholeNumber};
-use super::args::JsRule;
+use super::args::{js_or_undefined, JsRule};
 use super::export::{run_lesson, to_promise};
 use crate::lessons::search::{
     self, Asked, Found, Mode, SearchError, DEFAULT_HEDGE_MS, DEFAULT_SLOW_MS, DEFAULT_TIMEOUT_MS,
@@ -80,7 +80,7 @@ pub async fn search_stats(
     options: Option<SearchOptions>,
 ) -> Result<JsValue, JsValue> {
     let mode = MODE.arg(mode.as_ref())?;
-    let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
+    let options = js_or_undefined(options);
     let timeout_ms = TIMEOUT_MS.field(&options, "options", "timeoutMs")?;
     let slow_ms = SLOW_MS.field(&options, "options", "slowMs")?;
     let hedge_ms = HEDGE_MS.field(&options, "options", "hedgeMs")?;

@@ -6,7 +6,7 @@ use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
 use super::args::rules::Flag;
-use super::args::{two_sleeps, JsRule, Millis, ONE_MS, TWO_MS};
+use super::args::{js_or_undefined, two_sleeps, JsRule, Millis, ONE_MS, TWO_MS};
 use super::export::{run_lesson, strings, to_promise};
 use crate::lessons::sequence::{self, Mode, Sleep};
 use crate::runtime::choice::Choice;
@@ -65,11 +65,6 @@ fn how_they_sleep(options: &JsValue) -> Result<Sleep, JsValue> {
     } else {
         Sleep::Awaiting
     })
-}
-
-/// Options as a plain `JsValue` (`undefined` when absent).
-fn options_value(options: Option<impl Into<JsValue>>) -> JsValue {
-    options.map_or(JsValue::UNDEFINED, Into::into)
 }
 
 /// The run's arguments: the two sleeps, then what `extra` adds (options
@@ -149,7 +144,7 @@ async fn both_lines(
     options: Option<SleepOptions>,
     lesson: impl AsyncFnOnce(&Run, u32, u32, Sleep) -> Vec<String>,
 ) -> Result<JsValue, JsValue> {
-    let options = options_value(options);
+    let options = js_or_undefined(options);
     let how = how_they_sleep(&options)?;
     let lines = run_with_sleeps(
         mode,
@@ -235,7 +230,7 @@ pub async fn race(
     two_ms: Option<Millis>,
     options: Option<RaceOptions>,
 ) -> Result<JsValue, JsValue> {
-    let options = options_value(options);
+    let options = js_or_undefined(options);
     let how = how_they_sleep(&options)?;
     let finish = FINISH_LOSER.field(&options, "options", "finishLoser")?;
     let extra: &[&'static str] = match (how, finish) {

@@ -20,7 +20,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use super::args::rules::{OneOf, WholeNumber};
-use super::args::{signal_option, JsRule};
+use super::args::{js_or_undefined, signal_option, JsRule};
 use super::export::{run_lesson, to_promise};
 use super::report::dispatch;
 use crate::runtime::choice::Choice;
@@ -358,11 +358,10 @@ pub async fn sleepers(
     options: Option<SleepersOptions>,
 ) -> Result<JsValue, JsValue> {
     let n = N.arg(n.as_ref())?;
-    let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
+    let options = js_or_undefined(options);
     let max_ms = MAX_MS.field(&options, "options", "maxMs")?;
     let timer = TIMER.field(&options, "options", "timer")?;
-    let signal: JsValue =
-        signal_option(Some(&options), "options")?.map_or(JsValue::UNDEFINED, Into::into);
+    let signal = js_or_undefined(signal_option(Some(&options), "options")?);
     let ran = run_lesson(
         ("sleepers", timer.name()),
         vec![(N.name, n.into()), ("maxMs", max_ms.into())],

@@ -18,7 +18,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::args::rules::{OneOf, WholeNumber};
-use super::args::JsRule;
+use super::args::{js_or_undefined, JsRule};
 use super::export::strings;
 use super::report::{finish_run, start_run};
 use crate::lessons::sequence::{
@@ -107,7 +107,7 @@ pub fn stepper(
     options: Option<StepperOptions>,
 ) -> Result<Stepper, JsValue> {
     let mode = MODE.arg(mode.as_ref())?;
-    let options: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
+    let options = js_or_undefined(options);
     let one = ONE_MS.field(&options, "options", "oneMs")?;
     let two = TWO_MS.field(&options, "options", "twoMs")?;
     let run = Rc::new(start_run(
